@@ -1,0 +1,172 @@
+package io.shardwork.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Client settings that pass through by prefix: {@code kafka.client.*} to every Kafka client,
+ * {@code kafka.consumer.*}, {@code kafka.producer.*}, {@code kafka.admin.*} to one kind, and any undeclared
+ * {@code zookeeper.*} key to the ZooKeeper client under its own name. Kafka keys are checked against the
+ * client's own list of settings; the ones shardwork owns (its correctness depends on them) are refused.
+ */
+public final class ClientSettings {
+    public static final String KAFKA_CLIENT = "kafka.client.";
+    public static final String KAFKA_CONSUMER = "kafka.consumer.";
+    public static final String KAFKA_PRODUCER = "kafka.producer.";
+    public static final String KAFKA_ADMIN = "kafka.admin.";
+    public static final String ZOOKEEPER = "zookeeper.";
+
+    /** Settings shardwork sets itself; overriding them would break ordering, fencing or delivery. */
+    static final Set<String> OWNED_BY_SHARDWORK = Set.of(
+            "bootstrap.servers", "group.id", "group.instance.id", "enable.auto.commit", "auto.offset.reset",
+            "isolation.level", "key.serializer", "value.serializer", "key.deserializer", "value.deserializer",
+            "transactional.id", "enable.idempotence", "acks", "max.in.flight.requests.per.connection");
+
+    private final Map<String, String> common;
+    private final Map<String, String> consumer;
+    private final Map<String, String> producer;
+    private final Map<String, String> admin;
+    private final Map<String, String> zookeeper;
+
+    private ClientSettings(Map<String, String> common, Map<String, String> consumer, Map<String, String> producer,
+                           Map<String, String> admin, Map<String, String> zookeeper) {
+        this.common = Map.copyOf(common);
+        this.consumer = Map.copyOf(consumer);
+        this.producer = Map.copyOf(producer);
+        this.admin = Map.copyOf(admin);
+        this.zookeeper = Map.copyOf(zookeeper);
+    }
+
+    /** Whether {@code key} belongs to one of the pass-through families (declared keys are checked first). */
+    static boolean isPassThrough(String key) {
+        return key.startsWith(KAFKA_CLIENT) || key.startsWith(KAFKA_CONSUMER) || key.startsWith(KAFKA_PRODUCER)
+                || key.startsWith(KAFKA_ADMIN) || key.startsWith(ZOOKEEPER);
+    }
+
+    static ClientSettings parse(String source, Map<String, String> raw, ConfigDef declared, List<ConfigProblem> problems) {
+        Map<String, String> common = new LinkedHashMap<>();
+        Map<String, String> consumer = new LinkedHashMap<>();
+        Map<String, String> producer = new LinkedHashMap<>();
+        Map<String, String> admin = new LinkedHashMap<>();
+        Map<String, String> zookeeper = new LinkedHashMap<>();
+        raw.forEach((key, value) -> {
+            if (declared.declares(key) || !isPassThrough(key)) {
+                return;
+            }
+            if (key.startsWith(KAFKA_CLIENT)) {
+                String name = key.substring(KAFKA_CLIENT.length());
+                if (check(source, key, value, name, union(), "a setting common to Kafka clients", problems)) {
+                    common.put(name, value);
+                }
+            } else if (key.startsWith(KAFKA_CONSUMER)) {
+                String name = key.substring(KAFKA_CONSUMER.length());
+                if (check(source, key, value, name, ConsumerConfig.configNames(), "a Kafka consumer setting", problems)) {
+                    consumer.put(name, value);
+                }
+            } else if (key.startsWith(KAFKA_PRODUCER)) {
+                String name = key.substring(KAFKA_PRODUCER.length());
+                if (check(source, key, value, name, ProducerConfig.configNames(), "a Kafka producer setting", problems)) {
+                    producer.put(name, value);
+                }
+            } else if (key.startsWith(KAFKA_ADMIN)) {
+                String name = key.substring(KAFKA_ADMIN.length());
+                if (check(source, key, value, name, AdminClientConfig.configNames(), "a Kafka admin client setting", problems)) {
+                    admin.put(name, value);
+                }
+            } else {
+                java.util.Optional<String> typo = KeySuggester.closest(key,
+                        declared.keys().stream().map(ConfigKey::name).filter(n -> n.startsWith(ZOOKEEPER)).toList());
+                if (typo.isPresent()) {
+                    problems.add(new ConfigProblem(source, key, Secrets.display(key, value), "a declared key or a ZooKeeper client property",
+                            "did you mean '" + typo.get() + "'?"));
+                } else {
+                    zookeeper.put(key, value);
+                }
+            }
+        });
+        return new ClientSettings(common, consumer, producer, admin, zookeeper);
+    }
+
+    private static Set<String> union() {
+        Set<String> all = new java.util.HashSet<>(ConsumerConfig.configNames());
+        all.addAll(ProducerConfig.configNames());
+        all.addAll(AdminClientConfig.configNames());
+        return all;
+    }
+
+    private static boolean check(String source, String key, String value, String name, Set<String> known,
+                                 String expected, List<ConfigProblem> problems) {
+        String shown = Secrets.display(key, value);
+        if (OWNED_BY_SHARDWORK.contains(name)) {
+            problems.add(new ConfigProblem(source, key, shown, "a setting shardwork does not own",
+                    "shardwork sets " + name + " itself (use kafka.bootstrap.servers for the cluster)"));
+            return false;
+        }
+        if (!known.contains(name)) {
+            String hint = KeySuggester.closest(name, known).map(s -> "did you mean '" + key.substring(0, key.length() - name.length()) + s + "'?")
+                    .orElse("'" + name + "' is not " + expected);
+            problems.add(new ConfigProblem(source, key, shown, expected, hint));
+            return false;
+        }
+        return true;
+    }
+
+    /** Settings for a Kafka consumer: common ones, then consumer ones. */
+    public Properties consumer() {
+        return merged(consumer);
+    }
+
+    public Properties producer() {
+        return merged(producer);
+    }
+
+    public Properties admin() {
+        return merged(admin);
+    }
+
+    /** ZooKeeper client properties under their own names (zookeeper.ssl.*, zookeeper.sasl.client, ...). */
+    public Map<String, String> zookeeper() {
+        return zookeeper;
+    }
+
+    /** The security protocol the Kafka clients will use (PLAINTEXT when unset). */
+    public String kafkaSecurityProtocol(String kind) {
+        Properties merged = "producer".equals(kind) ? producer() : "admin".equals(kind) ? admin() : consumer();
+        return merged.getProperty("security.protocol", "PLAINTEXT");
+    }
+
+    private Properties merged(Map<String, String> specific) {
+        Properties properties = new Properties();
+        properties.putAll(common);
+        properties.putAll(specific);
+        return properties;
+    }
+
+    /** Every pass-through key with its real value, as written in the file (secrets included). */
+    Map<String, String> rawPassThrough() {
+        Map<String, String> raw = new LinkedHashMap<>();
+        common.forEach((k, v) -> raw.put(KAFKA_CLIENT + k, v));
+        consumer.forEach((k, v) -> raw.put(KAFKA_CONSUMER + k, v));
+        producer.forEach((k, v) -> raw.put(KAFKA_PRODUCER + k, v));
+        admin.forEach((k, v) -> raw.put(KAFKA_ADMIN + k, v));
+        raw.putAll(zookeeper);
+        return raw;
+    }
+
+    /** Every pass-through key with its value, secrets hidden, for describe and logs. */
+    public Map<String, String> displayed() {
+        Map<String, String> shown = new java.util.TreeMap<>();
+        common.forEach((k, v) -> shown.put(KAFKA_CLIENT + k, Secrets.display(k, v)));
+        consumer.forEach((k, v) -> shown.put(KAFKA_CONSUMER + k, Secrets.display(k, v)));
+        producer.forEach((k, v) -> shown.put(KAFKA_PRODUCER + k, Secrets.display(k, v)));
+        admin.forEach((k, v) -> shown.put(KAFKA_ADMIN + k, Secrets.display(k, v)));
+        zookeeper.forEach((k, v) -> shown.put(k, Secrets.display(k, v)));
+        return shown;
+    }
+}
