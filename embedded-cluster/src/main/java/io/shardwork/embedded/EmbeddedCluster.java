@@ -70,10 +70,12 @@ public final class EmbeddedCluster implements Closeable {
         }
     }
 
+    /** The ZooKeeper server, to stop or restart it alone in fault tests. Does not block. */
     public EmbeddedZooKeeper zookeeper() {
         return zookeeper;
     }
 
+    /** The Kafka broker, to create topics, or to stop or restart it alone in fault tests. Does not block. */
     public EmbeddedKafka kafka() {
         return kafka;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -51,6 +53,8 @@ public final class EmbeddedKafka implements Closeable {
     /** The longest one admin request of {@link #createTopics(Map)} may take. */
     public static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Pause between describes while waiting for the broker to apply new topics. */
+    private static final long METADATA_POLL_MS = 20;
     private static final String BROKER_NAME = "embedded Kafka broker";
     private static final String CONTROLLER_NAME = "embedded Kafka controller";
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -117,14 +121,17 @@ public final class EmbeddedKafka implements Closeable {
 
     /**
      * Creates each topic with the given partition count and one replica, and returns once the
-     * controller has accepted all of them. Idempotent: a topic that already exists with the same
-     * partition count is left alone. Blocks for one or two admin round trips, each at most
-     * {@link #ADMIN_TIMEOUT}. Thread-safe.
+     * broker serves every partition of every named topic (each has a leader in the broker's
+     * metadata), so that producers and consumers can use them at once. Idempotent: a topic that
+     * already exists with the same partition count is left alone. Blocks for a few admin round
+     * trips, usually well under a second, at most about {@link #ADMIN_TIMEOUT} per step.
+     * Thread-safe.
      *
      * @param namePartitions topic name to partition count
      * @throws IllegalStateException when a topic exists with another partition count (the message
-     *                               names topic, existing and requested counts; nothing is changed for it),
-     *                               or when the broker is not running
+     *                               names the topic, the existing and the requested counts; nothing
+     *                               is changed for it), when the broker is not running, or when the
+     *                               topics are not served in time
      */
     public void createTopics(Map<String, Integer> namePartitions) {
         if (!isRunning()) {
@@ -139,10 +146,9 @@ public final class EmbeddedKafka implements Closeable {
             }
             requested.add(new NewTopic(name, partitions, (short) 1));
         });
-        List<String> existing = new ArrayList<>();
         try (Admin admin = admin()) {
-            var results = admin.createTopics(requested).values();
-            for (var entry : results.entrySet()) {
+            // 1. ask the controller for every topic; an existing one is checked in step 3
+            for (var entry : admin.createTopics(requested).values().entrySet()) {
                 try {
                     entry.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
@@ -150,31 +156,24 @@ public final class EmbeddedKafka implements Closeable {
                         throw new IllegalStateException("Cannot create topic '" + entry.getKey() + "' on "
                                 + bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
                     }
-                    existing.add(entry.getKey());
                 }
             }
-            if (existing.isEmpty()) {
-                return;
-            }
-            Map<String, TopicDescription> described = admin.describeTopics(existing).allTopicNames()
-                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // 2. wait until the broker has applied the metadata and leads every partition
+            Map<String, TopicDescription> served = awaitServed(admin, namePartitions.keySet());
+            // 3. refuse topics that existed with another partition count
             List<String> mismatches = new ArrayList<>();
-            for (String name : existing) {
-                int actual = described.get(name).partitions().size();
-                int wanted = namePartitions.get(name);
+            new TreeMap<>(namePartitions).forEach((name, wanted) -> {
+                int actual = served.get(name).partitions().size();
                 if (actual != wanted) {
                     mismatches.add("topic '" + name + "' already exists with " + actual
                             + " partitions, not the " + wanted + " requested");
                 }
-            }
+            });
             if (!mismatches.isEmpty()) {
                 throw new IllegalStateException("Cannot create topics on " + bootstrapServers() + ": "
                         + String.join("; ", mismatches)
                         + " (Kafka cannot shrink a topic; delete it or ask for its current count)");
             }
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot describe topics " + existing + " on " + bootstrapServers()
-                    + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Topic creation on " + bootstrapServers() + " did not finish within "
                     + ADMIN_TIMEOUT.toSeconds() + " s", e);
@@ -182,6 +181,40 @@ public final class EmbeddedKafka implements Closeable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics " + namePartitions.keySet(), e);
         }
+    }
+
+    /**
+     * Describes {@code topics} until every partition has a leader. The controller acknowledges a
+     * creation before the broker has applied it, so a describe right after may not know the topic.
+     */
+    private Map<String, TopicDescription> awaitServed(Admin admin, Collection<String> topics)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
+                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                boolean allLed = described.values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (allLed) {
+                    return described;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("Cannot describe topics " + topics + " on " + bootstrapServers()
+                            + ": " + e.getCause().getMessage(), e.getCause());
+                }
+                last = e.getCause();
+            } catch (TimeoutException e) {
+                last = e;
+            }
+            TimeUnit.MILLISECONDS.sleep(METADATA_POLL_MS);
+        }
+        throw new IllegalStateException("The " + BROKER_NAME + " on " + bootstrapServers() + " did not serve topics "
+                + topics + " within " + ADMIN_TIMEOUT.toSeconds() + " s"
+                + (last == null ? "" : ": " + last.getMessage()), last);
     }
 
     /**

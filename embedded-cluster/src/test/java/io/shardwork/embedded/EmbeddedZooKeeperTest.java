@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,34 @@ class EmbeddedZooKeeperTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, server::restart);
         assertEquals("Cannot restart the embedded ZooKeeper server on " + server.connectString() + ": it is closed",
                 e.getMessage());
+    }
+
+    /**
+     * A server that stops while clients are connected closes their sockets first, which leaves its
+     * port in TIME_WAIT: a probe without SO_REUSEADDR would call that port taken (measured here).
+     */
+    @Test
+    void restartSucceedsWhileAClientIsConnectedAndTheClientSeesTheDataAgain() throws Exception {
+        try (EmbeddedZooKeeper server = EmbeddedZooKeeper.start("127.0.0.1", 0, dataDir);
+             ZooKeeper zk = TestClients.connectedZooKeeper(server.connectString())) {
+            zk.create("/epoch", TestClients.utf8("1"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            CountDownLatch disconnected = new CountDownLatch(1);
+            CountDownLatch reconnected = new CountDownLatch(1);
+            zk.register(event -> {
+                if (event.getState() == Watcher.Event.KeeperState.Disconnected) {
+                    disconnected.countDown();
+                } else if (event.getState() == Watcher.Event.KeeperState.SyncConnected
+                        && disconnected.getCount() == 0) {
+                    reconnected.countDown();
+                }
+            });
+
+            server.restart();
+
+            Timeouts.await(disconnected, Timeouts.ZK_CONNECT, "the client to see the server go away");
+            Timeouts.await(reconnected, Timeouts.ZK_CONNECT, "the client to reconnect within its session");
+            assertArrayEquals(TestClients.utf8("1"), zk.getData("/epoch", false, null));
+        }
     }
 
     @Test
