@@ -11,8 +11,9 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-                "A partitioned work-queue worker runtime: orders on Kafka partitioned by billing region,",
-                "workers in ZooKeeper, one fenced leader assigning regions, at-least-once idempotent processing."},
+                "A partitioned work-queue worker runtime: orders on Kafka partitioned",
+                "by billing region, workers in ZooKeeper, one fenced leader assigning",
+                "regions, at-least-once idempotent processing."},
         subcommands = {
                 ConfigCommand.class,
                 DevClusterCommand.class,

@@ -17,9 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "dev-cluster", mixinStandardHelpOptions = true,
         description = {
-                "Run an embedded ZooKeeper and Kafka broker (KRaft) on the loopback ports of the config,",
-                "create the topics (one partition per region), print 'ready zookeeper=HOST:PORT kafka=HOST:PORT',",
-                "and run until Ctrl-C or SIGTERM."})
+                "Run a real ZooKeeper and Kafka broker (KRaft) on the config's ports.",
+                "Creates the topics (one partition per region), prints",
+                "'ready zookeeper=HOST:PORT kafka=HOST:PORT', runs until Ctrl-C/SIGTERM."})
 public final class DevClusterCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Deployment file, e.g. config/local.properties.")
     Path configFile;
