@@ -3,27 +3,37 @@ package io.shardwork.assigner;
 import java.util.Map;
 
 /**
- * Step 7 of {@link StickyWeightedAssigner}: moves regions from members above their share to the
- * least-loaded allowed members until no member's surplus exceeds an allowed receiver's surplus by more than
- * one heaviest-region weight, or the move limit is reached.
+ * Step 7 of {@link StickyWeightedAssigner}: moves regions from members above their share to the least
+ * loaded allowed members, within the move limit.
  *
- * <p>A move takes region {@code r} from donor {@code a} to receiver {@code b} only when
- * {@code surplus(a) > 0}, {@code r} is movable (see {@link LoadLedger#isMovable}), {@code b} is the least
- * loaded member allowed for {@code r}, and {@code surplus(a) - surplus(b) > heaviest}. Since
- * {@code weight(r) <= heaviest}, every such move lowers the larger of the two surpluses, so the loop ends.
- * Taking a region away from the member that owned it last round costs one balancing move; re-placing a
- * region that already moved this round is free, and returning it to its previous owner refunds one.
+ * <p>A move takes region {@code r} (weight {@code w}) from donor {@code a} to receiver {@code b}, the least
+ * loaded member allowed for {@code r}, only when {@code surplus(a) > 0}, {@code r} is movable (see
+ * {@link LoadLedger#isMovable}), and either
+ * <ul>
+ *   <li><em>fill</em>: {@code b} kept nothing from last round (it just joined, or owned nothing it may
+ *       still hold) and {@code surplus(b) + w <= 0}: it stays at or below its share; or</li>
+ *   <li><em>need</em>: {@code surplus(a) - surplus(b) > H}, the pair is further apart than one heaviest
+ *       region weight {@code H}.</li>
+ * </ul>
+ * Both imply {@code surplus(b) + w < surplus(a)}: the two new surpluses are below the donor's old one, so
+ * the sorted surpluses fall and the loop ends. Filling gives a joining member up to its share and no
+ * more, even when {@code H} is larger than a share; it never applies between members that kept regions, so
+ * regions do not hop between old members when a member joins or leaves. When the loop ends, for every such
+ * {@code a}, {@code r} and allowed {@code b}: {@code surplus(a) - surplus(b) <= H}, and if {@code b} kept
+ * nothing, {@code surplus(b) + w > 0}.
  */
 final class BalanceStep {
     private final LoadLedger ledger;
     private final CapacityShare share;
-    private final long tolerance;
+    private final long heaviest;
+    private final long lightest;
     private final int limit;
 
-    BalanceStep(LoadLedger ledger, CapacityShare share, long heaviest, int limit) {
+    BalanceStep(LoadLedger ledger, CapacityShare share, long heaviest, long lightest, int limit) {
         this.ledger = ledger;
         this.share = share;
-        this.tolerance = share.scaled(heaviest);
+        this.heaviest = share.scaled(heaviest);
+        this.lightest = share.scaled(lightest);
         this.limit = limit;
     }
 
@@ -36,13 +46,14 @@ final class BalanceStep {
     void run(Map<Integer, MoveReason> reasons) {
         int used = 0;
         while (true) {
-            // 7a. Donors in decreasing surplus; none can give anything once its surplus is within the
-            //     tolerance of the least loaded member anywhere.
+            // 7a. Donors in decreasing surplus. Once a donor is within H of the least loaded member anywhere
+            //     and that member cannot take even the lightest region without passing its share, neither
+            //     "fill" nor "need" applies to it or to any donor after it.
             long least = ledger.leastSurplus();
             Candidate chosen = null;
             for (int donor : ledger.membersByMostSurplus()) {
                 long donorSurplus = ledger.surplus(donor);
-                if (donorSurplus <= 0 || donorSurplus - least <= tolerance) {
+                if (donorSurplus <= 0 || (donorSurplus - least <= heaviest && (!ledger.hasNewcomers() || least + lightest > 0))) {
                     break;
                 }
                 chosen = bestMoveFrom(donor, used < limit);
@@ -55,7 +66,7 @@ final class BalanceStep {
             }
             // 7c. Apply it and account for the limit; the reason is decided by the donor's surplus before the move.
             if (ledger.previousOwner(chosen.region) == chosen.donor) {
-                reasons.put(chosen.region, ledger.surplus(chosen.donor) > tolerance ? MoveReason.CAPACITY : MoveReason.BALANCE);
+                reasons.put(chosen.region, ledger.surplus(chosen.donor) > heaviest ? MoveReason.CAPACITY : MoveReason.BALANCE);
             }
             if (ledger.previousOwner(chosen.region) == chosen.receiver) {
                 reasons.remove(chosen.region);
@@ -81,13 +92,18 @@ final class BalanceStep {
                 continue;
             }
             int receiver = ledger.leastSurplusAllowed(region, donor);
-            if (receiver == LoadLedger.NONE || donorSurplus - ledger.surplus(receiver) <= tolerance) {
+            long w = share.scaled(ledger.weight(region));
+            if (receiver == LoadLedger.NONE) {
+                continue;
+            }
+            boolean fill = ledger.isNewcomer(receiver) && ledger.surplus(receiver) + w <= 0;
+            boolean need = donorSurplus - ledger.surplus(receiver) > heaviest;
+            if (!fill && !need) {
                 continue;
             }
             if (ledger.previousOwner(region) == receiver) {
                 cost -= 1;
             }
-            long w = share.scaled(ledger.weight(region));
             long worse = Math.max(donorSurplus - w, ledger.surplus(receiver) + w);
             Candidate candidate = new Candidate(region, donor, receiver, cost, worse);
             if (best == null || candidate.isBetterThan(best)) {

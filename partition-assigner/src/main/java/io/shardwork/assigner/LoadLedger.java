@@ -23,6 +23,8 @@ final class LoadLedger {
     private final long[] load;
     private final long[] keptLoad;
     private final long[] surplus;
+    private boolean[] newcomer;
+    private boolean hasNewcomers;
     private final NavigableSet<Integer>[] byZoneLeastSurplus;
     private final NavigableSet<Integer> byMostSurplus;
     private final NavigableSet<Integer>[] holdings;
@@ -86,6 +88,27 @@ final class LoadLedger {
         owner[region] = member;
         holdings[member].add(region);
         addLoad(member, region, +1);
+    }
+
+    /**
+     * Marks, once the kept regions are placed, the members that kept nothing from last round (joiners, and
+     * members whose previous regions are all gone or no longer allowed to them).
+     */
+    void markNewcomers() {
+        newcomer = new boolean[load.length];
+        for (int m = 0; m < load.length; m++) {
+            newcomer[m] = keptLoad[m] == 0;
+            hasNewcomers |= newcomer[m];
+        }
+    }
+
+    /** Whether the member kept nothing from last round; see {@link #markNewcomers}. */
+    boolean isNewcomer(int member) {
+        return newcomer[member];
+    }
+
+    boolean hasNewcomers() {
+        return hasNewcomers;
     }
 
     /** Moves an owned region to another member. */

@@ -42,11 +42,12 @@ import java.util.TreeSet;
  *   <li>Give every kept region to its previous owner ({@link LoadLedger}).</li>
  *   <li>Place the forced regions, zone-restricted ones first, each group heaviest first: each goes to the
  *       allowed member with the least surplus. Forced moves never count against the limit.</li>
- *   <li>Balance ({@link BalanceStep}): while a member above its share holds a movable region whose least
- *       loaded allowed member has a surplus more than {@code H} lower, move it there; at most
- *       {@code maxBalanceMovesPerRound} regions leave the member that owned them last round. Such a move is
- *       {@link MoveReason#CAPACITY} when the donor's surplus exceeds {@code H}, {@link MoveReason#BALANCE}
- *       otherwise.</li>
+ *   <li>Balance ({@link BalanceStep}): while a member above its share holds a movable region {@code r}
+ *       whose least loaded allowed member {@code b} either kept nothing from last round and stays at or below
+ *       its share after taking it (fill), or is more than {@code H} below the donor's surplus (need), move the best such region there;
+ *       at most {@code maxBalanceMovesPerRound} regions leave the member that owned them last round. Such a
+ *       move is {@link MoveReason#CAPACITY} when the donor's surplus exceeds {@code H},
+ *       {@link MoveReason#BALANCE} otherwise.</li>
  *   <li>Report owners, the moves (regions whose owner differs from the previous one) and the unplaceable
  *       regions, each sorted by region name.</li>
  * </ol>
@@ -58,7 +59,8 @@ import java.util.TreeSet;
  *   <li>Balance, when the limit was not reached: for every member {@code a} above its share, every region
  *       {@code r} balancing may take from {@code a} (placed there this round, or any of its regions while its
  *       kept load is above its share), and every eligible member {@code b} allowed for {@code r}:
- *       {@code surplus(a) - surplus(b) <= H}. Without zone restrictions this means every member's load is
+ *       {@code surplus(a) - surplus(b) <= H}, and {@code surplus(b) + weight(r) > 0} if {@code b} kept nothing
+ *       from last round (so a joiner gets its share less at most one region). Without zone restrictions this means every member's load is
  *       within {@code H} of its share, and with equal capacities max load - min load &lt;= H. With zone
  *       restrictions, shares are global and may be unreachable (a zone may hold more restricted weight
  *       than its members' shares); the statement above is what holds there.</li>
@@ -121,9 +123,11 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         // 4. Total placeable weight, heaviest region, shares.
         long totalWeight = 0;
         long heaviest = 0;
+        long lightest = Long.MAX_VALUE;
         for (Region r : placeable) {
             totalWeight = addExactOrExplain(totalWeight, r.weight());
             heaviest = Math.max(heaviest, r.weight());
+            lightest = Math.min(lightest, r.weight());
         }
         CapacityShare share = new CapacityShare(totalWeight, totalCapacity, heaviest);
 
@@ -155,6 +159,7 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
                 toPlace.add(i);
             }
         }
+        ledger.markNewcomers();
 
         // 6. Forced regions: zone-restricted first, then heaviest first, then by name; least surplus wins.
         toPlace.sort(Comparator.<Integer, Boolean>comparing(i -> placeable.get(i).allowedZones().isEmpty())
@@ -166,7 +171,7 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
 
         // 7. Balance within the move limit.
         Map<Integer, MoveReason> balanceReasons = new HashMap<>();
-        new BalanceStep(ledger, share, heaviest, input.options().maxBalanceMovesPerRound()).run(balanceReasons);
+        new BalanceStep(ledger, share, heaviest, lightest, input.options().maxBalanceMovesPerRound()).run(balanceReasons);
 
         // 8. Report.
         TreeMap<String, String> ownerByRegion = new TreeMap<>();

@@ -24,6 +24,7 @@ final class AssignmentInvariants {
     private final long totalWeight;
     private final long totalCapacity;
     private final long heaviest;
+    private Set<String> keptSomething;
 
     AssignmentInvariants(AssignmentInput input, Assignment output) {
         this.input = input;
@@ -68,6 +69,26 @@ final class AssignmentInvariants {
 
     boolean hasZoneRestrictions() {
         return regions.values().stream().anyMatch(r -> !r.allowedZones().isEmpty());
+    }
+
+    private boolean isLess(Member x, Member y) {
+        long sx = scaledSurplus(x.id());
+        long sy = scaledSurplus(y.id());
+        return sx < sy || (sx == sy && x.id().compareTo(y.id()) < 0);
+    }
+
+    /** Whether the member owned, last round, no region it may still hold. */
+    boolean keptNothing(Member m) {
+        if (keptSomething == null) {
+            keptSomething = new java.util.HashSet<>();
+            for (Region r : regions.values()) {
+                Member previous = eligible.get(input.previousOwners().get(r.name()));
+                if (previous != null && r.allows(previous.zone())) {
+                    keptSomething.add(previous.id());
+                }
+            }
+        }
+        return !keptSomething.contains(m.id());
     }
 
     boolean hasEqualCapacities() {
@@ -162,8 +183,9 @@ final class AssignmentInvariants {
     /**
      * Property 2, when the move limit was not reached. Always: for every member {@code a} above its share,
      * every region {@code r} on {@code a} that balancing may move (it was not {@code a}'s last round, or
-     * {@code a}'s kept load is above its share), and every eligible {@code b} allowed for {@code r}:
-     * {@code surplus(a) - surplus(b) <= heaviest}. Without zone restrictions: equal capacities give
+     * {@code a}'s kept load is above its share), and {@code b} the least loaded eligible member allowed for
+     * {@code r} (ties by id): {@code surplus(a) - surplus(b) <= heaviest}, and if {@code b} kept nothing from
+     * last round, {@code surplus(b) + weight(r) > 0} ({@code r} would push it past its share). Without zone restrictions: equal capacities give
      * {@code max load - min load <= heaviest}; unequal ones put every load within one heaviest weight of its share.
      */
     void checkBalance() {
@@ -194,16 +216,24 @@ final class AssignmentInvariants {
                 if (!keptAbove && a.id().equals(input.previousOwners().get(name))) {
                     continue;
                 }
+                Member leastAllowed = null;
                 for (List<Member> least : leastByZone.values()) {
                     for (Member b : least) {
-                        if (b != a && r.allows(b.zone())) {
-                            check(surplusA - scaledSurplus(b.id()) <= tolerance, "region " + name + " (weight " + r.weight()
-                                    + ") on " + a.id() + " (load " + load.get(a.id()) + ", share " + share(a) + ") could go to "
-                                    + b.id() + " (load " + load.get(b.id()) + ", share " + share(b)
-                                    + "): their surpluses differ by more than the heaviest weight " + heaviest);
+                        if (b != a && r.allows(b.zone()) && (leastAllowed == null || isLess(b, leastAllowed))) {
+                            leastAllowed = b;
                         }
                     }
                 }
+                if (leastAllowed == null) {
+                    continue;
+                }
+                long surplusB = scaledSurplus(leastAllowed.id());
+                String pair = "region " + name + " (weight " + r.weight() + ") on " + a.id() + " (load "
+                        + load.get(a.id()) + ", share " + share(a) + ") and " + leastAllowed.id() + " (load "
+                        + load.get(leastAllowed.id()) + ", share " + share(leastAllowed) + ")";
+                check(surplusA - surplusB <= tolerance, pair + ": their surpluses differ by more than the heaviest weight " + heaviest);
+                check(!keptNothing(leastAllowed) || surplusB + r.weight() * totalCapacity > 0, pair + ": "
+                        + leastAllowed.id() + " kept nothing and the region would still fit its share");
             }
         }
         if (hasZoneRestrictions()) {
