@@ -31,8 +31,8 @@ public final class AssignerBench {
     static final long SEED = 42L;
     static final int REGIONS = 10_000;
     static final int MEMBERS = 1_000;
-    static final int WARMUPS = 5;
-    static final int RUNS = 11;
+    static final int WARMUPS = 30;
+    static final int RUNS = 21;
 
     private final BenchWorkload workload = BenchWorkload.create(SEED, REGIONS, MEMBERS);
     private final StickyWeightedAssigner assigner = new StickyWeightedAssigner();

@@ -121,7 +121,7 @@ final class BalanceStep {
             if (worseSurplusAfter != other.worseSurplusAfter) {
                 return worseSurplusAfter < other.worseSurplusAfter;
             }
-            return region < other.region;
+            return region < other.region; // holdings are unordered: the region index breaks ties
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.shardwork.assigner;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.NavigableSet;
@@ -27,7 +28,8 @@ final class LoadLedger {
     private boolean hasNewcomers;
     private final NavigableSet<Integer>[] byZoneLeastSurplus;
     private final NavigableSet<Integer> byMostSurplus;
-    private final NavigableSet<Integer>[] holdings;
+    private boolean byMostSurplusKept;
+    private final List<Integer>[] holdings;
 
     private final long[] weight;
     private final int[][] allowedZonesOfRegion;
@@ -66,12 +68,11 @@ final class LoadLedger {
             byZoneLeastSurplus[z] = new TreeSet<>(leastSurplus);
         }
         this.byMostSurplus = new TreeSet<>(mostSurplus);
-        this.holdings = new NavigableSet[members];
+        this.holdings = new List[members];
         for (int m = 0; m < members; m++) {
             surplus[m] = share.scaledSurplus(0, capacity[m]);
-            holdings[m] = new TreeSet<>();
+            holdings[m] = new ArrayList<>();
             byZoneLeastSurplus[zoneOfMember[m]].add(m);
-            byMostSurplus.add(m);
         }
         this.weight = weight;
         this.allowedZonesOfRegion = allowedZones;
@@ -114,7 +115,7 @@ final class LoadLedger {
     /** Moves an owned region to another member. */
     void move(int region, int to) {
         int from = owner[region];
-        holdings[from].remove(region);
+        holdings[from].remove(Integer.valueOf(region));
         addLoad(from, region, -1);
         owner[region] = to;
         holdings[to].add(region);
@@ -123,14 +124,18 @@ final class LoadLedger {
 
     private void addLoad(int member, int region, int sign) {
         byZoneLeastSurplus[zoneOfMember[member]].remove(member);
-        byMostSurplus.remove(member);
+        if (byMostSurplusKept) {
+            byMostSurplus.remove(member);
+        }
         load[member] += sign * weight[region];
         if (previousOwner[region] == member) {
             keptLoad[member] += sign * weight[region];
         }
         surplus[member] = share.scaledSurplus(load[member], capacity[member]);
         byZoneLeastSurplus[zoneOfMember[member]].add(member);
-        byMostSurplus.add(member);
+        if (byMostSurplusKept) {
+            byMostSurplus.add(member);
+        }
     }
 
     /**
@@ -170,13 +175,22 @@ final class LoadLedger {
         return least;
     }
 
-    /** Members in decreasing surplus, ties by index. A live view: copy before moving regions. */
+    /**
+     * Members in decreasing surplus, ties by index. A live view: stop iterating before moving regions.
+     * The index is built on the first call and kept up to date from then on (placement does not need it).
+     */
     Iterable<Integer> membersByMostSurplus() {
+        if (!byMostSurplusKept) {
+            for (int m = 0; m < load.length; m++) {
+                byMostSurplus.add(m);
+            }
+            byMostSurplusKept = true;
+        }
         return byMostSurplus;
     }
 
-    /** The regions a member holds, in region index order. A live view. */
-    NavigableSet<Integer> holdings(int member) {
+    /** The regions a member holds, in no particular order. A live view. */
+    List<Integer> holdings(int member) {
         return holdings[member];
     }
 
@@ -208,9 +222,5 @@ final class LoadLedger {
 
     long load(int member) {
         return load[member];
-    }
-
-    List<Integer> snapshotByMostSurplus() {
-        return List.copyOf(byMostSurplus);
     }
 }

@@ -82,7 +82,8 @@ final class AssignmentInvariants {
         if (keptSomething == null) {
             keptSomething = new java.util.HashSet<>();
             for (Region r : regions.values()) {
-                Member previous = eligible.get(input.previousOwners().get(r.name()));
+                String previousId = input.previousOwners().get(r.name());
+                Member previous = previousId == null ? null : eligible.get(previousId);
                 if (previous != null && r.allows(previous.zone())) {
                     keptSomething.add(previous.id());
                 }

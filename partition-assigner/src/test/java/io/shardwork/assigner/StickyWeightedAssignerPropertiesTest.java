@@ -106,7 +106,7 @@ class StickyWeightedAssignerPropertiesTest {
     @Test
     void limitedRoundsConvergeToBalanceThenMoveNothing() {
         int checked = forEachCase("convergence", i -> Shape.UNLIMITED, (i, random, in) -> {
-            int limit = Math.max(1 + random.nextInt(10), in.regions().size() / 20);
+            int limit = Math.max(1 + random.nextInt(10), in.regions().size() / 10);
             AssignmentInput round = withOptions(in, new AssignmentOptions(limit, in.options().drainedMembers()));
             int rounds = 0;
             while (true) {
