@@ -45,7 +45,7 @@ final class LoadLedger {
      * @param allowedZones   per region index, the zone indices whose members may hold it
      * @param previousOwner  per region index, the eligible member index of its previous owner, or {@link #NONE}
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     LoadLedger(CapacityShare share, int[] capacity, int[] zoneOfMember, int zoneCount, long[] weight,
                int[][] allowedZones, int[] previousOwner) {
         this.share = share;

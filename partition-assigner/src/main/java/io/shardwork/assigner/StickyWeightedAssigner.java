@@ -43,11 +43,11 @@ import java.util.TreeSet;
  *   <li>Place the forced regions, zone-restricted ones first, each group heaviest first: each goes to the
  *       allowed member with the least surplus. Forced moves never count against the limit.</li>
  *   <li>Balance ({@link BalanceStep}): while a member above its share holds a movable region {@code r}
- *       whose least loaded allowed member {@code b} either kept nothing from last round and stays at or below
- *       its share after taking it (fill), or is more than {@code H} below the donor's surplus (need), move the best such region there;
- *       at most {@code maxBalanceMovesPerRound} regions leave the member that owned them last round. Such a
- *       move is {@link MoveReason#CAPACITY} when the donor's surplus exceeds {@code H},
- *       {@link MoveReason#BALANCE} otherwise.</li>
+ *       whose least loaded allowed member {@code b} either kept nothing from last round and stays at or
+ *       below its share after taking it (fill), or is more than {@code H} below the donor's surplus (need),
+ *       move the best such region there; at most {@code maxBalanceMovesPerRound} regions leave the member
+ *       that owned them last round. Such a move is {@link MoveReason#CAPACITY} when the donor's surplus
+ *       exceeds {@code H}, {@link MoveReason#BALANCE} otherwise.</li>
  *   <li>Report owners, the moves (regions whose owner differs from the previous one) and the unplaceable
  *       regions, each sorted by region name.</li>
  * </ol>
@@ -58,12 +58,18 @@ import java.util.TreeSet;
  *   <li>Stickiness: a member whose kept regions weigh at most its share keeps all of them.</li>
  *   <li>Balance, when the limit was not reached: for every member {@code a} above its share, every region
  *       {@code r} balancing may take from {@code a} (placed there this round, or any of its regions while its
- *       kept load is above its share), and every eligible member {@code b} allowed for {@code r}:
- *       {@code surplus(a) - surplus(b) <= H}, and {@code surplus(b) + weight(r) > 0} if {@code b} kept nothing
- *       from last round (so a joiner gets its share less at most one region). Without zone restrictions this means every member's load is
+ *       kept load is above its share), and the least loaded eligible member {@code b} allowed for {@code r}:
+ *       {@code surplus(a) - surplus(b) <= H}, and if {@code b} kept nothing from last round,
+ *       {@code surplus(b) + weight(r) > 0}. Without zone restrictions this means every member's load is
  *       within {@code H} of its share, and with equal capacities max load - min load &lt;= H. With zone
  *       restrictions, shares are global and may be unreachable (a zone may hold more restricted weight
  *       than its members' shares); the statement above is what holds there.</li>
+ *   <li>Join and leave: when a member joins, only regions of members above their share move, and their
+ *       weight stays within the joiner's share plus {@code H} (checked over random inputs, not proven).
+ *       A joiner gets nothing if every member above its share holds only regions heavier than the
+ *       joiner's room, since handing one over would just swap the two members. When a member leaves,
+ *       its regions move; with equal capacities and no zone restrictions nothing else does; otherwise the
+ *       unequal shift of the others' shares may add a few balancing moves (none at a limit of 0).</li>
  *   <li>Convergence: each balancing move lowers the larger surplus of the pair, so repeated rounds with a
  *       move limit reach the balanced state and then move nothing.</li>
  * </ul>
