@@ -1,0 +1,193 @@
+package io.shardwork.bench;
+
+import io.shardwork.assigner.Assignment;
+import io.shardwork.assigner.AssignmentInput;
+import io.shardwork.assigner.AssignmentOptions;
+import io.shardwork.assigner.Member;
+import io.shardwork.assigner.MoveReason;
+import io.shardwork.assigner.Region;
+import io.shardwork.assigner.StickyWeightedAssigner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Benchmarks {@link StickyWeightedAssigner} against Kafka's {@code CooperativeStickyAssignor} on the same
+ * inputs in the same JVM: 10,000 regions with skewed weights, 1,000 members of equal capacity.
+ *
+ * <p>Scenarios: cold (no previous assignment), join (999 members in a stable assignment, one joins) and
+ * leave (one of the 1,000 leaves the stable post-join assignment). Times are medians after warm-up;
+ * spreads are (max load - min load) / heaviest region weight, with the same weights for both.
+ *
+ * <p>Usage: {@code java -jar bench.jar [output.json]} (default {@code bench/results/assigner.json}).
+ */
+public final class AssignerBench {
+    static final long SEED = 42L;
+    static final int REGIONS = 10_000;
+    static final int MEMBERS = 1_000;
+    static final int WARMUPS = 30;
+    static final int RUNS = 21;
+
+    private final BenchWorkload workload = BenchWorkload.create(SEED, REGIONS, MEMBERS);
+    private final StickyWeightedAssigner assigner = new StickyWeightedAssigner();
+    private final Map<String, Integer> partitionOf = new HashMap<>();
+
+    private AssignerBench() {
+        for (int p = 0; p < REGIONS; p++) {
+            partitionOf.put(workload.regions().get(p).name(), p);
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench/results/assigner.json");
+        Map<String, Object> results = new AssignerBench().run();
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, toJson(results));
+        printTable(results);
+        System.out.println("wrote " + out);
+    }
+
+    private Map<String, Object> run() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        List<Member> all = workload.members();
+        List<Member> before = all.subList(0, MEMBERS - 1);
+        Member joiner = all.get(MEMBERS - 1);
+        Member leaver = all.get(MEMBERS / 2);
+        long heaviest = workload.heaviest();
+        double fairShare = (double) workload.totalWeight() / MEMBERS;
+
+        r.put("regions", REGIONS);
+        r.put("members", MEMBERS);
+        r.put("total_weight", workload.totalWeight());
+        r.put("heaviest_region_weight", heaviest);
+        r.put("warmups", WARMUPS);
+        r.put("runs", RUNS);
+
+        // ours: cold, then a stable assignment of 999 members, then one joins, then one leaves.
+        AssignmentInput cold = input(all, Map.of());
+        r.put("assign_cold_ms_median", round(Medians.medianMillis(WARMUPS, RUNS, () -> assigner.assign(cold))));
+        Map<String, String> stableBefore = stable(before);
+        AssignmentInput join = input(all, stableBefore);
+        r.put("assign_ms_median", round(Medians.medianMillis(WARMUPS, RUNS, () -> assigner.assign(join))));
+        Assignment joined = assigner.assign(join);
+        r.put("load_spread_in_region_weights", round(spread(ownersByIndex(joined.owners())) / (double) heaviest));
+        r.put("join_moved_weight", joined.moves().stream().mapToLong(m -> weightOf(m.region())).sum());
+        r.put("join_moved_regions", joined.moves().size());
+        r.put("join_fair_share_weight", round(fairShare));
+        Map<String, String> stableAfter = stable(all);
+        List<Member> remaining = new ArrayList<>(all);
+        remaining.remove(leaver);
+        Assignment left = assigner.assign(input(remaining, stableAfter));
+        r.put("leave_moved_regions", left.moves().size());
+        r.put("leave_orphaned_regions", left.moves().stream().filter(m -> m.reason() == MoveReason.ORPHANED).count());
+
+        // peer: the same members as consumers, the same regions as partitions of one topic.
+        KafkaStickyPeer peer = new KafkaStickyPeer(REGIONS);
+        List<String> allIds = all.stream().map(Member::id).toList();
+        List<String> beforeIds = allIds.subList(0, MEMBERS - 1);
+        r.put("peer_assign_cold_ms_median", round(Medians.medianMillis(WARMUPS, RUNS, () -> peer.assignOnce(allIds, Map.of(), -1))));
+        Map<Integer, String> peerBefore = peer.rebalance(beforeIds, Map.of(), -1, REGIONS);
+        r.put("peer_assign_ms_median", round(Medians.medianMillis(WARMUPS, RUNS, () -> peer.assignOnce(allIds, peerBefore, 1))));
+        Map<Integer, String> peerJoined = peer.rebalance(allIds, peerBefore, 1, REGIONS);
+        r.put("peer_load_spread_in_region_weights", round(spread(peerJoined) / (double) heaviest));
+        r.put("peer_join_moved_weight", movedWeight(peerBefore, peerJoined));
+        r.put("peer_join_moved_regions", moved(peerBefore, peerJoined));
+        List<String> remainingIds = new ArrayList<>(allIds);
+        remainingIds.remove(leaver.id());
+        Map<Integer, String> peerLeft = peer.rebalance(remainingIds, peerJoined, 3, REGIONS);
+        r.put("peer_leave_moved_regions", moved(peerJoined, peerLeft));
+        r.put("peer_leave_orphaned_regions", peerJoined.values().stream().filter(leaver.id()::equals).count());
+        return r;
+    }
+
+    private AssignmentInput input(List<Member> members, Map<String, String> previous) {
+        return new AssignmentInput(members, workload.regions(), previous, AssignmentOptions.unlimited());
+    }
+
+    /** Rounds without a move limit until nothing moves. */
+    private Map<String, String> stable(List<Member> members) {
+        Map<String, String> owners = Map.of();
+        for (int round = 0; round < 100; round++) {
+            Assignment a = assigner.assign(input(members, owners));
+            owners = a.owners();
+            if (a.moves().isEmpty()) {
+                return owners;
+            }
+        }
+        throw new IllegalStateException("The assigner did not reach a stable assignment in 100 rounds.");
+    }
+
+    private Map<Integer, String> ownersByIndex(Map<String, String> owners) {
+        Map<Integer, String> byIndex = new HashMap<>();
+        owners.forEach((region, member) -> byIndex.put(partitionOf.get(region), member));
+        return byIndex;
+    }
+
+    private long weightOf(String region) {
+        return workload.weightOfPartition(partitionOf.get(region));
+    }
+
+    /** Max load minus min load over all members, members without regions counting as zero. */
+    private long spread(Map<Integer, String> owners) {
+        Map<String, Long> load = new HashMap<>();
+        workload.members().forEach(m -> load.put(m.id(), 0L));
+        owners.forEach((p, m) -> load.merge(m, workload.weightOfPartition(p), Long::sum));
+        return load.values().stream().mapToLong(Long::longValue).max().orElse(0)
+                - load.values().stream().mapToLong(Long::longValue).min().orElse(0);
+    }
+
+    private long movedWeight(Map<Integer, String> before, Map<Integer, String> after) {
+        long moved = 0;
+        for (Map.Entry<Integer, String> e : after.entrySet()) {
+            if (!e.getValue().equals(before.get(e.getKey()))) {
+                moved += workload.weightOfPartition(e.getKey());
+            }
+        }
+        return moved;
+    }
+
+    private static long moved(Map<Integer, String> before, Map<Integer, String> after) {
+        return after.entrySet().stream().filter(e -> !e.getValue().equals(before.get(e.getKey()))).count();
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private static String toJson(Map<String, Object> results) {
+        StringBuilder json = new StringBuilder("{\n");
+        int i = 0;
+        for (Map.Entry<String, Object> e : results.entrySet()) {
+            json.append("  \"").append(e.getKey()).append("\": ").append(e.getValue());
+            json.append(++i < results.size() ? ",\n" : "\n");
+        }
+        return json.append("}\n").toString();
+    }
+
+    private static void printTable(Map<String, Object> r) {
+        System.out.printf(Locale.ROOT, "%nassigner benchmark: %s regions (skewed weights, heaviest %s), %s members of equal capacity%n",
+                r.get("regions"), r.get("heaviest_region_weight"), r.get("members"));
+        System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "figure", "shardwork", "kafka sticky", "ours/peer");
+        row(r, "join assign, ms (median)", "assign_ms_median", "peer_assign_ms_median");
+        row(r, "cold assign, ms (median)", "assign_cold_ms_median", "peer_assign_cold_ms_median");
+        row(r, "load spread, heaviest weights", "load_spread_in_region_weights", "peer_load_spread_in_region_weights");
+        row(r, "join moved weight", "join_moved_weight", "peer_join_moved_weight");
+        row(r, "join moved regions", "join_moved_regions", "peer_join_moved_regions");
+        row(r, "leave moved regions", "leave_moved_regions", "peer_leave_moved_regions");
+        System.out.printf(Locale.ROOT, "fair share of the joiner: %s weight; the leaver held %s regions%n",
+                r.get("join_fair_share_weight"), r.get("leave_orphaned_regions"));
+    }
+
+    private static void row(Map<String, Object> r, String label, String ours, String peer) {
+        double a = ((Number) r.get(ours)).doubleValue();
+        double b = ((Number) r.get(peer)).doubleValue();
+        String ratio = b == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", a / b);
+        System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", label, r.get(ours), r.get(peer), ratio);
+    }
+}

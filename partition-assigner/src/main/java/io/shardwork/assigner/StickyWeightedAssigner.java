@@ -1,0 +1,242 @@
+package io.shardwork.assigner;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A sticky, capacity-weighted, zone-aware assignment of regions to members.
+ *
+ * <p>Pure: JDK only, no I/O, clock or threads, and no state kept between calls; one instance may be shared
+ * by any number of threads. Deterministic: the result depends only on the content of the input, never on
+ * the order of its lists (members are handled in id order, regions in name order, ties go to the smaller
+ * id or name).
+ *
+ * <h2>Words</h2>
+ * <ul>
+ *   <li><em>eligible</em> member: live and not drained.</li>
+ *   <li><em>placeable</em> region: some eligible member runs in one of its allowed zones (any zone if none
+ *       are listed).</li>
+ *   <li><em>share</em> of an eligible member: {@code T * capacity / C}, with {@code T} the total weight of
+ *       placeable regions and {@code C} the total capacity of eligible members; its <em>surplus</em> is
+ *       {@code load - share}. {@code H} is the heaviest placeable region weight.</li>
+ * </ul>
+ *
+ * <h2>Algorithm</h2>
+ * <ol>
+ *   <li>Validate the input (duplicate member ids or region names throw) and sort members by id, regions by
+ *       name.</li>
+ *   <li>Find the eligible members, their zones and total capacity {@code C}.</li>
+ *   <li>Classify every region: unplaceable (reported with a sentence, never placed elsewhere); kept (its
+ *       previous owner is eligible and in an allowed zone); or forced to move now: {@link MoveReason#DRAIN}
+ *       (owner drained), {@link MoveReason#ZONE} (owner's zone not allowed),
+ *       {@link MoveReason#ORPHANED} (owner gone or never owned).</li>
+ *   <li>Compute {@code T}, {@code H} and the shares ({@link CapacityShare}).</li>
+ *   <li>Give every kept region to its previous owner ({@link LoadLedger}).</li>
+ *   <li>Place the forced regions, zone-restricted ones first, each group heaviest first: each goes to the
+ *       allowed member with the least surplus. Forced moves never count against the limit.</li>
+ *   <li>Balance ({@link BalanceStep}): while a member above its share holds a movable region {@code r}
+ *       whose least loaded allowed member {@code b} either kept nothing from last round and stays at or
+ *       below its share after taking it (fill), or is more than {@code H} below the donor's surplus (need),
+ *       move the best such region there; at most {@code maxBalanceMovesPerRound} regions leave the member
+ *       that owned them last round. Such a move is {@link MoveReason#CAPACITY} when the donor's surplus
+ *       exceeds {@code H}, {@link MoveReason#BALANCE} otherwise.</li>
+ *   <li>Report owners, the moves (regions whose owner differs from the previous one) and the unplaceable
+ *       regions, each sorted by region name.</li>
+ * </ol>
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>Every placeable region gets exactly one eligible owner in an allowed zone, this round.</li>
+ *   <li>Stickiness: a member whose kept regions weigh at most its share keeps all of them.</li>
+ *   <li>Balance, when the limit was not reached: for every member {@code a} above its share, every region
+ *       {@code r} balancing may take from {@code a} (placed there this round, or any of its regions while its
+ *       kept load is above its share), and the least loaded eligible member {@code b} allowed for {@code r}:
+ *       {@code surplus(a) - surplus(b) <= H}, and if {@code b} kept nothing from last round,
+ *       {@code surplus(b) + weight(r) > 0}. Without zone restrictions this means every member's load is
+ *       within {@code H} of its share, and with equal capacities max load - min load &lt;= H. With zone
+ *       restrictions, shares are global and may be unreachable (a zone may hold more restricted weight
+ *       than its members' shares); the statement above is what holds there.</li>
+ *   <li>Join and leave: when a member joins, only regions of members above their share move, and their
+ *       weight stays within the joiner's share plus {@code H} (checked over random inputs, not proven).
+ *       A joiner gets nothing if every member above its share holds only regions heavier than the
+ *       joiner's room, since handing one over would just swap the two members. When a member leaves,
+ *       its regions move; with equal capacities and no zone restrictions nothing else does; otherwise the
+ *       unequal shift of the others' shares may add a few balancing moves (none at a limit of 0).</li>
+ *   <li>Convergence: each balancing move lowers the larger surplus of the pair, so repeated rounds with a
+ *       move limit reach the balanced state and then move nothing.</li>
+ * </ul>
+ */
+public final class StickyWeightedAssigner implements AssignmentStrategy {
+
+    private static final Comparator<Member> BY_ID = Comparator.comparing(Member::id);
+    private static final Comparator<Region> BY_NAME = Comparator.comparing(Region::name);
+
+    @Override
+    public Assignment assign(AssignmentInput input) {
+        // 1. Validate and sort.
+        List<Member> members = sortedUnique(input.members(), BY_ID, Member::id, "member id");
+        List<Region> regions = sortedUnique(input.regions(), BY_NAME, Region::name, "region name");
+        Map<String, String> previousOwners = input.previousOwners();
+        Set<String> drained = input.options().drainedMembers();
+
+        // 2. Eligible members, their zones and total capacity.
+        Map<String, Member> liveById = new HashMap<>();
+        List<Member> eligible = new ArrayList<>();
+        SortedSet<String> eligibleZones = new TreeSet<>();
+        long totalCapacity = 0;
+        for (Member m : members) {
+            liveById.put(m.id(), m);
+            if (!drained.contains(m.id())) {
+                eligible.add(m);
+                eligibleZones.add(m.zone());
+                totalCapacity += m.capacity();
+            }
+        }
+        List<String> zoneNames = new ArrayList<>(eligibleZones);
+        Map<String, Integer> zoneIndex = indexOf(zoneNames);
+        Map<String, Integer> eligibleIndex = new HashMap<>();
+        int[] capacity = new int[eligible.size()];
+        int[] zoneOfMember = new int[eligible.size()];
+        for (int i = 0; i < eligible.size(); i++) {
+            Member m = eligible.get(i);
+            eligibleIndex.put(m.id(), i);
+            capacity[i] = m.capacity();
+            zoneOfMember[i] = zoneIndex.get(m.zone());
+        }
+
+        // 3. Classify every region.
+        PlacementRules rules = new PlacementRules(liveById, drained, eligibleZones);
+        List<Unplaceable> unplaceable = new ArrayList<>();
+        List<Region> placeable = new ArrayList<>();
+        List<MoveReason> forced = new ArrayList<>();
+        for (Region r : regions) {
+            if (rules.isPlaceable(r)) {
+                placeable.add(r);
+                forced.add(rules.forcedReason(r, previousOwners.get(r.name())));
+            } else {
+                unplaceable.add(rules.unplaceable(r));
+            }
+        }
+
+        // 4. Total placeable weight, heaviest region, shares.
+        long totalWeight = 0;
+        long heaviest = 0;
+        long lightest = Long.MAX_VALUE;
+        for (Region r : placeable) {
+            totalWeight = addExactOrExplain(totalWeight, r.weight());
+            heaviest = Math.max(heaviest, r.weight());
+            lightest = Math.min(lightest, r.weight());
+        }
+        CapacityShare share = new CapacityShare(totalWeight, totalCapacity, heaviest);
+
+        int count = placeable.size();
+        long[] weight = new long[count];
+        int[][] allowedZones = new int[count][];
+        int[] previousOwner = new int[count];
+        int[] allZones = new int[zoneNames.size()];
+        for (int z = 0; z < allZones.length; z++) {
+            allZones[z] = z;
+        }
+        Map<Set<String>, int[]> zoneSetCache = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            Region r = placeable.get(i);
+            weight[i] = r.weight();
+            allowedZones[i] = r.allowedZones().isEmpty() ? allZones
+                    : zoneSetCache.computeIfAbsent(r.allowedZones(), zones -> zoneIndices(zones, zoneIndex));
+            Integer prev = eligibleIndex.get(previousOwners.get(r.name()));
+            previousOwner[i] = prev == null ? LoadLedger.NONE : prev;
+        }
+        LoadLedger ledger = new LoadLedger(share, capacity, zoneOfMember, zoneNames.size(), weight, allowedZones, previousOwner);
+
+        // 5. Kept regions stay with their previous owner.
+        List<Integer> toPlace = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (forced.get(i) == null) {
+                ledger.place(i, previousOwner[i]);
+            } else {
+                toPlace.add(i);
+            }
+        }
+        ledger.markNewcomers();
+
+        // 6. Forced regions: zone-restricted first, then heaviest first, then by name; least surplus wins.
+        toPlace.sort(Comparator.<Integer, Boolean>comparing(i -> placeable.get(i).allowedZones().isEmpty())
+                .thenComparing(i -> -weight[i])
+                .thenComparing(i -> i));
+        for (int i : toPlace) {
+            ledger.place(i, ledger.leastSurplusAllowed(i, LoadLedger.NONE));
+        }
+
+        // 7. Balance within the move limit.
+        Map<Integer, MoveReason> balanceReasons = new HashMap<>();
+        new BalanceStep(ledger, share, heaviest, lightest, input.options().maxBalanceMovesPerRound()).run(balanceReasons);
+
+        // 8. Report.
+        TreeMap<String, String> ownerByRegion = new TreeMap<>();
+        List<Move> moves = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = placeable.get(i).name();
+            String to = eligible.get(ledger.owner(i)).id();
+            String from = previousOwners.get(name);
+            ownerByRegion.put(name, to);
+            if (!to.equals(from)) {
+                MoveReason reason = forced.get(i) != null ? forced.get(i) : balanceReasons.get(i);
+                moves.add(new Move(name, from, to, reason));
+            }
+        }
+        return new Assignment(ownerByRegion, moves, unplaceable);
+    }
+
+    private static <T> List<T> sortedUnique(List<T> items, Comparator<T> order, java.util.function.Function<T, String> key,
+                                            String what) {
+        List<T> sorted = new ArrayList<>(items);
+        sorted.sort(order);
+        Set<String> duplicates = new TreeSet<>();
+        for (int i = 1; i < sorted.size(); i++) {
+            String k = key.apply(sorted.get(i));
+            if (k.equals(key.apply(sorted.get(i - 1)))) {
+                duplicates.add(k);
+            }
+        }
+        if (!duplicates.isEmpty()) {
+            throw new IllegalArgumentException("The assignment input lists the " + what + (duplicates.size() == 1 ? " " : "s ")
+                    + String.join(", ", duplicates) + " more than once; each " + what + " must be unique.");
+        }
+        return sorted;
+    }
+
+    private static Map<String, Integer> indexOf(List<String> names) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
+        }
+        return index;
+    }
+
+    private static int[] zoneIndices(Set<String> zones, Map<String, Integer> zoneIndex) {
+        Set<Integer> present = new HashSet<>();
+        for (String zone : zones) {
+            Integer z = zoneIndex.get(zone);
+            if (z != null) {
+                present.add(z);
+            }
+        }
+        return present.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private static long addExactOrExplain(long total, long weight) {
+        try {
+            return Math.addExact(total, weight);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("The total region weight does not fit in 64 bits; use smaller weights.", e);
+        }
+    }
+}
