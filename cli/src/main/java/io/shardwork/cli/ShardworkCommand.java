@@ -2,6 +2,8 @@ package io.shardwork.cli;
 
 import io.shardwork.cli.config.ConfigCommand;
 import io.shardwork.cli.devcluster.DevClusterCommand;
+import io.shardwork.cli.status.StatusCommand;
+import io.shardwork.cli.worker.WorkerCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -17,6 +19,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
                 ConfigCommand.class,
                 DevClusterCommand.class,
+                WorkerCommand.class,
+                StatusCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

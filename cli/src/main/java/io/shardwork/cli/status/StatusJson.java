@@ -1,0 +1,66 @@
+package io.shardwork.cli.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardwork.coordination.status.ClusterStatus;
+import io.shardwork.layout.MoveRecord;
+import io.shardwork.layout.UnplaceableRecord;
+
+/** The JSON form of {@code status --json}; key names are a contract with users' scripts. */
+final class StatusJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private StatusJson() {
+    }
+
+    static String render(String cluster, ClusterStatus status) throws Exception {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("cluster", cluster);
+        root.put("leader", status.leader());
+        root.put("leader_epoch", status.leaderEpoch());
+        root.put("generation", status.generation());
+        ArrayNode members = root.putArray("members");
+        for (ClusterStatus.MemberStatus member : status.members()) {
+            ObjectNode node = members.addObject();
+            node.put("id", member.id());
+            node.put("host", member.host());
+            node.put("pid", member.pid());
+            node.put("zone", member.zone());
+            node.put("capacity", member.capacity());
+            ArrayNode regions = node.putArray("regions");
+            member.regions().forEach(regions::add);
+        }
+        ArrayNode regions = root.putArray("regions");
+        for (ClusterStatus.RegionStatus region : status.regions()) {
+            ObjectNode node = regions.addObject();
+            node.put("name", region.name());
+            node.put("owner", region.owner());
+            node.put("claimed_by", region.claimedBy());
+            node.put("epoch", region.epoch());
+            if (region.checkpoint() == null) {
+                node.putNull("checkpoint");
+            } else {
+                node.put("checkpoint", region.checkpoint());
+            }
+        }
+        ArrayNode unplaceable = root.putArray("unplaceable");
+        for (UnplaceableRecord record : status.unplaceable()) {
+            ObjectNode node = unplaceable.addObject();
+            node.put("region", record.region());
+            node.put("why", record.why());
+        }
+        ArrayNode moves = root.putArray("recent_moves");
+        for (MoveRecord move : status.recentMoves()) {
+            ObjectNode node = moves.addObject();
+            node.put("generation", move.generation());
+            node.put("at", String.valueOf(move.at()));
+            node.put("region", move.region());
+            node.put("from", move.from());
+            node.put("to", move.to());
+            node.put("reason", move.reason());
+        }
+        return MAPPER.writeValueAsString(root);
+    }
+}

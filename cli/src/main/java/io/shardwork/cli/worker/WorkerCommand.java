@@ -1,0 +1,67 @@
+package io.shardwork.cli.worker;
+
+import io.shardwork.assigner.StickyWeightedAssigner;
+import io.shardwork.cli.CommandFailure;
+import io.shardwork.cli.ExitCodes;
+import io.shardwork.cli.ShutdownSignal;
+import io.shardwork.config.ShardworkConfig;
+import io.shardwork.config.ShardworkConfigDef;
+import io.shardwork.coordination.membership.DuplicateWorkerException;
+import io.shardwork.coordination.worker.NoopRegionLifecycle;
+import io.shardwork.coordination.worker.OwnershipListener;
+import io.shardwork.coordination.worker.WorkerCoordinator;
+import io.shardwork.leader.TimeSource;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Runs one worker node until SIGTERM or Ctrl-C, then releases every region (final checkpoint, claim
+ * deleted) and exits 0.
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Run one worker node; SIGTERM releases its regions and exits 0.")
+public final class WorkerCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Deployment file.")
+    Path configFile;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Worker id (overrides worker.id).")
+    String id;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ShardworkConfig config = ShardworkConfig.load(configFile);
+        if (id != null) {
+            config = config.with(ShardworkConfigDef.WORKER_ID, id);
+        }
+        ShutdownSignal signal = ShutdownSignal.install();
+        WorkerCoordinator coordinator = new WorkerCoordinator(CoordinationSettingsFactory.from(config), new StickyWeightedAssigner(),
+                NoopRegionLifecycle::new, OwnershipListener.NONE, TimeSource.system());
+        try {
+            coordinator.start();
+        } catch (DuplicateWorkerException duplicate) {
+            throw new CommandFailure(ExitCodes.REFUSED, duplicate.getMessage(), duplicate);
+        } catch (IllegalStateException unreachable) {
+            throw new CommandFailure(ExitCodes.UNAVAILABLE, unreachable.getMessage(), unreachable);
+        }
+        log.info("worker {} started: cluster {}, zone {}, capacity {}, handler {}, delivery {}", config.workerId(),
+                config.clusterName(), config.workerZone(), config.workerCapacity(), config.handler(), config.delivery());
+        spec.commandLine().getOut().println("worker " + config.workerId() + " running (cluster " + config.clusterName() + ")");
+        spec.commandLine().getOut().flush();
+        signal.await();
+        log.info("worker {}: {} received, releasing regions", config.workerId(), signal.received());
+        coordinator.close();
+        log.info("worker {} stopped", config.workerId());
+        return ExitCodes.OK;
+    }
+}
