@@ -1,0 +1,186 @@
+package io.shardwork.coordination.testing;
+
+import io.shardwork.assigner.Region;
+import io.shardwork.coordination.CoordinationSettings;
+import io.shardwork.coordination.status.ClusterStatus;
+import io.shardwork.coordination.status.ClusterStatusReader;
+import io.shardwork.coordination.worker.NoopRegionLifecycle;
+import io.shardwork.coordination.worker.WorkerCoordinator;
+import io.shardwork.layout.ClusterPaths;
+import io.shardwork.leader.TimeSource;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * A real ZooKeeper (tick {@link Timing#TICK_MS}, free port) and the workers of one test, each with its own
+ * CuratorFramework; plus an observer client for reads. Closes everything.
+ */
+public final class TestCluster implements Closeable {
+    public static final String CLUSTER = "test";
+
+    private final TestingServer server;
+    private final List<Region> regions;
+    private final OwnershipRecorder recorder = new OwnershipRecorder();
+    private final Map<String, WorkerCoordinator> workers = new LinkedHashMap<>();
+    private final CuratorFramework observer;
+    private final ClusterPaths paths = new ClusterPaths(CLUSTER);
+
+    public TestCluster(int regionCount) throws Exception {
+        server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, Timing.TICK_MS, -1), true);
+        List<Region> list = new ArrayList<>();
+        for (int i = 0; i < regionCount; i++) {
+            list.add(new Region("r" + i, 1));
+        }
+        regions = List.copyOf(list);
+        observer = newClient();
+    }
+
+    public CuratorFramework newClient() throws InterruptedException {
+        CuratorFramework client = CuratorFrameworkFactory.newClient(server.getConnectString(), 10_000,
+                Timing.CONNECTION_TIMEOUT_MS, new RetryOneTime(100));
+        client.start();
+        if (!client.blockUntilConnected(Timing.CONNECTION_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("The test ZooKeeper did not accept a connection.");
+        }
+        return client;
+    }
+
+    public CoordinationSettings settings(String workerId) {
+        return new CoordinationSettings(CLUSTER, workerId, "z1", 1, server.getConnectString(), Timing.SESSION_TIMEOUT_MS,
+                Timing.CONNECTION_TIMEOUT_MS, Timing.REBALANCE_DELAY_MS, 2, regions);
+    }
+
+    /** Builds a worker (not started). */
+    public WorkerCoordinator newWorker(String workerId) {
+        return new WorkerCoordinator(settings(workerId), new FairTestStrategy(), NoopRegionLifecycle::new, recorder,
+                TimeSource.system());
+    }
+
+    /** Builds, starts and tracks a worker. */
+    public WorkerCoordinator startWorker(String workerId) throws Exception {
+        WorkerCoordinator worker = newWorker(workerId);
+        worker.start();
+        workers.put(workerId, worker);
+        return worker;
+    }
+
+    /** Forgets a worker the test closed itself. */
+    public void forget(String workerId) {
+        workers.remove(workerId);
+    }
+
+    public Map<String, WorkerCoordinator> workers() {
+        return workers;
+    }
+
+    public List<Region> regions() {
+        return regions;
+    }
+
+    public OwnershipRecorder recorder() {
+        return recorder;
+    }
+
+    public CuratorFramework observer() {
+        return observer;
+    }
+
+    public ClusterPaths paths() {
+        return paths;
+    }
+
+    public ClusterStatus status() {
+        try {
+            return new ClusterStatusReader(observer, paths).read();
+        } catch (Exception e) {
+            throw new AssertionError("Cannot read the cluster status: " + e, e);
+        }
+    }
+
+    /**
+     * Whether every region is assigned to one of {@code live}, claimed by its assigned owner, and the
+     * owner's coordinator holds it.
+     */
+    public boolean converged(Set<String> live) {
+        ClusterStatus status = status();
+        if (status.regions().size() < regions.size()) {
+            return false;
+        }
+        Set<String> members = new TreeSet<>();
+        status.members().forEach(m -> members.add(m.id()));
+        if (!members.equals(live)) {
+            return false;
+        }
+        for (ClusterStatus.RegionStatus region : status.regions()) {
+            if (region.owner() == null || !live.contains(region.owner()) || !region.owner().equals(region.claimedBy())) {
+                return false;
+            }
+            WorkerCoordinator owner = workers.get(region.owner());
+            if (owner == null || !owner.heldRegions().contains(region.name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void awaitConverged() {
+        Set<String> live = new TreeSet<>(workers.keySet());
+        Timing.await("every region claimed by its assigned owner among " + live, Timing.CONVERGE,
+                () -> converged(live), this::status);
+    }
+
+    /** The worker acting as leader, or null. */
+    public WorkerCoordinator leader() {
+        return workers.values().stream().filter(WorkerCoordinator::isLeader).findFirst().orElse(null);
+    }
+
+    /** Makes the worker's client see its session as expired, as after a long pause; the server expires it later. */
+    public static void expireSession(WorkerCoordinator worker) throws Exception {
+        worker.client().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+    }
+
+    /**
+     * Kills a worker as a crash or a long pause would: its session expires as seen by its client (the server
+     * keeps the old session, and its ephemeral nodes, until the session timeout), then once its client has
+     * moved to a new session the coordinator is closed without releasing anything. Closing before that would
+     * let the client close the old session at the server, which no crash does.
+     */
+    public void kill(WorkerCoordinator worker) throws Exception {
+        long oldSession = worker.client().getZookeeperClient().getZooKeeper().getSessionId();
+        expireSession(worker);
+        Timing.await(worker.workerId() + "'s client moving to a new session", Timing.CONVERGE, () -> {
+            try {
+                org.apache.zookeeper.ZooKeeper zk = worker.client().getZookeeperClient().getZooKeeper();
+                return zk.getState() == org.apache.zookeeper.ZooKeeper.States.CONNECTED && zk.getSessionId() != 0
+                        && zk.getSessionId() != oldSession;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        System.out.printf("kill %s: old session 0x%x, new session 0x%x%n", worker.workerId(), oldSession,
+                worker.client().getZookeeperClient().getZooKeeper().getSessionId());
+        worker.closeWithoutRelease();
+        workers.remove(worker.workerId());
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (WorkerCoordinator worker : workers.values()) {
+            worker.closeWithoutRelease();
+        }
+        observer.close();
+        server.close();
+    }
+}
