@@ -30,9 +30,22 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
     private final String workerId;
     private final FencingCounter fencing;
     private final TimeSource time;
+    private final CommitAudit audit;
+
+    /** Hears every accepted checkpoint with the znode version it produced (ZooKeeper's order). */
+    @FunctionalInterface
+    public interface CommitAudit {
+        void committed(String region, long epoch, long offset, int checkpointVersion);
+    }
 
     public ZooKeeperCheckpointStore(CuratorFramework client, ClusterPaths paths, String workerId, FencingCounter fencing,
                                     TimeSource time) {
+        this(client, paths, workerId, fencing, time, (region, epoch, offset, version) -> { });
+    }
+
+    public ZooKeeperCheckpointStore(CuratorFramework client, ClusterPaths paths, String workerId, FencingCounter fencing,
+                                    TimeSource time, CommitAudit audit) {
+        this.audit = audit;
         this.client = client;
         this.paths = paths;
         this.workerId = workerId;
@@ -58,7 +71,10 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
                 Op.check(paths.regionEpoch(region), Math.toIntExact(epoch)),
                 Op.setData(paths.regionCheckpoint(region), data, -1));
         try {
-            client.getZookeeperClient().getZooKeeper().multi(ops);
+            List<OpResult> results = client.getZookeeperClient().getZooKeeper().multi(ops);
+            if (results.get(2) instanceof OpResult.SetDataResult set) {
+                audit.committed(region, epoch, nextOffset, set.getStat().getVersion());
+            }
         } catch (KeeperException failed) {
             List<OpResult> results = failed.getResults();
             if (results != null && results.size() == 3) {

@@ -16,6 +16,14 @@ public interface OwnershipListener {
      */
     void released(String region, String workerId, long epoch, Instant at, boolean graceful);
 
+    /**
+     * A checkpoint of {@code region} under {@code epoch} was accepted; {@code checkpointVersion} is the new
+     * znode version of {@code /regions/r/checkpoint}, i.e. ZooKeeper's order of all accepted checkpoints of
+     * the region. Called on the committing thread; must not block.
+     */
+    default void checkpointed(String region, String workerId, long epoch, long offset, int checkpointVersion) {
+    }
+
     OwnershipListener NONE = new OwnershipListener() {
         @Override
         public void claimed(String region, String workerId, long epoch, Instant at) {

@@ -119,7 +119,8 @@ public final class WorkerCoordinator implements Closeable {
                 .connectionTimeoutMs(settings.connectionTimeoutMs())
                 .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
                 .build();
-        this.checkpoints = new ZooKeeperCheckpointStore(client, paths, settings.workerId(), fencing, time);
+        this.checkpoints = new ZooKeeperCheckpointStore(client, paths, settings.workerId(), fencing, time,
+                (region, epoch, offset, version) -> listener.checkpointed(region, settings.workerId(), epoch, offset, version));
         this.lifecycle = lifecycleFactory.apply(checkpoints);
         this.claims = new RegionClaims(client, paths, settings.workerId(), time);
         this.membership = new MemberRegistration(client, paths, settings.workerId(), new MemberInfo(hostName(),

@@ -4,7 +4,6 @@ import io.shardwork.assigner.Region;
 import io.shardwork.coordination.CoordinationSettings;
 import io.shardwork.coordination.status.ClusterStatus;
 import io.shardwork.coordination.status.ClusterStatusReader;
-import io.shardwork.coordination.worker.NoopRegionLifecycle;
 import io.shardwork.coordination.worker.WorkerCoordinator;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.leader.TimeSource;
@@ -62,10 +61,18 @@ public final class TestCluster implements Closeable {
                 Timing.CONNECTION_TIMEOUT_MS, Timing.REBALANCE_DELAY_MS, 2, regions);
     }
 
-    /** Builds a worker (not started). */
+    private final java.util.concurrent.ExecutorService stragglers = java.util.concurrent.Executors.newSingleThreadExecutor();
+    private final java.util.concurrent.atomic.AtomicLong refusedCheckpoints = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Builds a worker (not started) whose regions run the {@link CheckpointingLifecycle}. */
     public WorkerCoordinator newWorker(String workerId) {
-        return new WorkerCoordinator(settings(workerId), new FairTestStrategy(), NoopRegionLifecycle::new, recorder,
-                TimeSource.system());
+        return new WorkerCoordinator(settings(workerId), new FairTestStrategy(),
+                store -> new CheckpointingLifecycle(store, stragglers, refusedCheckpoints), recorder, TimeSource.system());
+    }
+
+    /** Checkpoints refused as fenced, over all workers of the test. */
+    public long refusedCheckpoints() {
+        return refusedCheckpoints.get();
     }
 
     /** Builds, starts and tracks a worker. */
@@ -180,6 +187,7 @@ public final class TestCluster implements Closeable {
         for (WorkerCoordinator worker : workers.values()) {
             worker.closeWithoutRelease();
         }
+        stragglers.shutdownNow();
         observer.close();
         server.close();
     }
