@@ -56,8 +56,21 @@ public final class TestCluster implements Closeable {
         return client;
     }
 
+    private final Map<String, CuttableProxy> proxies = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Settings of a worker that reaches ZooKeeper through its own {@link CuttableProxy}. */
     public CoordinationSettings settings(String workerId) {
-        return new CoordinationSettings(CLUSTER, workerId, "z1", 1, server.getConnectString(), Timing.SESSION_TIMEOUT_MS,
+        CuttableProxy proxy;
+        try {
+            proxy = new CuttableProxy(server.getPort());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        CuttableProxy previous = proxies.put(workerId, proxy);
+        if (previous != null) {
+            previous.close();
+        }
+        return new CoordinationSettings(CLUSTER, workerId, "z1", 1, proxy.connectString(), Timing.SESSION_TIMEOUT_MS,
                 Timing.CONNECTION_TIMEOUT_MS, Timing.REBALANCE_DELAY_MS, 2, regions);
     }
 
@@ -148,6 +161,16 @@ public final class TestCluster implements Closeable {
                 () -> converged(live), this::status);
     }
 
+    /** Converged, and every live worker holds its fair share (regions / workers, rounded down or up). */
+    public void awaitBalanced() {
+        Set<String> live = new TreeSet<>(workers.keySet());
+        int low = regions.size() / live.size();
+        int high = (regions.size() + live.size() - 1) / live.size();
+        Timing.await("every region claimed by its assigned owner, " + low + " to " + high + " per worker among " + live,
+                Timing.CONVERGE, () -> converged(live) && workers.values().stream()
+                        .allMatch(w -> w.heldRegions().size() >= low && w.heldRegions().size() <= high), this::status);
+    }
+
     /** The worker acting as leader, or null. */
     public WorkerCoordinator leader() {
         return workers.values().stream().filter(WorkerCoordinator::isLeader).findFirst().orElse(null);
@@ -182,12 +205,23 @@ public final class TestCluster implements Closeable {
         workers.remove(worker.workerId());
     }
 
+    /**
+     * Crashes a worker: cuts it off from ZooKeeper (nothing more reaches the server, so its session and
+     * ephemeral nodes live until the server expires them), then stops it without releasing anything.
+     */
+    public void crash(WorkerCoordinator worker) {
+        proxies.get(worker.workerId()).cut();
+        worker.closeWithoutRelease();
+        workers.remove(worker.workerId());
+    }
+
     @Override
     public void close() throws IOException {
         for (WorkerCoordinator worker : workers.values()) {
             worker.closeWithoutRelease();
         }
         stragglers.shutdownNow();
+        proxies.values().forEach(CuttableProxy::close);
         observer.close();
         server.close();
     }

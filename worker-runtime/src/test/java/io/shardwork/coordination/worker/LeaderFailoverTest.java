@@ -24,7 +24,7 @@ class LeaderFailoverTest {
             cluster.startWorker("w1");
             cluster.startWorker("w2");
             cluster.startWorker("w3");
-            cluster.awaitConverged();
+            cluster.awaitBalanced();
             WorkerCoordinator oldLeader = cluster.leader();
             assertNotNull(oldLeader, "one worker acts as leader");
             long oldEpoch = oldLeader.leaderEpoch();
@@ -61,6 +61,33 @@ class LeaderFailoverTest {
             assertEquals(oldEpoch, deposed.staleEpoch());
             assertEquals(stat.getVersion(), cluster.observer().checkExists().forPath(cluster.paths().assignment()).getVersion(),
                     "the deposed leader's write changed nothing");
+            cluster.recorder().checkExclusiveAndIncreasing();
+        }
+    }
+
+    @Test
+    void testCrashedLeaderIsReplacedWithinSessionTimeout() throws Exception {
+        try (TestCluster cluster = new TestCluster(8)) {
+            cluster.startWorker("w1");
+            cluster.startWorker("w2");
+            cluster.startWorker("w3");
+            cluster.awaitBalanced();
+            WorkerCoordinator oldLeader = cluster.leader();
+            assertNotNull(oldLeader, "one worker acts as leader");
+            long oldEpoch = oldLeader.leaderEpoch();
+
+            long crashedAt = System.nanoTime();
+            cluster.crash(oldLeader);
+            Timing.await("a new leader writing an assignment without " + oldLeader.workerId(), Timing.TAKEOVER, () -> {
+                AssignmentDocument doc = assignment(cluster.observer());
+                return doc.leaderEpoch() > oldEpoch && !doc.owners().containsValue(oldLeader.workerId())
+                        && doc.owners().size() == 8;
+            }, () -> assignment(cluster.observer()));
+            long reassignedMs = (System.nanoTime() - crashedAt) / 1_000_000;
+            cluster.awaitConverged();
+            long claimedMs = (System.nanoTime() - crashedAt) / 1_000_000;
+            System.out.printf("leader crash (cut off from ZooKeeper, session timeout %d ms): regions reassigned after %d ms,"
+                    + " all claimed by their new owners after %d ms%n", Timing.SESSION_TIMEOUT_MS, reassignedMs, claimedMs);
             cluster.recorder().checkExclusiveAndIncreasing();
         }
     }

@@ -27,7 +27,7 @@ class OwnerSessionExpiryTest {
             cluster.startWorker("w1");
             cluster.startWorker("w2");
             cluster.startWorker("w3");
-            cluster.awaitConverged();
+            cluster.awaitBalanced();
             WorkerCoordinator victim = cluster.workers().values().stream().filter(w -> !w.isLeader())
                     .filter(w -> !w.heldRegions().isEmpty()).findFirst().orElseThrow();
             Set<String> victimRegions = victim.heldRegions();

@@ -16,8 +16,9 @@ import org.apache.zookeeper.Watcher;
 import org.junit.jupiter.api.Test;
 
 /**
- * A seeded random schedule of joins, graceful leaves, session expiries (the worker lives on) and leader
- * kills, checked against a recorder of every claim and release and against ZooKeeper's own stream of
+ * A seeded random schedule of joins, graceful leaves, session expiries (injected; the worker lives on and
+ * sometimes becomes a zombie, see {@link io.shardwork.coordination.testing.OwnershipRecorder}) and leader
+ * crashes (cut off from ZooKeeper, stopped without release), checked against a recorder of every claim and release and against ZooKeeper's own stream of
  * creations and deletions of {@code /owners/r}. Run another schedule with {@code -Dshardwork.seed=N}.
  */
 class RandomScheduleTest {
@@ -80,8 +81,8 @@ class RandomScheduleTest {
                 } else {
                     WorkerCoordinator leader = cluster.leader();
                     WorkerCoordinator victim = leader != null ? leader : cluster.workers().get(target);
-                    schedule.add(step + ":kill " + victim.workerId() + (leader != null ? "(leader)" : ""));
-                    cluster.kill(victim);
+                    schedule.add(step + ":crash " + victim.workerId() + (leader != null ? "(leader)" : ""));
+                    cluster.crash(victim);
                 }
                 if (step % CONVERGE_EVERY == 0) {
                     schedule.add(step + ":converge");
