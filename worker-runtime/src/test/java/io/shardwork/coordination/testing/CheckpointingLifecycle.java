@@ -22,9 +22,14 @@ public final class CheckpointingLifecycle implements RegionLifecycle {
     private final CheckpointStore store;
     private final ExecutorService stragglers;
     private final AtomicLong refused;
+    private final AtomicLong pauses;
+    private final AtomicLong resumes;
     private final Map<String, Run> running = new ConcurrentHashMap<>();
 
-    public CheckpointingLifecycle(CheckpointStore store, ExecutorService stragglers, AtomicLong refused) {
+    public CheckpointingLifecycle(CheckpointStore store, ExecutorService stragglers, AtomicLong refused, AtomicLong pauses,
+                                  AtomicLong resumes) {
+        this.pauses = pauses;
+        this.resumes = resumes;
         this.store = store;
         this.stragglers = stragglers;
         this.refused = refused;
@@ -45,10 +50,12 @@ public final class CheckpointingLifecycle implements RegionLifecycle {
 
     @Override
     public void pause(String region) {
+        pauses.incrementAndGet();
     }
 
     @Override
     public void resume(String region) {
+        resumes.incrementAndGet();
     }
 
     @Override

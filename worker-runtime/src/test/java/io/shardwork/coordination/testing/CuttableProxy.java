@@ -22,6 +22,7 @@ public final class CuttableProxy implements Closeable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile long refuseUntilNanos;
 
     public CuttableProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -35,6 +36,16 @@ public final class CuttableProxy implements Closeable {
         return "127.0.0.1:" + listener.getLocalPort();
     }
 
+    /**
+     * Drops every connection and refuses new ones for {@code millis}, as a short network blip would; the
+     * client then reconnects to the same session if the blip was shorter than the session timeout.
+     */
+    public void blip(long millis) {
+        refuseUntilNanos = System.nanoTime() + millis * 1_000_000;
+        sockets.forEach(CuttableProxy::closeQuietly);
+        sockets.clear();
+    }
+
     /** Drops every connection and refuses new ones, for good. */
     public void cut() {
         cut = true;
@@ -45,7 +56,7 @@ public final class CuttableProxy implements Closeable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
-                if (cut) {
+                if (cut || System.nanoTime() < refuseUntilNanos) {
                     closeQuietly(client);
                     continue;
                 }

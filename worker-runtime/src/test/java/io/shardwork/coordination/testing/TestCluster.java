@@ -60,6 +60,11 @@ public final class TestCluster implements Closeable {
 
     /** Settings of a worker that reaches ZooKeeper through its own {@link CuttableProxy}. */
     public CoordinationSettings settings(String workerId) {
+        return settings(workerId, Timing.SESSION_TIMEOUT_MS);
+    }
+
+    /** Settings with a session timeout of its own. */
+    public CoordinationSettings settings(String workerId, int sessionTimeoutMs) {
         CuttableProxy proxy;
         try {
             proxy = new CuttableProxy(server.getPort());
@@ -70,17 +75,23 @@ public final class TestCluster implements Closeable {
         if (previous != null) {
             previous.close();
         }
-        return new CoordinationSettings(CLUSTER, workerId, "z1", 1, proxy.connectString(), Timing.SESSION_TIMEOUT_MS,
+        return new CoordinationSettings(CLUSTER, workerId, "z1", 1, proxy.connectString(), sessionTimeoutMs,
                 Timing.CONNECTION_TIMEOUT_MS, Timing.REBALANCE_DELAY_MS, 2, regions);
     }
 
     private final java.util.concurrent.ExecutorService stragglers = java.util.concurrent.Executors.newSingleThreadExecutor();
     private final java.util.concurrent.atomic.AtomicLong refusedCheckpoints = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong pauses = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong resumes = new java.util.concurrent.atomic.AtomicLong();
 
     /** Builds a worker (not started) whose regions run the {@link CheckpointingLifecycle}. */
     public WorkerCoordinator newWorker(String workerId) {
-        return new WorkerCoordinator(settings(workerId), new FairTestStrategy(),
-                store -> new CheckpointingLifecycle(store, stragglers, refusedCheckpoints), recorder, TimeSource.system());
+        return newWorker(workerId, Timing.SESSION_TIMEOUT_MS);
+    }
+
+    private WorkerCoordinator newWorker(String workerId, int sessionTimeoutMs) {
+        return new WorkerCoordinator(settings(workerId, sessionTimeoutMs), new FairTestStrategy(),
+                store -> new CheckpointingLifecycle(store, stragglers, refusedCheckpoints, pauses, resumes), recorder, TimeSource.system());
     }
 
     /** Checkpoints refused as fenced, over all workers of the test. */
@@ -90,7 +101,12 @@ public final class TestCluster implements Closeable {
 
     /** Builds, starts and tracks a worker. */
     public WorkerCoordinator startWorker(String workerId) throws Exception {
-        WorkerCoordinator worker = newWorker(workerId);
+        return startWorker(workerId, Timing.SESSION_TIMEOUT_MS);
+    }
+
+    /** Builds, starts and tracks a worker with a session timeout of its own. */
+    public WorkerCoordinator startWorker(String workerId, int sessionTimeoutMs) throws Exception {
+        WorkerCoordinator worker = newWorker(workerId, sessionTimeoutMs);
         worker.start();
         workers.put(workerId, worker);
         return worker;
@@ -203,6 +219,16 @@ public final class TestCluster implements Closeable {
                 worker.client().getZookeeperClient().getZooKeeper().getSessionId());
         worker.closeWithoutRelease();
         workers.remove(worker.workerId());
+    }
+
+    /** Cuts a worker off from ZooKeeper for {@code millis}, then lets it reconnect. */
+    public void blip(WorkerCoordinator worker, long millis) {
+        proxies.get(worker.workerId()).blip(millis);
+    }
+
+    /** Pauses and resumes seen by every worker's lifecycle. */
+    public long[] pausesAndResumes() {
+        return new long[] {pauses.get(), resumes.get()};
     }
 
     /**

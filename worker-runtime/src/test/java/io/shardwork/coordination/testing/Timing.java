@@ -12,6 +12,10 @@ public final class Timing {
     public static final int TICK_MS = 200;
     /** Session timeout of every test worker. */
     public static final int SESSION_TIMEOUT_MS = 2_000;
+    /** The longest session the test server grants (20 ticks): for tests of blips that must not expire it. */
+    public static final int LONG_SESSION_TIMEOUT_MS = 4_000;
+    /** A connection blip well inside {@link #LONG_SESSION_TIMEOUT_MS}, even with the client's reconnect backoff. */
+    public static final long BLIP_MS = 100;
     public static final int CONNECTION_TIMEOUT_MS = 5_000;
     public static final long REBALANCE_DELAY_MS = 300;
     /** Bound on a takeover after a crash: the session timeout plus one second. */
