@@ -85,6 +85,16 @@ public final class LeaderCandidate implements Closeable {
         awaitOwnNodeGone();
     }
 
+    /**
+     * Leaves the election without waiting for anything, as when the process is going down hard: a running
+     * term is interrupted; the election node goes with the session. Idempotent.
+     */
+    public void closeNow() {
+        if (state.getAndSet(State.CLOSED) == State.STARTED) {
+            selector.close();
+        }
+    }
+
     /** How long {@link #close()} waits for the election node to go. */
     public static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(2);
 

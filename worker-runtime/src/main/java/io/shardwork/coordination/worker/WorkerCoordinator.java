@@ -230,7 +230,7 @@ public final class WorkerCoordinator implements Closeable {
             }
             ownerships.put(ownership.region(), RegionOwnership.idle(ownership.region()));
         }
-        candidate.close();
+        candidate.closeNow();
         client.close();
     }
 
