@@ -91,6 +91,7 @@ public final class WorkerCoordinator implements Closeable {
     private final Watcher staleMemberWatcher = event -> submit(this::registerMembership);
 
     private volatile boolean leaving;
+    private volatile Exception failure;
     private volatile long registeredSession;
 
     /** A coordinator whose regions run the {@link NoopRegionLifecycle}. */
@@ -234,6 +235,15 @@ public final class WorkerCoordinator implements Closeable {
         client.close();
     }
 
+    /**
+     * Why this coordinator stopped on its own, if it did: a {@link DuplicateWorkerException} when, after
+     * its session was lost, another live worker had registered the same id. It then holds no region and
+     * takes no part in the election; the process should exit. Never blocks.
+     */
+    public java.util.Optional<Exception> failure() {
+        return java.util.Optional.ofNullable(failure);
+    }
+
     /** This worker's id. */
     public String workerId() {
         return settings.workerId();
@@ -323,7 +333,13 @@ public final class WorkerCoordinator implements Closeable {
         try {
             registerMembership();
         } catch (DuplicateWorkerException e) {
-            LOG.error("Worker {}: {}", settings.workerId(), e.getMessage());
+            LOG.error("Worker {} stops coordinating: after its session was lost, {}", settings.workerId(), e.getMessage());
+            failure = e;
+            leaving = true;
+            for (String region : ownerships.keySet()) {
+                apply(region, new OwnershipEvent.Unassigned(-1));
+            }
+            candidate.closeNow();
         } catch (Exception e) {
             LOG.warn("Worker {}: re-registration failed, retrying at the next reconnect: {}", settings.workerId(), e.toString());
         }
