@@ -1,0 +1,222 @@
+package io.shardwork.leader;
+
+import io.shardwork.assigner.Assignment;
+import io.shardwork.assigner.AssignmentInput;
+import io.shardwork.assigner.AssignmentOptions;
+import io.shardwork.assigner.AssignmentStrategy;
+import io.shardwork.assigner.Member;
+import io.shardwork.assigner.Move;
+import io.shardwork.assigner.Region;
+import io.shardwork.assigner.Unplaceable;
+import io.shardwork.layout.AssignmentDocument;
+import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.LayoutJson;
+import io.shardwork.layout.MemberInfo;
+import io.shardwork.layout.MoveRecord;
+import io.shardwork.layout.UnplaceableRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's work for ONE leadership term: read a snapshot, compute with the injected pure
+ * {@link AssignmentStrategy}, write the next generation fenced by the leader epoch.
+ *
+ * <p>Threading: {@link #lead} runs the whole term on the calling thread (the leadership thread). ZooKeeper
+ * watches on {@code /members}, {@code /drained}, {@code /owners} and {@code /assignment} only call
+ * {@link RecomputeQueue#request()}; they are re-armed by the next snapshot read, so a burst of changes
+ * becomes one round.
+ *
+ * <p>One round:
+ * <ol>
+ *   <li>Read members (and their data), drained markers and the previous assignment with its znode version.</li>
+ *   <li>If the member set changed, remember when. While it changed less than {@code rebalanceDelay} ago,
+ *       call the strategy with {@code maxBalanceMovesPerRound = 0} (orphans still move at once) and
+ *       schedule a round for when it settles.</li>
+ *   <li>Call the strategy on the snapshot.</li>
+ *   <li>If owners or unplaceable regions differ from the previous generation, write the next generation
+ *       in one multi {@code check(/leader-epoch) + setData(/assignment, versionRead)}. A failed epoch
+ *       check ends the term at once (deposed); a moved assignment version asks for another round.</li>
+ * </ol>
+ */
+public final class AssignmentController {
+    private static final Logger LOG = LoggerFactory.getLogger(AssignmentController.class);
+
+    private final CuratorFramework client;
+    private final ClusterPaths paths;
+    private final String leaderId;
+    private final List<Region> regions;
+    private final AssignmentStrategy strategy;
+    private final ControllerSettings settings;
+    private final TimeSource time;
+    private final AssignmentWriter writer;
+    private final RecomputeQueue queue = new RecomputeQueue();
+    private final AtomicBoolean active = new AtomicBoolean(true);
+    private final Watcher trigger = this::onWatch;
+
+    private Set<String> lastMembers;
+    private long membershipChangedAt;
+
+    public AssignmentController(CuratorFramework client, ClusterPaths paths, String leaderId, List<Region> regions,
+                                AssignmentStrategy strategy, ControllerSettings settings, TimeSource time) {
+        this.client = client;
+        this.paths = paths;
+        this.leaderId = leaderId;
+        this.regions = List.copyOf(regions);
+        this.strategy = strategy;
+        this.settings = settings;
+        this.time = time;
+        this.writer = new AssignmentWriter(client, paths);
+    }
+
+    /** How one round ended. */
+    public enum RoundOutcome { UNCHANGED, WRITTEN, CONFLICT, DEPOSED }
+
+    /**
+     * Runs the term: rounds until deposed or interrupted. Blocks the calling thread for the whole term.
+     * Returns normally when deposed (a write was refused by the epoch check); the caller must then give up
+     * leadership. A ZooKeeper error in a round is logged and the round retried on the next event or after
+     * the settle delay.
+     *
+     * @throws InterruptedException when the thread is interrupted (leadership cancelled, candidate closed)
+     */
+    public void lead(long leaderEpoch) throws InterruptedException {
+        try {
+            ensureTree();
+            membershipChangedAt = time.currentTimeMillis();
+            queue.request();
+            while (true) {
+                queue.await(time);
+                RoundOutcome outcome;
+                try {
+                    outcome = round(leaderEpoch);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException("Leadership cancelled during a round.");
+                    }
+                    LOG.warn("Leader {} epoch {}: assignment round failed, retrying: {}", leaderId, leaderEpoch, e.toString());
+                    queue.requestAt(time.currentTimeMillis() + Math.max(100, settings.rebalanceDelay().toMillis()));
+                    continue;
+                }
+                if (outcome == RoundOutcome.DEPOSED) {
+                    LOG.info("Leader {} epoch {} is deposed: stopping at once.", leaderId, leaderEpoch);
+                    return;
+                }
+                if (outcome == RoundOutcome.CONFLICT) {
+                    queue.request();
+                }
+            }
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Leader " + leaderId + " could not prepare the ZooKeeper tree.", e);
+        } finally {
+            active.set(false);
+        }
+    }
+
+    /** Asks for a round; never blocks; any thread. */
+    public void requestRecompute() {
+        queue.request();
+    }
+
+    private void onWatch(WatchedEvent event) {
+        if (active.get() && event.getType() != Watcher.Event.EventType.None) {
+            queue.request();
+        }
+    }
+
+    private void ensureTree() throws Exception {
+        for (String path : List.of(paths.members(), paths.drained(), paths.owners(), paths.regions())) {
+            try {
+                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path);
+            } catch (KeeperException.NodeExistsException ignored) {
+                // already there
+            }
+        }
+        writer.ensureInitialized(time.now());
+    }
+
+    /** One round, steps numbered as in the class Javadoc. Runs on the leadership thread. */
+    RoundOutcome round(long leaderEpoch) throws Exception {
+        // 1. snapshot
+        List<Member> members = new ArrayList<>();
+        for (String id : new TreeSet<>(client.getChildren().usingWatcher(trigger).forPath(paths.members()))) {
+            try {
+                MemberInfo info = LayoutJson.decode(client.getData().forPath(paths.member(id)), MemberInfo.class);
+                members.add(new Member(id, info.zone(), Math.max(1, info.capacity())));
+            } catch (KeeperException.NoNodeException gone) {
+                // left between the two reads; the children watch brings another round
+            } catch (IllegalArgumentException invalid) {
+                LOG.warn("Ignoring member {} with invalid data: {}", id, invalid.getMessage());
+            }
+        }
+        Set<String> drained = new HashSet<>(client.getChildren().usingWatcher(trigger).forPath(paths.drained()));
+        client.getChildren().usingWatcher(trigger).forPath(paths.owners());
+        Stat assignmentStat = new Stat();
+        AssignmentDocument previous = LayoutJson.decode(
+                client.getData().storingStatIn(assignmentStat).usingWatcher(trigger).forPath(paths.assignment()),
+                AssignmentDocument.class);
+
+        // 2. settle
+        long now = time.currentTimeMillis();
+        Set<String> ids = new TreeSet<>();
+        members.forEach(m -> ids.add(m.id()));
+        if (lastMembers != null && !ids.equals(lastMembers)) {
+            membershipChangedAt = now;
+        }
+        lastMembers = ids;
+        long settledAt = membershipChangedAt + settings.rebalanceDelay().toMillis();
+        int maxBalanceMoves = settings.maxBalanceMovesPerRound();
+        if (now < settledAt) {
+            maxBalanceMoves = 0;
+            queue.requestAt(settledAt);
+        }
+        drained.retainAll(ids);
+
+        // 3. compute
+        Assignment result = strategy.assign(new AssignmentInput(members, regions, previous.owners(),
+                new AssignmentOptions(maxBalanceMoves, drained)));
+        List<UnplaceableRecord> unplaceable = new ArrayList<>();
+        for (Unplaceable u : result.unplaceable()) {
+            unplaceable.add(new UnplaceableRecord(u.region(), u.why()));
+        }
+        if (result.owners().equals(previous.owners()) && unplaceable.equals(previous.unplaceable())) {
+            return RoundOutcome.UNCHANGED;
+        }
+
+        // 4. write, fenced
+        Instant at = time.now();
+        long generation = previous.generation() + 1;
+        List<MoveRecord> moves = new ArrayList<>();
+        for (Move move : result.moves()) {
+            moves.add(new MoveRecord(generation, at, move.region(), move.from(), move.to(), move.reason().wireName()));
+        }
+        AssignmentDocument next = previous.next(leaderEpoch, at, new TreeMap<>(result.owners()), unplaceable, moves);
+        try {
+            if (!writer.write(next, leaderEpoch, assignmentStat.getVersion())) {
+                return RoundOutcome.CONFLICT;
+            }
+        } catch (LeaderDeposedException deposed) {
+            return RoundOutcome.DEPOSED;
+        }
+        LOG.info("Leader {} epoch {} wrote generation {}: {} moves, owners {}", leaderId, leaderEpoch, generation,
+                moves.size(), next.owners());
+        return RoundOutcome.WRITTEN;
+    }
+}

@@ -1,0 +1,146 @@
+package io.shardwork.leader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardwork.assigner.AssignmentStrategy;
+import io.shardwork.assigner.Region;
+import io.shardwork.layout.AssignmentDocument;
+import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.LayoutJson;
+import io.shardwork.layout.MemberInfo;
+import io.shardwork.layout.MoveRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The leader side alone, against a real ZooKeeper (tick 200 ms); members are plain ephemeral nodes. */
+class LeaderCandidateTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration SETTLE = Duration.ofMillis(1_000);
+    private static final List<Region> REGIONS = List.of(new Region("a", 1), new Region("b", 1), new Region("c", 1),
+            new Region("d", 1));
+
+    private TestingServer server;
+    private CuratorFramework client;
+    private final ClusterPaths paths = new ClusterPaths("leader-test");
+
+    @BeforeEach
+    void startZooKeeper() throws Exception {
+        server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
+        client = CuratorFrameworkFactory.newClient(server.getConnectString(), 3_000, 3_000, new RetryOneTime(100));
+        client.start();
+        assertTrue(client.blockUntilConnected(5, TimeUnit.SECONDS));
+    }
+
+    @AfterEach
+    void stopZooKeeper() throws Exception {
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void testOrphansAreAssignedAtOnceAndBalancingWaitsForTheSettleDelay() throws Exception {
+        join("m1");
+        try (LeaderCandidate candidate = candidate("m1", new SpreadTestStrategy())) {
+            candidate.start();
+            await("all regions on m1", () -> assignment().owners().size() == 4);
+            long joinedAt = System.nanoTime();
+            join("m2");
+            await("balancing moves to m2", () -> assignment().owners().values().stream().filter("m2"::equals).count() == 2);
+            long balancedAfterMs = (System.nanoTime() - joinedAt) / 1_000_000;
+            assertTrue(balancedAfterMs >= SETTLE.toMillis() - 50, "balancing waited for the settle delay, took " + balancedAfterMs + " ms");
+            AssignmentDocument doc = assignment();
+            assertEquals(List.of("balance", "balance"), doc.moves().stream().map(MoveRecord::reason).toList());
+            assertEquals(6, doc.recentMoves().size());
+
+            client.delete().forPath(paths.member("m2"));
+            long leftAt = System.nanoTime();
+            await("m2's regions back on m1 at once", () -> !assignment().owners().containsValue("m2"));
+            long orphanedAfterMs = (System.nanoTime() - leftAt) / 1_000_000;
+            assertTrue(orphanedAfterMs < SETTLE.toMillis(), "orphans moved before the settle delay, took " + orphanedAfterMs + " ms");
+            assertEquals(List.of("orphaned", "orphaned"), assignment().moves().stream().map(MoveRecord::reason).toList());
+        }
+    }
+
+    @Test
+    void testDeposedLeaderStopsAndRejoinsWithANewEpoch() throws Exception {
+        join("m1");
+        try (LeaderCandidate candidate = candidate("m1", new SpreadTestStrategy())) {
+            candidate.start();
+            await("m1 acting", () -> candidate.actingEpoch() == 1 && assignment().owners().size() == 4);
+            // another leader takes an epoch behind m1's back
+            long foreignEpoch = new LeaderEpochs(client, paths).bump("intruder", Instant.now());
+            join("m2");
+            await("m1 deposed by its refused write and re-elected with an epoch above the intruder's",
+                    () -> candidate.terms() == 2 && candidate.actingEpoch() > foreignEpoch);
+            await("the new term writes", () -> assignment().leaderEpoch() == candidate.actingEpoch());
+        }
+    }
+
+    @Test
+    void testCandidateCannotBeStartedTwice() {
+        LeaderCandidate candidate = candidate("m1", new SpreadTestStrategy());
+        candidate.start();
+        IllegalStateException twice = assertThrows(IllegalStateException.class, candidate::start);
+        assertEquals("Cannot be started more than once", twice.getMessage());
+        candidate.close();
+        candidate.close();
+    }
+
+    @Test
+    void testStaleEpochWriteIsRefused() throws Exception {
+        AssignmentWriter writer = new AssignmentWriter(client, paths);
+        writer.ensureInitialized(Instant.now());
+        LeaderEpochs epochs = new LeaderEpochs(client, paths);
+        long first = epochs.bump("m1", Instant.now());
+        long second = epochs.bump("m2", Instant.now());
+        AssignmentDocument next = AssignmentDocument.initial(Instant.now()).next(first, Instant.now(),
+                new java.util.TreeMap<>(), List.of(), List.of());
+        LeaderDeposedException deposed = assertThrows(LeaderDeposedException.class, () -> writer.write(next, first, 0));
+        assertEquals(first, deposed.staleEpoch());
+        assertTrue(writer.write(next, second, 0), "the current epoch writes");
+        assertEquals(false, writer.write(next, second, 0), "a moved assignment version is a conflict, not a deposition");
+    }
+
+    private LeaderCandidate candidate(String id, AssignmentStrategy strategy) {
+        return new LeaderCandidate(client, paths, id, REGIONS, strategy, new ControllerSettings(SETTLE, 2), TimeSource.system());
+    }
+
+    private void join(String id) throws Exception {
+        client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(paths.member(id),
+                LayoutJson.encode(new MemberInfo("h", 1, "z", 1, Instant.now(), "test")));
+    }
+
+    private AssignmentDocument assignment() {
+        try {
+            return LayoutJson.decode(client.getData().forPath(paths.assignment()), AssignmentDocument.class);
+        } catch (Exception e) {
+            return AssignmentDocument.initial(Instant.EPOCH);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + WAIT.toMillis() + " ms waiting for " + what + ".");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+}

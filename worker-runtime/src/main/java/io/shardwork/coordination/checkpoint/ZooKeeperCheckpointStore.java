@@ -1,0 +1,97 @@
+package io.shardwork.coordination.checkpoint;
+
+import io.shardwork.layout.Checkpoint;
+import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.LayoutJson;
+import io.shardwork.leader.TimeSource;
+import java.util.List;
+import java.util.Optional;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+
+/**
+ * Checkpoints in {@code /regions/<r>/checkpoint}, written by ONE multi:
+ * <pre>
+ * check(/owners/r, -1)            a claim exists
+ * check(/regions/r/epoch, epoch)  nobody claimed since our claim: THE fence
+ * setData(/regions/r/checkpoint, {offset, epoch, at, workerId})
+ * </pre>
+ * Since a claim's creation and its epoch bump are one multi, the two checks together mean exactly "the
+ * claim of {@code epoch} is live". DESIGN.md has only the epoch check; that alone lets a write through in
+ * the window after our claim was deleted (graceful release, or session expiry) and before the next owner's
+ * claim bumps the epoch: a straggler of the old owner could then still move the checkpoint after
+ * stop-before-start promised it would not. The owners check closes that window.
+ */
+public final class ZooKeeperCheckpointStore implements CheckpointStore {
+    private final CuratorFramework client;
+    private final ClusterPaths paths;
+    private final String workerId;
+    private final FencingCounter fencing;
+    private final TimeSource time;
+    private final CommitAudit audit;
+
+    /** Hears every accepted checkpoint with the znode version it produced (ZooKeeper's order). */
+    @FunctionalInterface
+    public interface CommitAudit {
+        void committed(String region, long epoch, long offset, int checkpointVersion);
+    }
+
+    public ZooKeeperCheckpointStore(CuratorFramework client, ClusterPaths paths, String workerId, FencingCounter fencing,
+                                    TimeSource time) {
+        this(client, paths, workerId, fencing, time, (region, epoch, offset, version) -> { });
+    }
+
+    public ZooKeeperCheckpointStore(CuratorFramework client, ClusterPaths paths, String workerId, FencingCounter fencing,
+                                    TimeSource time, CommitAudit audit) {
+        this.audit = audit;
+        this.client = client;
+        this.paths = paths;
+        this.workerId = workerId;
+        this.fencing = fencing;
+        this.time = time;
+    }
+
+    @Override
+    public Optional<Checkpoint> read(String region) throws Exception {
+        try {
+            byte[] data = client.getData().forPath(paths.regionCheckpoint(region));
+            return data == null || data.length == 0 ? Optional.empty() : Optional.of(LayoutJson.decode(data, Checkpoint.class));
+        } catch (KeeperException.NoNodeException none) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void commit(String region, long epoch, long nextOffset) throws FencedException, Exception {
+        byte[] data = LayoutJson.encode(new Checkpoint(nextOffset, epoch, time.now(), workerId));
+        List<Op> ops = List.of(
+                Op.check(paths.owner(region), -1),
+                Op.check(paths.regionEpoch(region), Math.toIntExact(epoch)),
+                Op.setData(paths.regionCheckpoint(region), data, -1));
+        try {
+            List<OpResult> results = client.getZookeeperClient().getZooKeeper().multi(ops);
+            if (results.get(2) instanceof OpResult.SetDataResult set) {
+                audit.committed(region, epoch, nextOffset, set.getStat().getVersion());
+            }
+        } catch (KeeperException failed) {
+            List<OpResult> results = failed.getResults();
+            if (results != null && results.size() == 3) {
+                if (errorOf(results.get(0)) != 0) {
+                    fencing.increment();
+                    throw new FencedException(region, epoch, "no live claim on " + paths.owner(region) + ".");
+                }
+                if (errorOf(results.get(1)) != 0) {
+                    fencing.increment();
+                    throw new FencedException(region, epoch, "the region was claimed again under a newer epoch.");
+                }
+            }
+            throw failed;
+        }
+    }
+
+    private static int errorOf(OpResult result) {
+        return result instanceof OpResult.ErrorResult error ? error.getErr() : 0;
+    }
+}

@@ -1,0 +1,36 @@
+package io.shardwork.coordination.worker;
+
+import java.time.Instant;
+
+/**
+ * Hears every claim and release of this worker, on the coordinator's event thread; must not block.
+ * {@code claimed} is called after the claim multi succeeded and before the work starts; {@code released}
+ * after the work stopped (or was abandoned) and before the claim node is deleted, so the intervals of one
+ * region never overlap between workers that learn of their loss before ZooKeeper deletes their claim.
+ */
+public interface OwnershipListener {
+    void claimed(String region, String workerId, long epoch, Instant at);
+
+    /**
+     * @param graceful true for a planned release (final checkpoint written), false when abandoned
+     */
+    void released(String region, String workerId, long epoch, Instant at, boolean graceful);
+
+    /**
+     * A checkpoint of {@code region} under {@code epoch} was accepted; {@code checkpointVersion} is the new
+     * znode version of {@code /regions/r/checkpoint}, i.e. ZooKeeper's order of all accepted checkpoints of
+     * the region. Called on the committing thread; must not block.
+     */
+    default void checkpointed(String region, String workerId, long epoch, long offset, int checkpointVersion) {
+    }
+
+    OwnershipListener NONE = new OwnershipListener() {
+        @Override
+        public void claimed(String region, String workerId, long epoch, Instant at) {
+        }
+
+        @Override
+        public void released(String region, String workerId, long epoch, Instant at, boolean graceful) {
+        }
+    };
+}

@@ -1,0 +1,35 @@
+package io.shardwork.coordination.worker;
+
+import io.shardwork.coordination.checkpoint.FencedException;
+import io.shardwork.layout.Checkpoint;
+import java.util.Optional;
+
+/**
+ * What the order runner does when the coordination layer hands it a region or takes it away. Every method
+ * is called on the coordinator's event thread, one region at a time; a slow method delays other regions'
+ * transitions, so {@link #start}, {@link #pause}, {@link #resume} and {@link #abandon} must return quickly.
+ */
+public interface RegionLifecycle {
+    /**
+     * The region is ours under {@code epoch}: start processing from {@code checkpoint} (from the beginning
+     * when empty). Every checkpoint written for this run must carry {@code epoch}.
+     */
+    void start(String region, long epoch, Optional<Checkpoint> checkpoint);
+
+    /** The connection is suspended: stop fetching and committing until {@link #resume} or {@link #abandon}. */
+    void pause(String region);
+
+    /** The connection came back and the claim still holds: go on. */
+    void resume(String region);
+
+    /**
+     * Planned release: stop fetching, finish in-flight work, write the final checkpoint under the region's
+     * epoch; return only when done. The claim is deleted after this returns (stop-before-start).
+     *
+     * @throws FencedException when the final checkpoint was refused: the region was already taken over
+     */
+    void stop(String region) throws FencedException;
+
+    /** Fenced or session lost: stop at once, write nothing more. Must not block. */
+    void abandon(String region);
+}

@@ -1,0 +1,515 @@
+package io.shardwork.coordination.worker;
+
+import io.shardwork.assigner.AssignmentStrategy;
+import io.shardwork.assigner.Region;
+import io.shardwork.coordination.CoordinationSettings;
+import io.shardwork.coordination.checkpoint.CheckpointStore;
+import io.shardwork.coordination.checkpoint.FencedException;
+import io.shardwork.coordination.checkpoint.FencingCounter;
+import io.shardwork.coordination.checkpoint.ZooKeeperCheckpointStore;
+import io.shardwork.coordination.claim.ClaimResult;
+import io.shardwork.coordination.claim.RegionClaims;
+import io.shardwork.coordination.membership.DuplicateWorkerException;
+import io.shardwork.coordination.membership.MemberRegistration;
+import io.shardwork.coordination.ownership.OwnershipAction;
+import io.shardwork.coordination.ownership.OwnershipEvent;
+import io.shardwork.coordination.ownership.OwnershipState;
+import io.shardwork.coordination.ownership.RegionOwnership;
+import io.shardwork.coordination.ownership.Transition;
+import io.shardwork.layout.AssignmentDocument;
+import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.LayoutJson;
+import io.shardwork.layout.MemberInfo;
+import io.shardwork.leader.ControllerSettings;
+import io.shardwork.leader.LeaderCandidate;
+import io.shardwork.leader.TimeSource;
+import java.io.Closeable;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordination layer of one worker: membership, leader candidacy (the leader side runs on its own
+ * thread, see {@link LeaderCandidate}), an assignment watcher, and one {@link RegionOwnership} state machine
+ * per region whose actions are carried out here.
+ *
+ * <p>Threading: every worker-side event (assignment changes, claim watches, connection states) is handled
+ * on ONE event thread, {@code shardwork-coordinator-<workerId>}; watches and listeners only enqueue. The
+ * {@link RegionLifecycle} is called on that thread.
+ *
+ * <p>Connection states go through one switch: SUSPENDED pauses every held region; RECONNECTED resumes a
+ * region only if its claim is still held by the same session, otherwise abandons it, and re-registers and
+ * re-reads the assignment when the session changed; LOST abandons everything. Safety never depends on these
+ * notifications arriving: every checkpoint is fenced by the region epoch (see
+ * {@link ZooKeeperCheckpointStore}).
+ */
+public final class WorkerCoordinator implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerCoordinator.class);
+    private static final String VERSION = "0.1.0-SNAPSHOT";
+
+    private enum State { LATENT, STARTED, CLOSED }
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+    private final CoordinationSettings settings;
+    private final ClusterPaths paths;
+    private final TimeSource time;
+    private final OwnershipListener listener;
+    private final CuratorFramework client;
+    private final FencingCounter fencing = new FencingCounter();
+    private final CheckpointStore checkpoints;
+    private final RegionLifecycle lifecycle;
+    private final RegionClaims claims;
+    private final MemberRegistration membership;
+    private final LeaderCandidate candidate;
+    private final ExecutorService events;
+    private final Map<String, RegionOwnership> ownerships = new ConcurrentHashMap<>();
+    private final Watcher assignmentWatcher = this::onAssignmentWatch;
+    private final Watcher staleMemberWatcher = event -> submit(this::registerMembership);
+
+    private volatile boolean leaving;
+    private volatile Exception failure;
+    private volatile long registeredSession;
+
+    /** A coordinator whose regions run the {@link NoopRegionLifecycle}. */
+    public WorkerCoordinator(CoordinationSettings settings, AssignmentStrategy strategy) {
+        this(settings, strategy, NoopRegionLifecycle::new, OwnershipListener.NONE, TimeSource.system());
+    }
+
+    /**
+     * Builds the coordinator and its own CuratorFramework; connects nothing until {@link #start()}.
+     *
+     * @param strategy         the pure assignment strategy the leader side runs when this worker is leader
+     * @param lifecycleFactory builds the order runner from this worker's fenced checkpoint store
+     * @param listener         hears every claim and release
+     * @param time             the wall clock
+     */
+    public WorkerCoordinator(CoordinationSettings settings, AssignmentStrategy strategy,
+                             Function<CheckpointStore, RegionLifecycle> lifecycleFactory, OwnershipListener listener,
+                             TimeSource time) {
+        this.settings = settings;
+        this.paths = new ClusterPaths(settings.clusterName());
+        this.time = time;
+        this.listener = listener;
+        this.client = CuratorFrameworkFactory.builder()
+                .connectString(settings.connectString())
+                .sessionTimeoutMs(settings.sessionTimeoutMs())
+                .connectionTimeoutMs(settings.connectionTimeoutMs())
+                .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
+                .build();
+        this.checkpoints = new ZooKeeperCheckpointStore(client, paths, settings.workerId(), fencing, time,
+                (region, epoch, offset, version) -> listener.checkpointed(region, settings.workerId(), epoch, offset, version));
+        this.lifecycle = lifecycleFactory.apply(checkpoints);
+        this.claims = new RegionClaims(client, paths, settings.workerId(), time);
+        this.membership = new MemberRegistration(client, paths, settings.workerId(), new MemberInfo(hostName(),
+                ProcessHandle.current().pid(), settings.zone(), settings.capacity(), time.now(), VERSION));
+        this.candidate = new LeaderCandidate(client, paths, settings.workerId(), settings.regions(), strategy,
+                new ControllerSettings(Duration.ofMillis(settings.rebalanceDelayMs()), settings.maxBalanceMovesPerRound()),
+                time);
+        this.events = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "shardwork-coordinator-" + settings.workerId());
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (Region region : settings.regions()) {
+            ownerships.put(region.name(), RegionOwnership.idle(region.name()));
+        }
+    }
+
+    /**
+     * Connects (blocking up to {@code connectionTimeoutMs}), registers the member node, joins the election
+     * and starts following the assignment. Blocks until registered.
+     *
+     * @throws DuplicateWorkerException when a live worker holds the same id (the coordinator is then closed)
+     * @throws IllegalStateException    when called twice, or when ZooKeeper cannot be reached in time
+     */
+    public void start() throws Exception {
+        if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+            throw new IllegalStateException("Cannot be started more than once");
+        }
+        client.start();
+        try {
+            if (!client.blockUntilConnected(settings.connectionTimeoutMs(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("Cannot connect to ZooKeeper at " + settings.connectString() + " within "
+                        + settings.connectionTimeoutMs() + " ms.");
+            }
+            for (String path : List.of(paths.members(), paths.owners(), paths.regions(), paths.drained())) {
+                try {
+                    client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path);
+                } catch (KeeperException.NodeExistsException ignored) {
+                    // already there
+                }
+            }
+            Future<?> registered = events.submit(() -> {
+                registerMembership();
+                return null;
+            });
+            try {
+                registered.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        } catch (Exception e) {
+            closeWithoutRelease();
+            throw e;
+        }
+        client.getConnectionStateListenable().addListener((c, newState) -> submit(() -> handleStateChange(newState)));
+        candidate.start();
+        submit(this::refreshAssignment);
+    }
+
+    /**
+     * Graceful shutdown: deregisters (so the leader moves our regions), releases every held region (stop,
+     * final checkpoint, delete the claim: stop-before-start), leaves the election, closes the client.
+     * Blocks until done (each region's {@link RegionLifecycle#stop}). Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!state.compareAndSet(State.STARTED, State.CLOSED)) {
+            state.set(State.CLOSED);
+            return;
+        }
+        leaving = true;
+        try {
+            events.submit(() -> {
+                try {
+                    membership.deregister();
+                } catch (Exception e) {
+                    LOG.warn("Worker {}: deregistration failed: {}", settings.workerId(), e.toString());
+                }
+                for (String region : ownerships.keySet()) {
+                    apply(region, new OwnershipEvent.Unassigned(-1));
+                }
+            }).get(Math.max(10_000, settings.sessionTimeoutMs() * 3L), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("Worker {}: graceful release did not finish: {}", settings.workerId(), e.toString());
+        }
+        candidate.close();
+        shutdownEvents();
+        client.close();
+    }
+
+    /**
+     * Stops at once WITHOUT releasing anything, as a crash would: the event thread is stopped, every held
+     * region is abandoned (no checkpoint), the election is left and the client closed. Claims of a session
+     * that is already expired stay until ZooKeeper expires it. For tests and chaos drills. Idempotent.
+     */
+    public void closeWithoutRelease() {
+        State previous = state.getAndSet(State.CLOSED);
+        if (previous == State.CLOSED && events.isShutdown()) {
+            return;
+        }
+        leaving = true;
+        shutdownEvents();
+        for (RegionOwnership ownership : ownerships.values()) {
+            if (ownership.holdsClaim()) {
+                lifecycle.abandon(ownership.region());
+                listener.released(ownership.region(), settings.workerId(), ownership.epoch(), time.now(), false);
+            }
+            ownerships.put(ownership.region(), RegionOwnership.idle(ownership.region()));
+        }
+        candidate.closeNow();
+        client.close();
+    }
+
+    /**
+     * Why this coordinator stopped on its own, if it did: a {@link DuplicateWorkerException} when, after
+     * its session was lost, another live worker had registered the same id. It then holds no region and
+     * takes no part in the election; the process should exit. Never blocks.
+     */
+    public java.util.Optional<Exception> failure() {
+        return java.util.Optional.ofNullable(failure);
+    }
+
+    /** This worker's id. */
+    public String workerId() {
+        return settings.workerId();
+    }
+
+    /** Whether this worker acts as leader right now. Never blocks. */
+    public boolean isLeader() {
+        return candidate.isActing();
+    }
+
+    /** The leader epoch of the running term, or -1 when not leader. Never blocks. */
+    public long leaderEpoch() {
+        return candidate.actingEpoch();
+    }
+
+    /** The current ownership of {@code region} as last set on the event thread. Never blocks. */
+    public RegionOwnership ownership(String region) {
+        return ownerships.get(region);
+    }
+
+    /** The regions this worker holds a claim on right now (OWNED, PAUSED or RELEASING). Never blocks. */
+    public Set<String> heldRegions() {
+        Set<String> held = new LinkedHashSet<>();
+        new TreeMap<>(ownerships).forEach((region, ownership) -> {
+            if (ownership.holdsClaim()) {
+                held.add(region);
+            }
+        });
+        return held;
+    }
+
+    /** The fenced checkpoint store of this worker. */
+    public CheckpointStore checkpointStore() {
+        return checkpoints;
+    }
+
+    /** How many writes of this worker were refused as fenced. */
+    public FencingCounter fencingCounter() {
+        return fencing;
+    }
+
+    /** The worker's CuratorFramework (for tests: session expiry injection; for status reads). */
+    public CuratorFramework client() {
+        return client;
+    }
+
+    // ---------------------------------------------------------------- event thread
+
+    /** The single connection-state switch; on the event thread. */
+    private void handleStateChange(ConnectionState newState) {
+        switch (newState) {
+            case SUSPENDED -> broadcast(new OwnershipEvent.ConnectionSuspended());
+            case LOST -> broadcast(new OwnershipEvent.SessionLost());
+            case RECONNECTED -> {
+                long session = currentSession();
+                if (session != registeredSession) {
+                    LOG.info("Worker {}: new ZooKeeper session, abandoning held regions and re-registering.", settings.workerId());
+                    broadcast(new OwnershipEvent.SessionLost());
+                    registerMembershipQuietly();
+                } else {
+                    for (String region : ownerships.keySet()) {
+                        apply(region, new OwnershipEvent.Reconnected(claimHolds(region)));
+                    }
+                }
+                refreshAssignment();
+            }
+            case CONNECTED, READ_ONLY -> {
+                // CONNECTED is only the first connection, handled by start()
+            }
+        }
+    }
+
+    private void registerMembership() throws Exception {
+        if (leaving) {
+            return;
+        }
+        long session = currentSession();
+        if (membership.register(staleMemberWatcher) == MemberRegistration.Outcome.REGISTERED) {
+            registeredSession = session;
+            LOG.info("Worker {} registered with session 0x{}.", settings.workerId(), Long.toHexString(session));
+        } else {
+            LOG.info("Worker {}: waiting for ZooKeeper to delete our member node of an expired session.", settings.workerId());
+        }
+    }
+
+    private void registerMembershipQuietly() {
+        try {
+            registerMembership();
+        } catch (DuplicateWorkerException e) {
+            LOG.error("Worker {} stops coordinating: after its session was lost, {}", settings.workerId(), e.getMessage());
+            failure = e;
+            leaving = true;
+            for (String region : ownerships.keySet()) {
+                apply(region, new OwnershipEvent.Unassigned(-1));
+            }
+            candidate.closeNow();
+        } catch (Exception e) {
+            LOG.warn("Worker {}: re-registration failed, retrying at the next reconnect: {}", settings.workerId(), e.toString());
+        }
+    }
+
+    private void onAssignmentWatch(WatchedEvent event) {
+        if (event.getType() != Watcher.Event.EventType.None) {
+            submit(this::refreshAssignment);
+        }
+    }
+
+    /** Reads /assignment (re-arming the watch) and feeds every region's state machine. */
+    private void refreshAssignment() {
+        if (leaving) {
+            return;
+        }
+        AssignmentDocument document;
+        long generation;
+        try {
+            Stat stat = new Stat();
+            byte[] data = client.getData().storingStatIn(stat).usingWatcher(assignmentWatcher).forPath(paths.assignment());
+            document = LayoutJson.decode(data, AssignmentDocument.class);
+            generation = stat.getVersion();
+        } catch (KeeperException.NoNodeException none) {
+            try {
+                client.checkExists().usingWatcher(assignmentWatcher).forPath(paths.assignment());
+            } catch (Exception e) {
+                LOG.warn("Worker {}: cannot watch the assignment: {}", settings.workerId(), e.toString());
+            }
+            return;
+        } catch (Exception e) {
+            LOG.warn("Worker {}: cannot read the assignment, retrying at the next event: {}", settings.workerId(), e.toString());
+            return;
+        }
+        for (String region : ownerships.keySet()) {
+            boolean mine = settings.workerId().equals(document.owners().get(region));
+            apply(region, mine ? new OwnershipEvent.Assigned(generation) : new OwnershipEvent.Unassigned(generation));
+        }
+    }
+
+    private void broadcast(OwnershipEvent event) {
+        for (String region : ownerships.keySet()) {
+            apply(region, event);
+        }
+    }
+
+    /** Runs one input through the region's state machine and carries out the actions. Event thread only. */
+    private void apply(String region, OwnershipEvent event) {
+        RegionOwnership before = ownerships.get(region);
+        Transition transition = before.on(event);
+        ownerships.put(region, transition.next());
+        if (!transition.actions().isEmpty() || transition.next().state() != before.state()) {
+            LOG.debug("Worker {} region {}: {} + {} -> {} {}", settings.workerId(), region, before.state(), event,
+                    transition.next().state(), transition.actions());
+        }
+        for (OwnershipAction action : transition.actions()) {
+            execute(region, before, action);
+        }
+        if (transition.next().state() == OwnershipState.FENCED) {
+            submit(this::refreshAssignment);
+        }
+    }
+
+    private void execute(String region, RegionOwnership before, OwnershipAction action) {
+        try {
+            if (action instanceof OwnershipAction.Claim claim) {
+                claim(region, claim.generation());
+            } else if (action instanceof OwnershipAction.AwaitClaimRelease) {
+                boolean present = claims.watchClaim(region, event -> {
+                    if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
+                        submit(() -> apply(region, new OwnershipEvent.ClaimFreed()));
+                    }
+                });
+                if (!present) {
+                    apply(region, new OwnershipEvent.ClaimFreed());
+                }
+            } else if (action instanceof OwnershipAction.StartWork start) {
+                lifecycle.start(region, start.epoch(), checkpoints.read(region));
+            } else if (action instanceof OwnershipAction.PauseWork) {
+                lifecycle.pause(region);
+            } else if (action instanceof OwnershipAction.ResumeWork) {
+                lifecycle.resume(region);
+            } else if (action instanceof OwnershipAction.Release release) {
+                release(region, release.epoch());
+            } else if (action instanceof OwnershipAction.Abandon) {
+                lifecycle.abandon(region);
+                listener.released(region, settings.workerId(), before.epoch(), time.now(), false);
+                claims.releaseIfOurs(region);
+            }
+        } catch (Exception e) {
+            LOG.warn("Worker {} region {}: {} failed, retrying at the next event: {}", settings.workerId(), region,
+                    action, e.toString());
+        }
+    }
+
+    private void claim(String region, long generation) throws Exception {
+        ClaimResult result = claims.claim(region, generation);
+        if (result instanceof ClaimResult.Succeeded succeeded) {
+            listener.claimed(region, settings.workerId(), succeeded.epoch(), time.now());
+            apply(region, new OwnershipEvent.ClaimSucceeded(succeeded.epoch()));
+        } else if (result instanceof ClaimResult.Blocked) {
+            apply(region, new OwnershipEvent.ClaimBlocked());
+        } else {
+            apply(region, new OwnershipEvent.ClaimRejected());
+            refreshAssignment();
+        }
+    }
+
+    private void release(String region, long epoch) throws Exception {
+        try {
+            lifecycle.stop(region);
+        } catch (FencedException fenced) {
+            LOG.warn("Worker {}: {}", settings.workerId(), fenced.getMessage());
+            apply(region, new OwnershipEvent.Fenced());
+            return;
+        }
+        listener.released(region, settings.workerId(), epoch, time.now(), true);
+        claims.releaseIfOurs(region);
+        apply(region, new OwnershipEvent.ReleaseFinished());
+    }
+
+    private boolean claimHolds(String region) {
+        try {
+            return claims.holds(region);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private long currentSession() {
+        try {
+            return client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private void submit(ThrowingRunnable task) {
+        try {
+            events.execute(() -> {
+                try {
+                    task.run();
+                } catch (Exception e) {
+                    LOG.warn("Worker {}: event failed: {}", settings.workerId(), e.toString());
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            // shutting down
+        }
+    }
+
+    private void shutdownEvents() {
+        events.shutdownNow();
+        try {
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}

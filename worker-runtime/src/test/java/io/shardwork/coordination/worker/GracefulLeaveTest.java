@@ -1,0 +1,46 @@
+package io.shardwork.coordination.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardwork.coordination.testing.OwnershipRecorder;
+import io.shardwork.coordination.testing.TestCluster;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class GracefulLeaveTest {
+    @Test
+    void testLeavingWorkerStopsCheckpointsAndReleasesBeforeTheNextOwnerStartsFromThatCheckpoint() throws Exception {
+        try (TestCluster cluster = new TestCluster(4)) {
+            cluster.startWorker("w1");
+            WorkerCoordinator leaving = cluster.startWorker("w2");
+            cluster.awaitBalanced();
+            Set<String> moved = leaving.heldRegions();
+
+            leaving.close();
+            cluster.forget("w2");
+            cluster.awaitConverged();
+
+            OwnershipRecorder recorder = cluster.recorder();
+            recorder.checkExclusiveAndIncreasing();
+            for (String region : moved) {
+                List<OwnershipRecorder.Entry> history = recorder.entries().stream().filter(e -> e.region().equals(region)).toList();
+                OwnershipRecorder.Entry release = history.get(history.size() - 2);
+                OwnershipRecorder.Entry claim = history.get(history.size() - 1);
+                assertEquals("w2", release.workerId(), region + ": " + history);
+                assertTrue(!release.claim() && release.graceful(), region + " released gracefully: " + history);
+                assertEquals("w1", claim.workerId(), region + ": " + history);
+                assertEquals(release.epoch() + 1, claim.epoch(), region + ": the next claim bumps the epoch once");
+                assertTrue(claim.seq() > release.seq(), "stop-before-start");
+
+                List<OwnershipRecorder.Commit> commits = recorder.commits().stream().filter(c -> c.region().equals(region)).toList();
+                OwnershipRecorder.Commit last = commits.get(commits.size() - 1);
+                OwnershipRecorder.Commit finalOfLeaver = commits.get(commits.size() - 2);
+                assertEquals("w2", finalOfLeaver.workerId());
+                assertEquals("w1", last.workerId());
+                assertEquals(finalOfLeaver.offset() + 1, last.offset(), region + ": the new owner resumed from the final checkpoint");
+            }
+        }
+    }
+}
