@@ -22,7 +22,7 @@ public final class ClusterConnection {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(config.zookeeperConnect())
                 .sessionTimeoutMs(config.zookeeperSessionTimeoutMs())
-                .connectionTimeoutMs(config.zookeeperConnectionTimeoutMs())
+                .connectionTimeoutMs(Math.min(config.zookeeperConnectionTimeoutMs(), config.zookeeperSessionTimeoutMs()))
                 .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
                 .build();
         client.start();

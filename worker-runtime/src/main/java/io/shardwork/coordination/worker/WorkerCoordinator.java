@@ -117,7 +117,7 @@ public final class WorkerCoordinator implements Closeable {
         this.client = CuratorFrameworkFactory.builder()
                 .connectString(settings.connectString())
                 .sessionTimeoutMs(settings.sessionTimeoutMs())
-                .connectionTimeoutMs(settings.connectionTimeoutMs())
+                .connectionTimeoutMs(Math.min(settings.connectionTimeoutMs(), settings.sessionTimeoutMs())) // one connection attempt; start() waits connectionTimeoutMs in all
                 .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
                 .build();
         this.checkpoints = new ZooKeeperCheckpointStore(client, paths, settings.workerId(), fencing, time,
