@@ -1,0 +1,42 @@
+package io.shardwork.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/**
+ * Picks ports that are free on a host right now, by letting the kernel choose one (bind to port 0)
+ * and closing the socket again. Another process may take the port between this call and its use;
+ * on loopback in a test run that race is rare, and the servers' own probe then fails with a
+ * {@link PortInUseException}.
+ *
+ * <p>Thread-safe; each call blocks only for one bind and close.
+ */
+public final class FreePorts {
+
+    private FreePorts() {
+    }
+
+    /** A port that is free on {@code 127.0.0.1} at the time of the call. */
+    public static int pick() {
+        return pick("127.0.0.1");
+    }
+
+    /** A port that is free on {@code host} at the time of the call. */
+    public static int pick(String host) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot find a free port on " + host, e);
+        }
+    }
+
+    /** {@code port} itself, or a free port on {@code host} when {@code port} is 0. */
+    public static int orPick(String host, int port) {
+        return port == 0 ? pick(host) : port;
+    }
+}
