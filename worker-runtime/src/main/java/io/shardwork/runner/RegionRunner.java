@@ -67,7 +67,8 @@ public final class RegionRunner {
     private final CountDownLatch ended = new CountDownLatch(1);
     private final CountDownLatch abandoned = new CountDownLatch(1);
     private final Object pauseLock = new Object();
-    private boolean paused;
+    private volatile boolean paused;
+    private volatile Thread thread;
 
     private volatile String region = "?";
     private volatile int partition = -1;
@@ -87,6 +88,7 @@ public final class RegionRunner {
     private volatile long nextOffset = -1;
     private volatile long checkpointedOffset = -1;
     private volatile long lag = -1;
+    private volatile boolean holding;
     private long lastCheckpointNanos;
 
     RegionRunner(RunnerSettings settings, RegionClients clients, OrderHandler handler, CheckpointWriter checkpoints,
@@ -120,19 +122,23 @@ public final class RegionRunner {
         this.region = region;
         this.partition = partition;
         this.epoch = epoch;
-        Thread thread = new Thread(() -> run(startOffset), "region-" + region + "-e" + epoch);
-        thread.setDaemon(true);
-        thread.start();
+        Thread runnerThread = new Thread(() -> run(startOffset), "region-" + region + "-e" + epoch);
+        runnerThread.setDaemon(true);
+        thread = runnerThread;
+        runnerThread.start();
     }
 
     /**
      * Graceful stop: stops fetching, finishes the current order (with its retries), makes its effects
-     * durable, writes the final checkpoint, closes the clients; returns when all that is done (or the
-     * runner ended otherwise). Do not call from a {@link RunnerListener} callback.
+     * durable, writes the final checkpoint, closes the clients, tells the listener; returns when all
+     * that is done (or the runner ended otherwise). Called on the runner's own thread (from a handler
+     * or a listener) it only requests the stop and returns.
      */
     public void stop() throws InterruptedException {
         requestStop();
-        ended.await();
+        if (Thread.currentThread() != thread) {
+            ended.await();
+        }
     }
 
     /**
@@ -142,7 +148,7 @@ public final class RegionRunner {
      */
     public boolean stop(Duration timeout) throws InterruptedException {
         requestStop();
-        return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return Thread.currentThread() != thread && ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void requestStop() {
@@ -183,7 +189,11 @@ public final class RegionRunner {
         wake();
     }
 
-    /** Stops handling orders after the current one, and writes no checkpoint, until {@link #resume()}. For a SUSPENDED connection. */
+    /**
+     * Stops handling orders after the current one, and writes no checkpoint (a final one on stop
+     * excepted), until {@link #resume()}. For a SUSPENDED connection. {@link RunnerStats#holding()}
+     * tells when the runner has come to rest.
+     */
     public void pause() {
         synchronized (pauseLock) {
             paused = true;
@@ -219,7 +229,7 @@ public final class RegionRunner {
     public RunnerStats stats() {
         return new RunnerStats(region, epoch, state.get(), processed.get(), failedAttempts.get(), handlerErrors.get(),
                 deadLettered.get(), fencedWritesRejected.get(), checkpointCount.get(), checkpointFailures.get(),
-                startOffset, nextOffset, checkpointedOffset, lag);
+                startOffset, nextOffset, checkpointedOffset, lag, holding);
     }
 
     private void wake() {
@@ -333,13 +343,16 @@ public final class RegionRunner {
 
     private void awaitResumed() throws Abandoned {
         synchronized (pauseLock) {
-            while (paused && running()) {
-                try {
+            try {
+                while (paused && running()) {
+                    holding = true;
                     pauseLock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new Abandoned();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Abandoned();
+            } finally {
+                holding = false;
             }
         }
     }
@@ -422,7 +435,7 @@ public final class RegionRunner {
     /** Checkpoints when due (or when {@code last}): effects durable first, then the fenced write. */
     private void checkpoint(TopicPartition input, boolean last) throws Fenced {
         long offset = nextOffset;
-        if (!last && (offset == checkpointedOffset
+        if (!last && (paused || offset == checkpointedOffset
                 || clock.nanos() - lastCheckpointNanos < TimeUnit.MILLISECONDS.toNanos(settings.checkpointIntervalMs()))) {
             return;
         }
@@ -465,7 +478,6 @@ public final class RegionRunner {
         RunnerState before = state.getAndUpdate(current -> current == RunnerState.ABANDONED ? current : end);
         RunnerState reported = before == RunnerState.ABANDONED ? RunnerState.ABANDONED : end;
         closeClients(reported == RunnerState.STOPPED);
-        ended.countDown();
         try {
             switch (reported) {
                 case STOPPED -> {
@@ -488,6 +500,8 @@ public final class RegionRunner {
             }
         } catch (RuntimeException e) {
             log.error("A runner listener of region {} threw", region, e);
+        } finally {
+            ended.countDown();
         }
     }
 

@@ -1,10 +1,10 @@
 package io.shardwork.runner;
 
 /**
- * Hears how a {@link RegionRunner} ends. Every method is called on the runner's own thread, after
- * the runner's consumer and producer are closed, exactly once per run for the end (one of stopped,
- * fenced, abandoned, died). Implementations must not block for long and must not call
- * {@link RegionRunner#stop()} from inside (it would wait for itself).
+ * Hears how a {@link RegionRunner} ends. Every method is called on the runner's own thread; the end
+ * (one of stopped, fenced, abandoned, died) exactly once per run, after the runner's consumer and
+ * producer are closed and before {@link RegionRunner#stop()} and {@link RegionRunner#awaitEnd}
+ * return. Implementations must not block for long.
  */
 public interface RunnerListener {
     RunnerListener NONE = new RunnerListener() {
