@@ -283,6 +283,30 @@ class RegionRunnerKafkaTest {
         assertEquals(new VerifyReport(3000, 3000, 0, 0, 0, 0, 0, delivery, true), new Verifier(setup.config).verify());
     }
 
+    @org.junit.jupiter.api.Test
+    void exactlyOnceResumesFromKafkasCommittedOffsetAndMirrorsItToTheCheckpoint() throws Exception {
+        TestSetup setup = TestSetup.create(EOS, 1, Map.of());
+        long count = setup.produce(6, 300, 0).get(0);
+        try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("w-1").build()) {
+            RegionRunner first = start(factory, setup, 0);
+            awaitDone(first, count);
+            first.stop();
+
+            // the checkpoint store lost its state (says 0); Kafka's committed offset is the checkpoint of record
+            InMemoryCheckpoints behind = new InMemoryCheckpoints();
+            long epoch = behind.claim("r0");
+            RegionRunner second = factory.newRunner(behind.writer("r0"), RunnerListener.NONE);
+            second.start("r0", 0, epoch, 0);
+            Timing.awaitUntil(() -> second.stats().startOffset() >= 0, Timing.RUNNER, "the second run to start",
+                    second::stats);
+            assertEquals(count, second.stats().startOffset());
+            assertEquals(count, behind.offset("r0"), "the checkpoint mirrors Kafka's committed offset at once");
+            second.stop();
+            assertEquals(0, second.stats().processed());
+        }
+        assertEquals(new VerifyReport(count, count, 0, 0, 0, 0, 0, EOS, true), new Verifier(setup.config).verify());
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         assertNotNull(header, "header " + name);

@@ -27,6 +27,7 @@ class ThroughputBenchmark {
     @Test
     void measure() throws Exception {
         int orders = Integer.getInteger("bench.orders", 100_000);
+        printDecodeRate(orders);
         for (String delivery : List.of("at-least-once", "exactly-once")) {
             for (String handler : List.of("noop", "billing")) {
                 TestSetup setup = TestSetup.create(delivery, REGIONS, Map.of("checkpoint.interval.ms", "1000",
@@ -69,6 +70,28 @@ class ThroughputBenchmark {
                         checkpoints.writes());
             }
         }
+    }
+
+    /** How fast one thread runs the strict order decoder, the runner's main per-order cost with noop. */
+    private static void printDecodeRate(int orders) {
+        List<io.shardwork.produce.GeneratedOrder> generated = new ArrayList<>();
+        new io.shardwork.produce.OrderGenerator(List.of(new io.shardwork.config.RegionSpec("eu", 0, 1, List.of())), 1)
+                .orders(orders, 0).forEachRemaining(generated::add);
+        long valid = 0;
+        long began = System.nanoTime();
+        for (int round = 0; round < 2; round++) {
+            if (round == 1) {
+                began = System.nanoTime();
+            }
+            for (io.shardwork.produce.GeneratedOrder order : generated) {
+                if (io.shardwork.order.OrderCodec.decode("eu", order.key(), order.value())
+                        instanceof io.shardwork.order.ParseResult.Parsed) {
+                    valid++;
+                }
+            }
+        }
+        System.out.printf("BENCH {\"decode_per_s_one_thread\":%.0f,\"valid\":%d}%n",
+                orders * 1e9 / (System.nanoTime() - began), valid / 2);
     }
 
     /** The peer: one consumer with assign() over all partitions, reading to the end, doing nothing. */
