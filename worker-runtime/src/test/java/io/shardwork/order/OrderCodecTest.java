@@ -81,4 +81,12 @@ class OrderCodecTest {
         assertEquals("orderId must not be empty", rejection("eu-west", null, utf8(json("\"o-1\"", "\"\""))));
         assertEquals("orderId must be a string, not number", rejection("eu-west", null, utf8(json("\"o-1\"", "5"))));
     }
+
+    @Test
+    void duplicateFieldNestedValueAndEmptyInputAreRejected() {
+        assertEquals("field 'seq' appears twice", rejection("eu-west", null, utf8(json("\"seq\":3", "\"seq\":3,\"seq\":4"))));
+        assertEquals("customerId must be a string, not object", rejection("eu-west", null, utf8(json("\"c-7\"", "{\"a\":[1]}"))));
+        assertEquals("the value is not JSON: it is empty", rejection("eu-west", null, new byte[0]));
+        assertTrue(rejection("eu-west", null, utf8("{\"orderId\":\"o-1\"")).startsWith("the value is not JSON"));
+    }
 }
