@@ -33,11 +33,16 @@ public record Invoice(String invoiceId, String orderId, String region, String cu
 
     /** "inv-" followed by the first 8 bytes of SHA-256 of the order id, in lower-case hex. */
     public static String invoiceId(String orderId) {
+        byte[] digest = SHA_256.get().digest(orderId.getBytes(StandardCharsets.UTF_8));
+        return "inv-" + HexFormat.of().formatHex(digest, 0, 8);
+    }
+
+    /** One digest per thread: a runner thread bills many orders, and getInstance() is not free. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(orderId.getBytes(StandardCharsets.UTF_8));
-            return "inv-" + HexFormat.of().formatHex(digest, 0, 8);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
+    });
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -521,7 +522,7 @@ public final class RegionRunner {
         Consumer<byte[], byte[]> currentConsumer = consumer;
         if (currentConsumer != null) {
             try {
-                currentConsumer.close(Duration.ZERO);
+                currentConsumer.close(CloseOptions.timeout(Duration.ZERO));
             } catch (RuntimeException e) {
                 log.warn("Closing the consumer of region {} failed: {}", region, e.toString());
             }
