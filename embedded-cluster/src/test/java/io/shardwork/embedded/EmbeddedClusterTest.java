@@ -30,7 +30,7 @@ class EmbeddedClusterTest {
         long startNanos = System.nanoTime();
         EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.onFreePorts(dataDir));
         long startMs = (System.nanoTime() - startNanos) / 1_000_000;
-        Footprint.report("cluster started in " + startMs + " ms");
+        Footprint.report("cluster started in " + startMs + " ms (warm when other tests of this JVM started servers before)");
         try {
             roundTrip(cluster, "orders.eu");
         } finally {
