@@ -1,0 +1,87 @@
+package io.shardwork.runner;
+
+import io.shardwork.config.ShardworkConfig;
+import io.shardwork.ledger.TransactionalLedger;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Kafka client properties of the runtime: the configuration's pass-through settings, then the
+ * defaults that keep many regions per worker small, then the settings shardwork owns (delivery,
+ * fencing, ordering), which always win.
+ */
+public final class KafkaClientSettings {
+    /** Per region; a worker with 100 regions fetches at most about 100 MiB at once. */
+    static final int DEFAULT_FETCH_MAX_BYTES = 1024 * 1024;
+    static final int DEFAULT_PARTITION_FETCH_BYTES = 256 * 1024;
+    /** Per region in exactly-once mode (one producer per region). */
+    static final int DEFAULT_TRANSACTIONAL_BUFFER_BYTES = 4 * 1024 * 1024;
+
+    private KafkaClientSettings() {
+    }
+
+    /** The consumer group id whose offsets are the exactly-once checkpoints: {@code shardwork-<cluster>}. */
+    public static String groupId(ShardworkConfig config) {
+        return "shardwork-" + config.clusterName();
+    }
+
+    /** A region runner's consumer of the orders topic: assign() only, no auto commit, read_committed. */
+    public static Properties regionConsumer(ShardworkConfig config, String clientId) {
+        Properties p = config.clients().consumer();
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(DEFAULT_FETCH_MAX_BYTES));
+        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(DEFAULT_PARTITION_FETCH_BYTES));
+        p.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, Integer.toString(256 * 1024));
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.kafkaBootstrapServers()));
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(config));
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.runnerMaxInFlight()));
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    /** A reader of whole topics (verify): no group, read_committed unless told otherwise. */
+    public static Properties reader(ShardworkConfig config, String clientId, boolean readCommitted) {
+        Properties p = config.clients().consumer();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.kafkaBootstrapServers()));
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    /** The worker's shared producer in at-least-once mode, and the order producer: idempotent, acks=all. */
+    public static Properties idempotentProducer(ShardworkConfig config, String clientId) {
+        Properties p = config.clients().producer();
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.kafkaBootstrapServers()));
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    /** A region's transactional producer: transactional.id {@code shardwork-<cluster>-<region>}. */
+    public static Properties transactionalProducer(ShardworkConfig config, String region, String clientId) {
+        Properties p = idempotentProducer(config, clientId);
+        p.remove(ProducerConfig.BUFFER_MEMORY_CONFIG);
+        Properties configured = config.clients().producer();
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, configured.getProperty(ProducerConfig.BUFFER_MEMORY_CONFIG,
+                Integer.toString(DEFAULT_TRANSACTIONAL_BUFFER_BYTES)));
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TransactionalLedger.transactionalId(config.clusterName(), region));
+        return p;
+    }
+}

@@ -1,0 +1,13 @@
+package io.shardwork.runner;
+
+import io.shardwork.ledger.RegionLedger;
+import org.apache.kafka.clients.consumer.Consumer;
+
+/** Makes the Kafka clients of one region run. Implemented by {@link RegionRunnerFactory}. */
+interface RegionClients {
+    /** A consumer for the orders topic, not yet assigned; owned by the runner. */
+    Consumer<byte[], byte[]> consumer(String region, long epoch);
+
+    /** The region's ledger: a transactional one in exactly-once mode. */
+    RegionLedger ledger(String region, long epoch);
+}

@@ -1,0 +1,619 @@
+package io.shardwork.runner;
+
+import io.shardwork.deadletter.DeadLetter;
+import io.shardwork.deadletter.JitterSource;
+import io.shardwork.deadletter.Sleeper;
+import io.shardwork.handler.HandlerContext;
+import io.shardwork.handler.OrderHandler;
+import io.shardwork.handler.RegionOutput;
+import io.shardwork.ledger.LedgerFencedException;
+import io.shardwork.ledger.RegionLedger;
+import io.shardwork.order.Order;
+import io.shardwork.order.OrderCodec;
+import io.shardwork.order.ParseResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Processes one owned region: its own thread, its own consumer assigned to the region's partition,
+ * the orders handled one at a time in offset order, effects through the region's
+ * {@link RegionLedger}, progress through a fenced {@link CheckpointWriter}. One run per instance:
+ * {@link #start} once, then one of {@link #stop()} or {@link #abandon()} (or it ends by itself when
+ * fenced or dead, see {@link RunnerListener}).
+ *
+ * <p>Per order: 1. decode; an invalid record goes to the dead-letter topic at once. 2. call the
+ * handler; when it throws (an {@link Error} included), wait with backoff and call it again, up to
+ * {@code retry.max.attempts}, then dead-letter the order with its error. 3. when
+ * {@code checkpoint.interval.ms} has passed since the last checkpoint, make every effect durable
+ * (at-least-once: wait for the acknowledgements; exactly-once: commit the transaction, which also
+ * commits the input offset), then write the checkpoint under this run's epoch. A rejected epoch,
+ * from the checkpoint store or from the producer, stops the region at once: no further effect, no
+ * commit.
+ *
+ * <p>Thread-safety: all public methods may be called from any thread. {@link #stop()} blocks until
+ * the runner has ended; the others do not block.
+ */
+public final class RegionRunner {
+    private static final Logger log = LoggerFactory.getLogger(RegionRunner.class);
+
+    private final RunnerSettings settings;
+    private final RegionClients clients;
+    private final OrderHandler handler;
+    private final CheckpointWriter checkpoints;
+    private final RunnerListener listener;
+    private final MonotonicClock clock;
+    private final Sleeper sleeper;
+    private final JitterSource jitter;
+
+    private final AtomicReference<RunnerState> state = new AtomicReference<>(RunnerState.NEW);
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final CountDownLatch abandoned = new CountDownLatch(1);
+    private final Object pauseLock = new Object();
+    private volatile boolean paused;
+    private volatile Thread thread;
+
+    private volatile String region = "?";
+    private volatile int partition = -1;
+    private volatile long epoch = -1;
+    private volatile Consumer<byte[], byte[]> consumer;
+    private volatile RegionLedger ledger;
+    private volatile LedgerFencedException ledgerFenced;
+
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failedAttempts = new AtomicLong();
+    private final AtomicLong handlerErrors = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong fencedWritesRejected = new AtomicLong();
+    private final AtomicLong checkpointCount = new AtomicLong();
+    private final AtomicLong checkpointFailures = new AtomicLong();
+    private volatile long startOffset = -1;
+    private volatile long nextOffset = -1;
+    private volatile long checkpointedOffset = -1;
+    private volatile long lag = -1;
+    private volatile boolean holding;
+    private long lastCheckpointNanos;
+
+    RegionRunner(RunnerSettings settings, RegionClients clients, OrderHandler handler, CheckpointWriter checkpoints,
+                 RunnerListener listener, MonotonicClock clock, Sleeper sleeper, JitterSource jitter) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+        this.listener = listener == null ? RunnerListener.NONE : listener;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = sleeper != null ? sleeper : millis -> abandoned.await(millis, TimeUnit.MILLISECONDS);
+        this.jitter = Objects.requireNonNull(jitter, "jitter");
+    }
+
+    /**
+     * Starts processing {@code region} on a new thread and returns at once. The thread opens the
+     * clients (exactly-once: initTransactions, which fences the region's previous producer, then reads
+     * Kafka's committed offset, which wins over {@code startOffset} when present), seeks, and runs.
+     *
+     * @param partition   the region's partition of the orders topic (and of the output topics)
+     * @param epoch       the epoch of the claim; every checkpoint is written under it
+     * @param startOffset the region's checkpoint: the next offset to process; 0 or less for the beginning
+     * @throws IllegalStateException when this runner was started before
+     */
+    public void start(String region, int partition, long epoch, long startOffset) {
+        Objects.requireNonNull(region, "region");
+        if (!state.compareAndSet(RunnerState.NEW, RunnerState.RUNNING)) {
+            throw new IllegalStateException("Cannot be started more than once (region " + this.region + ", state "
+                    + state.get() + ")");
+        }
+        this.region = region;
+        this.partition = partition;
+        this.epoch = epoch;
+        Thread runnerThread = new Thread(() -> run(startOffset), "region-" + region + "-e" + epoch);
+        runnerThread.setDaemon(true);
+        thread = runnerThread;
+        runnerThread.start();
+    }
+
+    /**
+     * Graceful stop: stops fetching, finishes the current order (with its retries), makes its effects
+     * durable, writes the final checkpoint, closes the clients, tells the listener; returns when all
+     * that is done (or the runner ended otherwise). Called on the runner's own thread (from a handler
+     * or a listener) it only requests the stop and returns.
+     */
+    public void stop() throws InterruptedException {
+        requestStop();
+        if (Thread.currentThread() != thread) {
+            ended.await();
+        }
+    }
+
+    /**
+     * Like {@link #stop()} but waits at most {@code timeout}.
+     *
+     * @return whether the runner has ended; if not, the caller may {@link #abandon()} it
+     */
+    public boolean stop(Duration timeout) throws InterruptedException {
+        requestStop();
+        return Thread.currentThread() != thread && ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void requestStop() {
+        if (state.compareAndSet(RunnerState.NEW, RunnerState.STOPPED)) {
+            ended.countDown();
+            return;
+        }
+        if (state.compareAndSet(RunnerState.RUNNING, RunnerState.STOPPING)) {
+            wake();
+        }
+    }
+
+    /**
+     * Stops at once: no checkpoint, no commit, no further effect (the handler's sends are refused from
+     * now on; a handler call in progress cannot be interrupted, but whatever it sends after this is
+     * refused). For a lost session or a fenced epoch. Does not block; {@link #awaitEnd} waits.
+     */
+    public void abandon() {
+        RunnerState before;
+        while (true) {
+            before = state.get();
+            if (before.terminal()) {
+                return;
+            }
+            if (state.compareAndSet(before, RunnerState.ABANDONED)) {
+                break;
+            }
+        }
+        abandoned.countDown();
+        if (before == RunnerState.NEW) {
+            ended.countDown();
+            return;
+        }
+        RegionLedger current = ledger;
+        if (current != null) {
+            current.abandon();
+        }
+        wake();
+    }
+
+    /**
+     * Stops handling orders after the current one, and writes no checkpoint (a final one on stop
+     * excepted), until {@link #resume()}. For a SUSPENDED connection. {@link RunnerStats#holding()}
+     * tells when the runner has come to rest.
+     */
+    public void pause() {
+        synchronized (pauseLock) {
+            paused = true;
+        }
+    }
+
+    /** Undoes {@link #pause()}. */
+    public void resume() {
+        synchronized (pauseLock) {
+            paused = false;
+            pauseLock.notifyAll();
+        }
+    }
+
+    /** Waits until the runner has ended, at most {@code timeout}; returns whether it has. */
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public RunnerState state() {
+        return state.get();
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    /** The counters now; cheap, any thread. */
+    public RunnerStats stats() {
+        return new RunnerStats(region, epoch, state.get(), processed.get(), failedAttempts.get(), handlerErrors.get(),
+                deadLettered.get(), fencedWritesRejected.get(), checkpointCount.get(), checkpointFailures.get(),
+                startOffset, nextOffset, checkpointedOffset, lag, holding);
+    }
+
+    private void wake() {
+        Consumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        synchronized (pauseLock) {
+            pauseLock.notifyAll();
+        }
+    }
+
+    private boolean running() {
+        return state.get() == RunnerState.RUNNING;
+    }
+
+    // ---------------------------------------------------------------- the runner thread
+
+    private void run(long requestedStart) {
+        nextOffset = Math.max(0, requestedStart);
+        TopicPartition input = new TopicPartition(settings.ordersTopic(), partition);
+        Throwable failure = null;
+        Exception fencing = null;
+        boolean graceful = false;
+        try {
+            consumer = clients.consumer(region, epoch);
+            ledger = clients.ledger(region, epoch);
+            if (state.get() == RunnerState.ABANDONED) {
+                ledger.abandon();
+            }
+            if (!running()) {
+                graceful = state.get() == RunnerState.STOPPING;
+                return;
+            }
+            open(input, requestedStart);
+            loop(input);
+            if (state.get() == RunnerState.STOPPING) {
+                checkpoint(input, true);
+                graceful = true;
+            }
+        } catch (Fenced e) {
+            fencing = e.cause;
+        } catch (WakeupException | InterruptException | Abandoned e) {
+            if (state.get() == RunnerState.STOPPING) {
+                graceful = true;
+            } else if (state.get() != RunnerState.ABANDONED) {
+                failure = e;
+            }
+        } catch (Throwable e) {
+            failure = e;
+        } finally {
+            finish(graceful, fencing, failure);
+        }
+    }
+
+    private void open(TopicPartition input, long requestedStart) throws Fenced {
+        try {
+            ledger.open();
+        } catch (LedgerFencedException e) {
+            throw fenced(e);
+        }
+        OptionalLong committed = ledger.committedOffset(consumer, input);
+        long start = committed.orElse(Math.max(0, requestedStart));
+        consumer.assign(List.of(input));
+        consumer.seek(input, start);
+        startOffset = start;
+        nextOffset = start;
+        lastCheckpointNanos = clock.nanos();
+        log.info("Region {} (partition {}) epoch {} starts at offset {}{}", region, partition, epoch, start,
+                committed.isPresent() && committed.getAsLong() != requestedStart
+                        ? " (Kafka's committed offset; the checkpoint said " + requestedStart + ")" : "");
+        if (committed.isPresent() && committed.getAsLong() != requestedStart) {
+            writeCheckpoint(start, false);
+        } else {
+            checkpointedOffset = start;
+        }
+        listener.onStarted(this, start);
+    }
+
+    private void loop(TopicPartition input) throws Fenced, Abandoned {
+        Duration pollTimeout = Duration.ofMillis(settings.pollTimeoutMs());
+        while (running()) {
+            awaitResumed();
+            if (!running()) {
+                break;
+            }
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = consumer.poll(pollTimeout);
+            } catch (WakeupException e) {
+                continue;
+            }
+            for (ConsumerRecord<byte[], byte[]> record : records.records(input)) {
+                awaitResumed();
+                if (!running()) {
+                    return;
+                }
+                process(record);
+                nextOffset = record.offset() + 1;
+                processed.incrementAndGet();
+                checkpoint(input, false);
+            }
+            if (!records.isEmpty()) {
+                lag = consumer.currentLag(input).orElse(-1);
+            } else {
+                lag = consumer.currentLag(input).orElse(lag);
+                checkpoint(input, false);
+            }
+        }
+    }
+
+    private void awaitResumed() throws Abandoned {
+        synchronized (pauseLock) {
+            try {
+                while (paused && running()) {
+                    holding = true;
+                    pauseLock.wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Abandoned();
+            } finally {
+                holding = false;
+            }
+        }
+    }
+
+    private void process(ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
+        ParseResult parsed = OrderCodec.decode(region, record.key(), record.value());
+        if (parsed instanceof ParseResult.Rejected rejected) {
+            log.warn("Region {} offset {}: not a valid order, dead-lettered: {}", region, record.offset(),
+                    rejected.reason());
+            deadLetter(DeadLetter.unparseable(record.key(), record.value(), rejected.reason(), region, partition,
+                    record.offset(), settings.workerId(), epoch));
+            return;
+        }
+        Order order = ((ParseResult.Parsed) parsed).order();
+        for (int attempt = 1; ; attempt++) {
+            Throwable failure = callHandler(order, record.offset(), attempt);
+            if (failure == null) {
+                return;
+            }
+            failedAttempts.incrementAndGet();
+            if (settings.backoff().exhausted(attempt)) {
+                log.warn("Region {} offset {}: order {} failed {} times, dead-lettered: {}", region, record.offset(),
+                        order.orderId(), attempt, failure.toString());
+                deadLetter(DeadLetter.failed(record.key(), record.value(), failure, attempt, region, partition,
+                        record.offset(), settings.workerId(), epoch));
+                return;
+            }
+            long delay = settings.backoff().delayMs(attempt, jitter);
+            try {
+                sleeper.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Abandoned();
+            }
+            if (state.get() == RunnerState.ABANDONED) {
+                throw new Abandoned();
+            }
+        }
+    }
+
+    /** Calls the handler once; returns its failure, or null. Fencing and abandonment end the region instead. */
+    private Throwable callHandler(Order order, long offset, int attempt) throws Fenced, Abandoned {
+        Throwable failure = null;
+        try {
+            handler.handle(order, new Context(order, offset, attempt));
+        } catch (Throwable e) {
+            failure = e;
+        }
+        if (ledgerFenced != null) {
+            throw fenced(ledgerFenced);
+        }
+        if (state.get() == RunnerState.ABANDONED) {
+            throw new Abandoned();
+        }
+        if (failure instanceof RegionOutput.OutputFencedException own) {
+            throw fenced(own);
+        }
+        if (failure instanceof Error) {
+            handlerErrors.incrementAndGet();
+            log.error("Region {} offset {}: the handler threw an Error on attempt {} of order {}; contained, the"
+                    + " attempt counts as failed", region, offset, attempt, order.orderId(), failure);
+        } else if (failure instanceof InterruptedException) {
+            Thread.interrupted();
+        }
+        return failure;
+    }
+
+    private void deadLetter(DeadLetter letter) throws Fenced {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.deadLetterTopic(), partition,
+                letter.key(), letter.value());
+        letter.headers().forEach((name, value) -> record.headers().add(new RecordHeader(name, value)));
+        try {
+            ledger.send(record);
+        } catch (LedgerFencedException e) {
+            throw fenced(e);
+        }
+        deadLettered.incrementAndGet();
+    }
+
+    /** Checkpoints when due (or when {@code last}): effects durable first, then the fenced write. */
+    private void checkpoint(TopicPartition input, boolean last) throws Fenced {
+        long offset = nextOffset;
+        if (!last && (paused || offset == checkpointedOffset
+                || clock.nanos() - lastCheckpointNanos < TimeUnit.MILLISECONDS.toNanos(settings.checkpointIntervalMs()))) {
+            return;
+        }
+        try {
+            ledger.commit(consumer, input, offset);
+        } catch (LedgerFencedException e) {
+            throw fenced(e);
+        }
+        writeCheckpoint(offset, last);
+    }
+
+    private void writeCheckpoint(long offset, boolean last) throws Fenced {
+        try {
+            checkpoints.commit(epoch, offset);
+            checkpointedOffset = offset;
+            checkpointCount.incrementAndGet();
+        } catch (RegionFencedException e) {
+            throw fenced(e);
+        } catch (RuntimeException e) {
+            checkpointFailures.incrementAndGet();
+            if (last) {
+                throw e;
+            }
+            log.warn("Region {} epoch {}: checkpoint at offset {} failed, retrying at the next interval: {}", region,
+                    epoch, offset, e.toString());
+        }
+        lastCheckpointNanos = clock.nanos();
+    }
+
+    private Fenced fenced(Exception cause) {
+        fencedWritesRejected.incrementAndGet();
+        return new Fenced(cause);
+    }
+
+    private void finish(boolean graceful, Exception fencing, Throwable failure) {
+        RunnerState end = graceful && failure == null && fencing == null ? RunnerState.STOPPED
+                : fencing != null ? RunnerState.FENCED
+                : failure != null ? RunnerState.DIED
+                : RunnerState.ABANDONED;
+        RunnerState before = state.getAndUpdate(current -> current == RunnerState.ABANDONED ? current : end);
+        RunnerState reported = before == RunnerState.ABANDONED ? RunnerState.ABANDONED : end;
+        closeClients(reported == RunnerState.STOPPED);
+        try {
+            switch (reported) {
+                case STOPPED -> {
+                    log.info("Region {} epoch {} stopped at offset {}", region, epoch, nextOffset);
+                    listener.onStopped(this, nextOffset);
+                }
+                case FENCED -> {
+                    log.warn("Region {} epoch {} fenced, stopped without commit: {}", region, epoch, fencing.toString());
+                    listener.onFenced(this, fencing);
+                }
+                case DIED -> {
+                    log.error("Region {} epoch {} died at offset {}", region, epoch, nextOffset, failure);
+                    listener.onDied(this, failure);
+                }
+                default -> {
+                    log.info("Region {} epoch {} abandoned at offset {} (last checkpoint {})", region, epoch,
+                            nextOffset, checkpointedOffset);
+                    listener.onAbandoned(this);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("A runner listener of region {} threw", region, e);
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    private void closeClients(boolean graceful) {
+        RegionLedger currentLedger = ledger;
+        if (currentLedger != null) {
+            try {
+                if (graceful) {
+                    currentLedger.close();
+                } else {
+                    currentLedger.abandon();
+                }
+            } catch (RuntimeException e) {
+                log.warn("Closing the producer of region {} failed: {}", region, e.toString());
+            }
+        }
+        Consumer<byte[], byte[]> currentConsumer = consumer;
+        if (currentConsumer != null) {
+            try {
+                currentConsumer.close(CloseOptions.timeout(Duration.ZERO));
+            } catch (RuntimeException e) {
+                log.warn("Closing the consumer of region {} failed: {}", region, e.toString());
+            }
+        }
+    }
+
+    /** The region's epoch was rejected; unwinds the runner thread. */
+    private static final class Fenced extends Exception {
+        final Exception cause;
+
+        Fenced(Exception cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.cause = cause;
+        }
+    }
+
+    /** {@link #abandon()} was called; unwinds the runner thread. */
+    private static final class Abandoned extends Exception {
+        Abandoned() {
+            super("abandoned", null, false, false);
+        }
+    }
+
+    private final class Context implements HandlerContext, RegionOutput {
+        private final Order order;
+        private final long offset;
+        private final int attempt;
+
+        Context(Order order, long offset, int attempt) {
+            this.order = order;
+            this.offset = offset;
+            this.attempt = attempt;
+        }
+
+        @Override
+        public String orderId() {
+            return order.orderId();
+        }
+
+        @Override
+        public String region() {
+            return region;
+        }
+
+        @Override
+        public int partition() {
+            return partition;
+        }
+
+        @Override
+        public long offset() {
+            return offset;
+        }
+
+        @Override
+        public long epoch() {
+            return epoch;
+        }
+
+        @Override
+        public int attempt() {
+            return attempt;
+        }
+
+        @Override
+        public String workerId() {
+            return settings.workerId();
+        }
+
+        @Override
+        public RegionOutput output() {
+            return this;
+        }
+
+        @Override
+        public void send(String topic, byte[] key, byte[] value, Map<String, String> headers) {
+            if (ledgerFenced != null) {
+                throw new OutputFencedException("Region " + region + " epoch " + epoch + " is fenced", ledgerFenced);
+            }
+            if (state.get() == RunnerState.ABANDONED) {
+                throw new OutputFencedException("Region " + region + " epoch " + epoch + " was abandoned");
+            }
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key, value);
+            headers.forEach((name, text) -> record.headers().add(new RecordHeader(name,
+                    text.getBytes(StandardCharsets.UTF_8))));
+            try {
+                ledger.send(record);
+            } catch (LedgerFencedException e) {
+                ledgerFenced = e;
+                throw new OutputFencedException(e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.shardwork.runner;
+
+import io.shardwork.config.ShardworkConfig;
+import io.shardwork.deadletter.JitterSource;
+import io.shardwork.deadletter.Sleeper;
+import io.shardwork.handler.OrderHandler;
+import io.shardwork.ledger.AtLeastOnceLedger;
+import io.shardwork.ledger.RegionLedger;
+import io.shardwork.ledger.TransactionalLedger;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * Makes the {@link RegionRunner}s of one worker and owns what they share: in at-least-once mode one
+ * idempotent producer (acks=all) for all regions (in exactly-once mode each runner owns a
+ * transactional producer). Build one per worker, {@link #newRunner} per region claim, and
+ * {@link #close()} after every runner has ended. Thread-safe.
+ */
+public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
+    /** How long an at-least-once checkpoint waits for acknowledgements: beyond the producer's delivery.timeout.ms (120 s). */
+    private static final long ACK_TIMEOUT_MS = 150_000;
+
+    private final ShardworkConfig config;
+    private final RunnerSettings settings;
+    private final Supplier<OrderHandler> handlers;
+    private final MonotonicClock clock;
+    private final Sleeper sleeper;
+    private final long jitterSeed;
+    private final AtomicLong runnersMade = new AtomicLong();
+    private Producer<byte[], byte[]> shared;
+    private boolean closed;
+
+    private RegionRunnerFactory(Builder builder) {
+        this.config = builder.config;
+        this.settings = builder.settings != null ? builder.settings : RunnerSettings.from(config, builder.workerId);
+        this.handlers = builder.handlers != null ? builder.handlers
+                : StandardHandlers.registry(config).resolve(config.handler());
+        this.clock = builder.clock;
+        this.sleeper = builder.sleeper;
+        this.jitterSeed = builder.jitterSeed;
+    }
+
+    /** A builder for {@code config}; the worker id defaults to {@link ShardworkConfig#workerId()}. */
+    public static Builder builder(ShardworkConfig config) {
+        return new Builder(config);
+    }
+
+    public RunnerSettings settings() {
+        return settings;
+    }
+
+    /**
+     * A new runner, not started, with a new handler instance; call {@link RegionRunner#start} on it.
+     *
+     * @param checkpoints the fenced checkpoint store of the region claim it will run under
+     * @param listener    hears how it ends; may be null
+     */
+    public RegionRunner newRunner(CheckpointWriter checkpoints, RunnerListener listener) {
+        long n = runnersMade.incrementAndGet();
+        return new RegionRunner(settings, this, handlers.get(), checkpoints, listener, clock, sleeper,
+                JitterSource.seeded(jitterSeed ^ (n * 0x9E3779B97F4A7C15L)));
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> consumer(String region, long epoch) {
+        return new KafkaConsumer<>(KafkaClientSettings.regionConsumer(config,
+                "shardwork-" + settings.workerId() + "-" + region + "-e" + epoch + "-orders"));
+    }
+
+    @Override
+    public RegionLedger ledger(String region, long epoch) {
+        if (config.exactlyOnce()) {
+            String clientId = "shardwork-" + settings.workerId() + "-" + region + "-e" + epoch + "-tx";
+            return new TransactionalLedger(new KafkaProducer<>(KafkaClientSettings.transactionalProducer(config, region,
+                    clientId)), TransactionalLedger.transactionalId(config.clusterName(), region));
+        }
+        return new AtLeastOnceLedger(sharedProducer(), ACK_TIMEOUT_MS);
+    }
+
+    private synchronized Producer<byte[], byte[]> sharedProducer() {
+        if (closed) {
+            throw new IllegalStateException("The runner factory of worker " + settings.workerId() + " is closed");
+        }
+        if (shared == null) {
+            shared = new KafkaProducer<>(KafkaClientSettings.idempotentProducer(config,
+                    "shardwork-" + settings.workerId() + "-effects"));
+        }
+        return shared;
+    }
+
+    /** Closes the shared producer (waiting up to 30 s for its sends). Call after every runner has ended. Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (shared != null) {
+            shared.close(Duration.ofSeconds(30));
+            shared = null;
+        }
+    }
+
+    public static final class Builder {
+        private final ShardworkConfig config;
+        private String workerId;
+        private RunnerSettings settings;
+        private Supplier<OrderHandler> handlers;
+        private MonotonicClock clock = MonotonicClock.SYSTEM;
+        private Sleeper sleeper;
+        private long jitterSeed = System.nanoTime();
+
+        private Builder(ShardworkConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        public Builder workerId(String workerId) {
+            this.workerId = Objects.requireNonNull(workerId, "workerId");
+            return this;
+        }
+
+        /** Overrides the settings derived from the configuration (tests). */
+        public Builder settings(RunnerSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        /** The handler factory; by default the configured {@code handler} resolved by {@link StandardHandlers}. */
+        public Builder handlers(Supplier<OrderHandler> handlers) {
+            this.handlers = handlers;
+            return this;
+        }
+
+        public Builder clock(MonotonicClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Waits between retries; by default a wait that {@link RegionRunner#abandon()} cuts short. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = sleeper;
+            return this;
+        }
+
+        public Builder jitterSeed(long seed) {
+            this.jitterSeed = seed;
+            return this;
+        }
+
+        public RegionRunnerFactory build() {
+            if (workerId == null) {
+                workerId = config.workerId();
+            }
+            return new RegionRunnerFactory(this);
+        }
+    }
+}

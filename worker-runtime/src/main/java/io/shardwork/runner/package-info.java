@@ -1,0 +1,7 @@
+/**
+ * One {@link io.shardwork.runner.RegionRunner} per owned region: its own thread and consumer, orders
+ * one at a time, effects through the region's ledger, progress through the fenced
+ * {@link io.shardwork.runner.CheckpointWriter} port (at most once per interval, never per order).
+ * {@link io.shardwork.runner.RegionRunnerFactory} makes them for one worker.
+ */
+package io.shardwork.runner;

@@ -1,0 +1,123 @@
+package io.shardwork.verify;
+
+import io.shardwork.verify.TopicRecords.DeadLetterRecord;
+import io.shardwork.verify.TopicRecords.InvoiceRecord;
+import io.shardwork.verify.TopicRecords.OrderRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The checker's rules as a pure function of decoded records. Steps:
+ * <ol>
+ *   <li>index the orders by identity (key), with their seq;</li>
+ *   <li>per order, count invoices and compare their bodies: extra records are duplicates, a second
+ *       different body makes the order conflicting;</li>
+ *   <li>per invoice partition, in offset order, take each order's first invoice; one whose seq is
+ *       not above every seq before it is an order violation;</li>
+ *   <li>an order with neither invoice nor dead letter is lost.</li>
+ * </ol>
+ */
+public final class Verification {
+    private static final String EXACTLY_ONCE = "exactly-once";
+
+    private final List<String> lostSample = new ArrayList<>();
+    private final List<String> conflictingSample = new ArrayList<>();
+    private final List<String> violationSample = new ArrayList<>();
+
+    /** Up to 10 lost order ids, for the log. */
+    public List<String> lostSample() {
+        return List.copyOf(lostSample);
+    }
+
+    public List<String> conflictingSample() {
+        return List.copyOf(conflictingSample);
+    }
+
+    public List<String> violationSample() {
+        return List.copyOf(violationSample);
+    }
+
+    public VerifyReport check(List<OrderRecord> orders, List<InvoiceRecord> invoices, List<DeadLetterRecord> deadLetters,
+                              String delivery) {
+        // 1. orders by identity
+        Map<String, OrderRecord> byId = new HashMap<>();
+        for (OrderRecord order : orders) {
+            byId.putIfAbsent(order.id(), order);
+        }
+        // 2. duplicates and conflicts
+        Map<String, byte[]> firstBody = new HashMap<>();
+        Set<String> conflicting = new HashSet<>();
+        long duplicates = 0;
+        for (InvoiceRecord invoice : invoices) {
+            byte[] first = firstBody.putIfAbsent(invoice.orderId(), invoice.body());
+            if (first != null) {
+                duplicates++;
+                if (!invoice.sameBody(first) && conflicting.add(invoice.orderId())) {
+                    sample(conflictingSample, invoice.orderId());
+                }
+            }
+        }
+        // 3. order of first invoices, per partition
+        Map<Integer, List<InvoiceRecord>> byPartition = new TreeMap<>();
+        for (InvoiceRecord invoice : invoices) {
+            byPartition.computeIfAbsent(invoice.partition(), p -> new ArrayList<>()).add(invoice);
+        }
+        long violations = 0;
+        for (List<InvoiceRecord> partition : byPartition.values()) {
+            partition.sort(Comparator.comparingLong(InvoiceRecord::offset));
+            Set<String> seen = new HashSet<>();
+            long highest = Long.MIN_VALUE;
+            for (InvoiceRecord invoice : partition) {
+                if (!seen.add(invoice.orderId())) {
+                    continue;
+                }
+                OrderRecord order = byId.get(invoice.orderId());
+                if (order == null || order.seq().isEmpty()) {
+                    continue;
+                }
+                long seq = order.seq().getAsLong();
+                if (seq <= highest) {
+                    violations++;
+                    sample(violationSample, invoice.orderId() + " (seq " + seq + " after " + highest + ", partition "
+                            + invoice.partition() + " offset " + invoice.offset() + ")");
+                }
+                highest = Math.max(highest, seq);
+            }
+        }
+        // 4. lost
+        Set<String> deadLettered = new HashSet<>();
+        for (DeadLetterRecord letter : deadLetters) {
+            if (byId.containsKey(letter.orderId())) {
+                deadLettered.add(letter.orderId());
+            }
+        }
+        long invoiced = 0;
+        long lost = 0;
+        for (String id : byId.keySet()) {
+            boolean hasInvoice = firstBody.containsKey(id);
+            if (hasInvoice) {
+                invoiced++;
+            }
+            if (!hasInvoice && !deadLettered.contains(id)) {
+                lost++;
+                sample(lostSample, id);
+            }
+        }
+        boolean ok = lost == 0 && conflicting.isEmpty() && violations == 0
+                && (!EXACTLY_ONCE.equals(delivery) || duplicates == 0);
+        return new VerifyReport(orders.size(), invoiced, lost, duplicates, conflicting.size(), violations,
+                deadLettered.size(), delivery, ok);
+    }
+
+    private static void sample(List<String> sample, String id) {
+        if (sample.size() < 10) {
+            sample.add(id);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.shardwork.verify;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The checker's verdict over the orders, invoices and dead-letter topics.
+ *
+ * @param produced            order records read
+ * @param invoiced            distinct orders with at least one invoice
+ * @param lost                orders with neither an invoice nor a dead letter
+ * @param duplicateInvoices   invoice records beyond the first of their order
+ * @param conflictingInvoices orders with two invoices of different content
+ * @param orderViolations     invoices that, taking each order's first invoice in topic order per
+ *                            partition, come after an invoice of a higher seq of the same region
+ * @param deadLettered        distinct orders with a dead letter
+ * @param delivery            the delivery mode the run claimed (at-least-once or exactly-once)
+ * @param ok                  lost, conflicting and order violations are 0, and in exactly-once mode duplicates too
+ */
+public record VerifyReport(long produced, long invoiced, long lost, long duplicateInvoices, long conflictingInvoices,
+                           long orderViolations, long deadLettered, String delivery, boolean ok) {
+
+    /** The report as a JSON object with exactly the keys produced, invoiced, lost, duplicate_invoices, conflicting_invoices, order_violations, dead_lettered, delivery, ok. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("produced", produced);
+        map.put("invoiced", invoiced);
+        map.put("lost", lost);
+        map.put("duplicate_invoices", duplicateInvoices);
+        map.put("conflicting_invoices", conflictingInvoices);
+        map.put("order_violations", orderViolations);
+        map.put("dead_lettered", deadLettered);
+        map.put("delivery", delivery);
+        map.put("ok", ok);
+        return map;
+    }
+
+    public String toJson() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(toMap());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.shardwork.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shardwork.verify.TopicRecords.DeadLetterRecord;
+import io.shardwork.verify.TopicRecords.InvoiceRecord;
+import io.shardwork.verify.TopicRecords.OrderRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class VerificationTest {
+    private static final String ALO = "at-least-once";
+    private static final String EOS = "exactly-once";
+
+    private static OrderRecord order(int partition, long offset, String id, long seq) {
+        return new OrderRecord(partition, offset, id, OptionalLong.of(seq));
+    }
+
+    private static InvoiceRecord invoice(int partition, long offset, String id, String body) {
+        return new InvoiceRecord(partition, offset, id, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final List<OrderRecord> ORDERS = List.of(order(0, 0, "a", 1), order(0, 1, "b", 2),
+            order(0, 2, "c", 3), order(1, 0, "x", 1));
+
+    @Test
+    void allInvoicedInOrderIsOk() {
+        VerifyReport report = new Verification().check(ORDERS, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "b", "B"),
+                invoice(0, 2, "c", "C"), invoice(1, 0, "x", "X")), List.of(), EOS);
+        assertEquals(new VerifyReport(4, 4, 0, 0, 0, 0, 0, EOS, true), report);
+    }
+
+    @Test
+    void orderWithNeitherInvoiceNorDeadLetterIsLost() {
+        Verification verification = new Verification();
+        VerifyReport report = verification.check(ORDERS, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "c", "C"),
+                invoice(1, 0, "x", "X")), List.of(), ALO);
+        assertEquals(new VerifyReport(4, 3, 1, 0, 0, 0, 0, ALO, false), report);
+        assertEquals(List.of("b"), verification.lostSample());
+    }
+
+    @Test
+    void identicalDuplicatesAreOkInAtLeastOnceOnly() {
+        List<InvoiceRecord> invoices = List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "b", "B"), invoice(0, 2, "a", "A"),
+                invoice(0, 3, "b", "B"), invoice(0, 4, "c", "C"), invoice(1, 0, "x", "X"));
+        assertEquals(new VerifyReport(4, 4, 0, 2, 0, 0, 0, ALO, true), new Verification().check(ORDERS, invoices, List.of(), ALO));
+        assertEquals(new VerifyReport(4, 4, 0, 2, 0, 0, 0, EOS, false), new Verification().check(ORDERS, invoices, List.of(), EOS));
+    }
+
+    @Test
+    void differentBodiesForOneOrderConflict() {
+        VerifyReport report = new Verification().check(ORDERS, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "a", "A2"),
+                invoice(0, 2, "b", "B"), invoice(0, 3, "c", "C"), invoice(1, 0, "x", "X")), List.of(), ALO);
+        assertEquals(new VerifyReport(4, 4, 0, 1, 1, 0, 0, ALO, false), report);
+    }
+
+    @Test
+    void firstInvoicesOutOfSeqOrderAreViolations() {
+        VerifyReport report = new Verification().check(ORDERS, List.of(invoice(0, 0, "b", "B"), invoice(0, 1, "a", "A"),
+                invoice(0, 2, "c", "C"), invoice(1, 0, "x", "X")), List.of(), ALO);
+        assertEquals(new VerifyReport(4, 4, 0, 0, 0, 1, 0, ALO, false), report);
+        VerifyReport redelivered = new Verification().check(ORDERS, List.of(invoice(0, 0, "a", "A"),
+                invoice(0, 1, "b", "B"), invoice(0, 2, "a", "A"), invoice(0, 3, "b", "B"), invoice(0, 4, "c", "C"),
+                invoice(1, 0, "x", "X")), List.of(), ALO);
+        assertEquals(0, redelivered.orderViolations(), "a redelivered run repeats earlier invoices: only first ones count");
+    }
+
+    @Test
+    void deadLetteredOrdersAreNotLost() {
+        List<OrderRecord> orders = List.of(order(0, 0, "a", 1), new OrderRecord(0, 1, "bad", OptionalLong.empty()),
+                order(0, 2, "p", 2), order(0, 3, "c", 3));
+        VerifyReport report = new Verification().check(orders, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "c", "C")),
+                List.of(new DeadLetterRecord(0, 0, "bad"), new DeadLetterRecord(0, 1, "p")), EOS);
+        assertEquals(new VerifyReport(4, 2, 0, 0, 0, 0, 2, EOS, true), report);
+        assertEquals("{\"produced\":4,\"invoiced\":2,\"lost\":0,\"duplicate_invoices\":0,\"conflicting_invoices\":0,"
+                + "\"order_violations\":0,\"dead_lettered\":2,\"delivery\":\"exactly-once\",\"ok\":true}", report.toJson());
+    }
+}
