@@ -2,7 +2,9 @@ package io.shardwork.cli;
 
 import io.shardwork.cli.config.ConfigCommand;
 import io.shardwork.cli.devcluster.DevClusterCommand;
+import io.shardwork.cli.produce.ProduceCommand;
 import io.shardwork.cli.status.StatusCommand;
+import io.shardwork.cli.verify.VerifyCommand;
 import io.shardwork.cli.worker.WorkerCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +23,8 @@ import picocli.CommandLine.ScopeType;
                 DevClusterCommand.class,
                 WorkerCommand.class,
                 StatusCommand.class,
+                ProduceCommand.class,
+                VerifyCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

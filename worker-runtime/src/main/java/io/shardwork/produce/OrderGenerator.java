@@ -55,6 +55,14 @@ public final class OrderGenerator {
 
     /** {@code count} orders plus {@code poison} bad records, {@code count + poison} in all, lazily. */
     public Iterator<GeneratedOrder> orders(long count, int poison) {
+        return orders(count, poison, Map.of());
+    }
+
+    /**
+     * Like {@link #orders(long, int)}, continuing each region's sequence after {@code lastSeqs} (region name
+     * to the last seq already written), so a second batch keeps every region's seq increasing.
+     */
+    public Iterator<GeneratedOrder> orders(long count, int poison, Map<String, Long> lastSeqs) {
         if (count < 0 || poison < 0) {
             throw new IllegalArgumentException("count and poison must be at least 0, not " + count + " and " + poison);
         }
@@ -64,7 +72,7 @@ public final class OrderGenerator {
         while (poisonAt.size() < poison) {
             poisonAt.add(Math.floorMod(random.nextLong(), total));
         }
-        Map<String, Long> seqs = new HashMap<>();
+        Map<String, Long> seqs = new HashMap<>(lastSeqs);
         return new Iterator<>() {
             private long index;
             private int poisonMade;

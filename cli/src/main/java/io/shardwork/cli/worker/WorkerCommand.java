@@ -1,16 +1,14 @@
 package io.shardwork.cli.worker;
 
-import io.shardwork.assigner.StickyWeightedAssigner;
 import io.shardwork.cli.CommandFailure;
 import io.shardwork.cli.ExitCodes;
 import io.shardwork.cli.ShutdownSignal;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.config.ShardworkConfigDef;
 import io.shardwork.coordination.membership.DuplicateWorkerException;
-import io.shardwork.coordination.worker.NoopRegionLifecycle;
 import io.shardwork.coordination.worker.OwnershipListener;
-import io.shardwork.coordination.worker.WorkerCoordinator;
-import io.shardwork.leader.TimeSource;
+import io.shardwork.handler.HandlerLoadException;
+import io.shardwork.node.WorkerNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -45,10 +43,14 @@ public final class WorkerCommand implements Callable<Integer> {
             config = config.with(ShardworkConfigDef.WORKER_ID, id);
         }
         ShutdownSignal signal = ShutdownSignal.install();
-        WorkerCoordinator coordinator = new WorkerCoordinator(CoordinationSettingsFactory.from(config), new StickyWeightedAssigner(),
-                NoopRegionLifecycle::new, OwnershipListener.NONE, TimeSource.system());
+        WorkerNode node;
         try {
-            coordinator.start();
+            node = new WorkerNode(config, OwnershipListener.NONE);
+        } catch (HandlerLoadException badHandler) {
+            throw new CommandFailure(ExitCodes.USAGE, badHandler.getMessage() + " (key 'handler' in " + config.source() + ")", badHandler);
+        }
+        try {
+            node.start();
         } catch (DuplicateWorkerException duplicate) {
             throw new CommandFailure(ExitCodes.REFUSED, duplicate.getMessage(), duplicate);
         } catch (IllegalStateException unreachable) {
@@ -60,7 +62,7 @@ public final class WorkerCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         signal.await();
         log.info("worker {}: {} received, releasing regions", config.workerId(), signal.received());
-        coordinator.close();
+        node.close();
         log.info("worker {} stopped", config.workerId());
         return ExitCodes.OK;
     }

@@ -244,6 +244,29 @@ public final class WorkerCoordinator implements Closeable {
         return java.util.Optional.ofNullable(failure);
     }
 
+    /**
+     * The work of {@code region} under {@code epoch} ended on its own (its runner was fenced or died), not
+     * because this coordinator asked. Any thread; returns at once. On the event thread: the region goes to
+     * FENCED, our claim (if still ours) is deleted so that a new claim with a new epoch can be made, and
+     * the assignment is re-read, so a region still assigned to us is claimed again and resumes from its
+     * last checkpoint. Ignored when the region is no longer held under that epoch.
+     */
+    public void workEnded(String region, long epoch) {
+        submit(() -> {
+            RegionOwnership current = ownerships.get(region);
+            if (current == null || !current.holdsClaim() || current.epoch() != epoch) {
+                return;
+            }
+            listener.released(region, settings.workerId(), epoch, time.now(), false);
+            apply(region, new OwnershipEvent.Fenced());
+            try {
+                claims.releaseIfOurs(region);
+            } catch (Exception e) {
+                LOG.warn("Worker {} region {}: cannot delete our claim after its work ended: {}", settings.workerId(), region, e.toString());
+            }
+        });
+    }
+
     /** This worker's id. */
     public String workerId() {
         return settings.workerId();

@@ -1,0 +1,174 @@
+package io.shardwork.node;
+
+import io.shardwork.coordination.checkpoint.CheckpointStore;
+import io.shardwork.coordination.checkpoint.FencedException;
+import io.shardwork.coordination.worker.RegionLifecycle;
+import io.shardwork.layout.Checkpoint;
+import io.shardwork.runner.CheckpointWriter;
+import io.shardwork.runner.RegionFencedException;
+import io.shardwork.runner.RegionRunner;
+import io.shardwork.runner.RegionRunnerFactory;
+import io.shardwork.runner.RunnerListener;
+import io.shardwork.runner.RunnerStats;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the coordinator's decisions with one {@link RegionRunner} per held region: start from the
+ * checkpoint under the claim's epoch, pause and resume on connection blips, stop gracefully (final fenced
+ * checkpoint) before the claim is deleted, abandon at once when fenced or lost.
+ *
+ * <p>Called on the coordinator's event thread. A runner that ends on its own (fenced by the checkpoint
+ * store or the producer, or died) is reported through {@link #onWorkEnded}, so the coordinator can give the
+ * claim up and claim again under a new epoch.
+ */
+public final class RunnerLifecycle implements RegionLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(RunnerLifecycle.class);
+
+    private final RegionRunnerFactory runners;
+    private final CheckpointStore checkpoints;
+    private final Map<String, Integer> partitions;
+    private final Duration stopTimeout;
+    private final Map<String, Run> running = new ConcurrentHashMap<>();
+    private final Map<String, RunnerStats> finished = new ConcurrentHashMap<>();
+    private volatile BiConsumer<String, Long> workEnded = (region, epoch) -> { };
+
+    /** One runner and how it ended, as far as the coordinator's requests go. */
+    private static final class Run implements RunnerListener {
+        final String region;
+        final long epoch;
+        final BiConsumer<String, Long> unexpectedEnd;
+        volatile RegionRunner runner;
+        volatile boolean requestedEnd;
+        volatile Exception fencedBy;
+
+        Run(String region, long epoch, BiConsumer<String, Long> unexpectedEnd) {
+            this.region = region;
+            this.epoch = epoch;
+            this.unexpectedEnd = unexpectedEnd;
+        }
+
+        @Override
+        public void onFenced(RegionRunner runner, Exception cause) {
+            fencedBy = cause;
+            log.warn("region {} epoch {}: fenced ({}); stopped at once", region, epoch, cause.getMessage());
+            if (!requestedEnd) {
+                unexpectedEnd.accept(region, epoch);
+            }
+        }
+
+        @Override
+        public void onDied(RegionRunner runner, Throwable cause) {
+            log.error("region {} epoch {}: runner died; the claim is given up and the region resumes from its last checkpoint", region, epoch, cause);
+            if (!requestedEnd) {
+                unexpectedEnd.accept(region, epoch);
+            }
+        }
+    }
+
+    public RunnerLifecycle(RegionRunnerFactory runners, CheckpointStore checkpoints, Map<String, Integer> partitions, Duration stopTimeout) {
+        this.runners = runners;
+        this.checkpoints = checkpoints;
+        this.partitions = Map.copyOf(partitions);
+        this.stopTimeout = stopTimeout;
+    }
+
+    /** Who hears of a region whose work ended on its own: (region, epoch). Set once, before the coordinator starts. */
+    public void onWorkEnded(BiConsumer<String, Long> handler) {
+        this.workEnded = handler;
+    }
+
+    @Override
+    public void start(String region, long epoch, Optional<Checkpoint> checkpoint) {
+        Integer partition = partitions.get(region);
+        if (partition == null) {
+            throw new IllegalStateException("Region " + region + " is not configured on this worker; its partition is unknown.");
+        }
+        Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e));
+        CheckpointWriter writer = (writtenEpoch, nextOffset) -> {
+            try {
+                checkpoints.commit(region, writtenEpoch, nextOffset);
+            } catch (FencedException fenced) {
+                throw new RegionFencedException(fenced.getMessage(), fenced);
+            } catch (RuntimeException failed) {
+                throw failed;
+            } catch (Exception failed) {
+                throw new IllegalStateException("Checkpoint of region " + region + " failed: " + failed, failed);
+            }
+        };
+        RegionRunner runner = runners.newRunner(writer, run);
+        run.runner = runner;
+        Run previous = running.put(region, run);
+        if (previous != null) {
+            previous.requestedEnd = true;
+            previous.runner.abandon();
+        }
+        long from = checkpoint.map(Checkpoint::offset).orElse(0L);
+        log.info("region {} (partition {}) claimed under epoch {}: processing from offset {}", region, partition, epoch, from);
+        runner.start(region, partition, epoch, from);
+    }
+
+    @Override
+    public void pause(String region) {
+        Run run = running.get(region);
+        if (run != null) {
+            run.runner.pause();
+        }
+    }
+
+    @Override
+    public void resume(String region) {
+        Run run = running.get(region);
+        if (run != null) {
+            run.runner.resume();
+        }
+    }
+
+    @Override
+    public void stop(String region) throws FencedException {
+        Run run = running.remove(region);
+        if (run == null) {
+            return;
+        }
+        run.requestedEnd = true;
+        boolean ended;
+        try {
+            ended = run.runner.stop(stopTimeout);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            ended = false;
+        }
+        finished.put(region, run.runner.stats());
+        if (!ended) {
+            run.runner.abandon();
+            throw new IllegalStateException("Region " + region + " did not stop within " + stopTimeout.toMillis()
+                    + " ms (shutdown.timeout.ms); abandoned without a final checkpoint.");
+        }
+        if (run.fencedBy != null) {
+            throw new FencedException(region, run.epoch, "fenced while stopping: " + run.fencedBy.getMessage());
+        }
+        log.info("region {} released after a final checkpoint at offset {}", region, run.runner.stats().checkpointedOffset());
+    }
+
+    @Override
+    public void abandon(String region) {
+        Run run = running.remove(region);
+        if (run != null) {
+            run.requestedEnd = true;
+            run.runner.abandon();
+            finished.put(region, run.runner.stats());
+            log.warn("region {} epoch {} abandoned: no further checkpoint or effect", region, run.epoch);
+        }
+    }
+
+    /** Counters of the runners running now, by region. */
+    public List<RunnerStats> runningStats() {
+        return running.values().stream().map(run -> run.runner.stats()).toList();
+    }
+}

@@ -1,0 +1,94 @@
+package io.shardwork.node;
+
+import io.shardwork.assigner.StickyWeightedAssigner;
+import io.shardwork.config.RegionSpec;
+import io.shardwork.config.ShardworkConfig;
+import io.shardwork.coordination.CoordinationSettings;
+import io.shardwork.coordination.worker.OwnershipListener;
+import io.shardwork.coordination.worker.WorkerCoordinator;
+import io.shardwork.leader.TimeSource;
+import io.shardwork.runner.RegionRunnerFactory;
+import io.shardwork.runner.RunnerStats;
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+/**
+ * One worker node: the coordination layer (membership, leader candidacy, claims, fenced checkpoints) and
+ * the order runners of the regions it holds, built from one validated configuration. Start once; close
+ * gracefully (every region released: final checkpoint, claim deleted) or crash-like for tests.
+ */
+public final class WorkerNode implements Closeable {
+    private final ShardworkConfig config;
+    private final RegionRunnerFactory runners;
+    private final WorkerCoordinator coordinator;
+    private final AtomicReference<RunnerLifecycle> lifecycle = new AtomicReference<>();
+
+    /**
+     * Builds the node; connects nothing until {@link #start()}.
+     *
+     * @throws io.shardwork.handler.HandlerLoadException when the configured handler cannot be loaded
+     */
+    public WorkerNode(ShardworkConfig config, OwnershipListener listener) {
+        this.config = config;
+        this.runners = RegionRunnerFactory.builder(config).workerId(config.workerId()).build();
+        Map<String, Integer> partitions = config.regions().stream().collect(Collectors.toMap(RegionSpec::name, RegionSpec::partition));
+        Duration stopTimeout = Duration.ofMillis(config.shutdownTimeoutMs());
+        this.coordinator = new WorkerCoordinator(settings(config), new StickyWeightedAssigner(), checkpoints -> {
+            RunnerLifecycle created = new RunnerLifecycle(runners, checkpoints, partitions, stopTimeout);
+            lifecycle.set(created);
+            return created;
+        }, listener, TimeSource.system());
+        lifecycle.get().onWorkEnded(coordinator::workEnded);
+    }
+
+    /** Maps a validated deployment file to the coordination layer's settings. */
+    public static CoordinationSettings settings(ShardworkConfig config) {
+        return new CoordinationSettings(config.clusterName(), config.workerId(), config.workerZone(), config.workerCapacity(),
+                config.zookeeperConnect(), config.zookeeperSessionTimeoutMs(), config.zookeeperConnectionTimeoutMs(),
+                config.rebalanceDelayMs(), config.rebalanceMaxMoves(),
+                config.regions().stream().map(RegionSpec::toRegion).toList());
+    }
+
+    /**
+     * Connects, registers and joins the election; blocks until registered.
+     *
+     * @throws io.shardwork.coordination.membership.DuplicateWorkerException when a live worker has this id
+     * @throws IllegalStateException when ZooKeeper cannot be reached within zookeeper.connection.timeout.ms
+     */
+    public void start() throws Exception {
+        coordinator.start();
+    }
+
+    public String workerId() {
+        return config.workerId();
+    }
+
+    public WorkerCoordinator coordinator() {
+        return coordinator;
+    }
+
+    /** Counters of the runners of the regions held now. */
+    public List<RunnerStats> runnerStats() {
+        return lifecycle.get().runningStats();
+    }
+
+    /**
+     * Graceful: deregisters, releases every region (stop, final fenced checkpoint, claim deleted), leaves
+     * the election, closes the Kafka clients. Blocks until done. Idempotent.
+     */
+    @Override
+    public void close() {
+        coordinator.close();
+        runners.close();
+    }
+
+    /** As a crash would: nothing released, no final checkpoint; claims vanish when the session expires. */
+    public void crash() {
+        coordinator.closeWithoutRelease();
+        runners.close();
+    }
+}
