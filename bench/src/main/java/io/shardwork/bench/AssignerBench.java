@@ -79,7 +79,8 @@ public final class AssignerBench {
         r.put("load_spread_in_region_weights", round(spread(ownersByIndex(joined.owners())) / (double) heaviest));
         r.put("join_moved_weight", joined.moves().stream().mapToLong(m -> weightOf(m.region())).sum());
         r.put("join_moved_regions", joined.moves().size());
-        r.put("join_fair_share_weight", round(fairShare));
+        r.put("join_fair_share_weight", round(waterFilledShare(ownersByIndex(joined.owners()), joiner.id())));
+        r.put("plain_fair_share_weight", round(fairShare));
         Map<String, String> stableAfter = stable(all);
         List<Member> remaining = new ArrayList<>(all);
         remaining.remove(leaver);
@@ -142,6 +143,33 @@ public final class AssignerBench {
                 - load.values().stream().mapToLong(Long::longValue).min().orElse(0);
     }
 
+    /**
+     * The member's share water-filled around oversized regions (all capacities are 1 here): a member whose
+     * heaviest region outweighs the level {@code T' / C'} is pinned with that region as its share; {@code T'}
+     * and {@code C'} are the weight and the member count left after the pinned ones. Recomputed here from the
+     * result, independently of the assigner.
+     */
+    private double waterFilledShare(Map<Integer, String> owners, String member) {
+        Map<String, Long> heaviestHeld = new HashMap<>();
+        owners.forEach((p, m) -> heaviestHeld.merge(m, workload.weightOfPartition(p), Math::max));
+        long freeWeight = workload.totalWeight();
+        long freeCapacity = MEMBERS;
+        java.util.Set<String> pinned = new java.util.HashSet<>();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Map.Entry<String, Long> e : heaviestHeld.entrySet()) {
+                if (!pinned.contains(e.getKey()) && e.getValue() * freeCapacity > freeWeight) {
+                    pinned.add(e.getKey());
+                    freeWeight -= e.getValue();
+                    freeCapacity--;
+                    changed = true;
+                }
+            }
+        }
+        return pinned.contains(member) ? heaviestHeld.get(member) : (double) freeWeight / freeCapacity;
+    }
+
     private long movedWeight(Map<Integer, String> before, Map<Integer, String> after) {
         long moved = 0;
         for (Map.Entry<Integer, String> e : after.entrySet()) {
@@ -180,8 +208,8 @@ public final class AssignerBench {
         row(r, "join moved weight", "join_moved_weight", "peer_join_moved_weight");
         row(r, "join moved regions", "join_moved_regions", "peer_join_moved_regions");
         row(r, "leave moved regions", "leave_moved_regions", "peer_leave_moved_regions");
-        System.out.printf(Locale.ROOT, "fair share of the joiner: %s weight; the leaver held %s regions%n",
-                r.get("join_fair_share_weight"), r.get("leave_orphaned_regions"));
+        System.out.printf(Locale.ROOT, "fair share of the joiner: %s weight water-filled (%s plain); the leaver held %s regions%n",
+                r.get("join_fair_share_weight"), r.get("plain_fair_share_weight"), r.get("leave_orphaned_regions"));
     }
 
     private static void row(Map<String, Object> r, String label, String ours, String peer) {

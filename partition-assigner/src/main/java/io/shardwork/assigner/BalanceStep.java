@@ -1,26 +1,27 @@
 package io.shardwork.assigner;
 
-import java.util.Map;
-
 /**
  * Step 7 of {@link StickyWeightedAssigner}: moves regions from members above their share to the least
  * loaded allowed members, within the move limit.
  *
- * <p>A move takes region {@code r} (weight {@code w}) from donor {@code a} to receiver {@code b}, the least
- * loaded member allowed for {@code r}, only when {@code surplus(a) > 0}, {@code r} is movable (see
- * {@link LoadLedger#isMovable}), and either
+ * <p>"Loaded" is the excess over the level, {@code load - level * capacity}; a member's surplus is
+ * {@code load - share} (see {@link CapacityShare}); the two differ only for pinned members, whose share is
+ * above the level, so {@code surplus <= excess}. A move takes region {@code r} (weight {@code w}) from donor {@code a}
+ * to receiver {@code b}, the least loaded member allowed for {@code r}, only when {@code surplus(a) > 0},
+ * {@code r} is movable (see {@link LoadLedger#isMovable}), and either
  * <ul>
  *   <li><em>fill</em>: {@code b} kept nothing from last round (it just joined, or owned nothing it may
  *       still hold) and {@code surplus(b) + w <= 0}: it stays at or below its share; or</li>
- *   <li><em>need</em>: {@code surplus(a) - surplus(b) > H}, the pair is further apart than one heaviest
+ *   <li><em>need</em>: {@code excess(a) - excess(b) > H}, the pair is further apart than one heaviest
  *       region weight {@code H}.</li>
  * </ul>
- * Both imply {@code surplus(b) + w < surplus(a)}: the two new surpluses are below the donor's old one, so
- * the sorted surpluses fall and the loop ends. Filling gives a joining member up to its share and no
- * more, even when {@code H} is larger than a share; it never applies between members that kept regions, so
- * regions do not hop between old members when a member joins or leaves. When the loop ends, for every such
- * {@code a}, {@code r} and allowed {@code b}: {@code surplus(a) - surplus(b) <= H}, and if {@code b} kept
- * nothing, {@code surplus(b) + w > 0}.
+ * Both imply {@code excess(b) + w < excess(a)}: the two new excesses are below the donor's old one, so while
+ * the level holds the sorted excesses fall. The level only falls, when a region pins its receiver, and at
+ * most once per member and heaviest weight; so the loop ends. Filling gives a joining member up to its share
+ * and no more, even when {@code H} is larger than a share; it never applies between members that kept
+ * regions, so regions do not hop between old members when a member joins or leaves. When the loop ends,
+ * for every such {@code a}, {@code r} and allowed {@code b}: {@code excess(a) - excess(b) <= H}, and if
+ * {@code b} kept nothing, {@code surplus(b) + w > 0}.
  */
 final class BalanceStep {
     private final LoadLedger ledger;
@@ -32,31 +33,39 @@ final class BalanceStep {
     BalanceStep(LoadLedger ledger, CapacityShare share, long heaviest, long lightest, int limit) {
         this.ledger = ledger;
         this.share = share;
-        this.heaviest = share.scaled(heaviest);
-        this.lightest = share.scaled(lightest);
+        this.heaviest = heaviest;
+        this.lightest = lightest;
         this.limit = limit;
     }
 
     /**
      * Runs the step.
      *
-     * @param reasons receives, per region index moved away from its previous owner, BALANCE or CAPACITY;
-     *                entries are removed when a region returns to its previous owner
+     * @param reasons per region index, set to BALANCE or CAPACITY when the region leaves its previous owner
+     *                and cleared when it returns to it
      */
-    void run(Map<Integer, MoveReason> reasons) {
+    void run(MoveReason[] reasons) {
+        ledger.beginBalancing();
         int used = 0;
         while (true) {
-            // 7a. Donors in decreasing surplus. Once a donor is within H of the least loaded member anywhere
-            //     and that member cannot take even the lightest region without passing its share, neither
-            //     "fill" nor "need" applies to it or to any donor after it.
-            long least = ledger.leastSurplus();
+            // 7a. Donors in decreasing excess. Once a donor is within H of the least loaded member anywhere and
+            //     that member cannot take even the lightest region without passing its share, neither "fill"
+            //     nor "need" applies to it or to any donor after it. Scaled values are taken afresh: a move
+            //     that pins its receiver lowers the level and changes the scale.
+            long least = ledger.leastExcess();
+            long scaledHeaviest = share.scaled(heaviest);
+            boolean fillPossible = ledger.hasNewcomers() && least + share.scaled(lightest) <= 0;
             Candidate chosen = null;
-            for (int donor : ledger.membersByMostSurplus()) {
-                long donorSurplus = ledger.surplus(donor);
-                if (donorSurplus <= 0 || (donorSurplus - least <= heaviest && (!ledger.hasNewcomers() || least + lightest > 0))) {
+            MemberHeap.InOrder donors = ledger.membersByMostExcess();
+            for (int donor = donors.next(); donor != LoadLedger.NONE; donor = donors.next()) {
+                long excess = ledger.excess(donor);
+                if (excess <= 0 || (excess - least <= scaledHeaviest && !fillPossible)) {
                     break;
                 }
-                chosen = bestMoveFrom(donor, used < limit);
+                if (ledger.surplus(donor) <= 0) {
+                    continue; // pinned by its only region(s): at its share, however far above the level
+                }
+                chosen = bestMoveFrom(donor, used < limit, scaledHeaviest);
                 if (chosen != null) {
                     break;
                 }
@@ -66,10 +75,10 @@ final class BalanceStep {
             }
             // 7c. Apply it and account for the limit; the reason is decided by the donor's surplus before the move.
             if (ledger.previousOwner(chosen.region) == chosen.donor) {
-                reasons.put(chosen.region, ledger.surplus(chosen.donor) > heaviest ? MoveReason.CAPACITY : MoveReason.BALANCE);
+                reasons[chosen.region] = ledger.surplus(chosen.donor) > scaledHeaviest ? MoveReason.CAPACITY : MoveReason.BALANCE;
             }
             if (ledger.previousOwner(chosen.region) == chosen.receiver) {
-                reasons.remove(chosen.region);
+                reasons[chosen.region] = null;
             }
             used += chosen.cost;
             ledger.move(chosen.region, chosen.receiver);
@@ -78,50 +87,49 @@ final class BalanceStep {
 
     /**
      * 7b. The best move from one donor: the cheapest in balancing moves, then the one leaving the larger of
-     * the two surpluses lowest, then the lowest region index; null if no region of the donor qualifies.
+     * the two excesses lowest, then the lowest region index; null if no region of the donor qualifies.
      */
-    private Candidate bestMoveFrom(int donor, boolean budgetLeft) {
-        long donorSurplus = ledger.surplus(donor);
+    private Candidate bestMoveFrom(int donor, boolean budgetLeft, long scaledHeaviest) {
+        long donorExcess = ledger.excess(donor);
         Candidate best = null;
-        for (int region : ledger.holdings(donor)) {
-            if (!ledger.isMovable(region)) {
-                continue;
-            }
+        for (int k = 0; k < ledger.holdingCount(donor); k++) {
+            int region = ledger.holding(donor, k);
             int cost = ledger.previousOwner(region) == donor ? 1 : 0;
-            if (cost > 0 && !budgetLeft) {
+            if ((cost > 0 && !budgetLeft) || !ledger.isMovable(region)) {
                 continue;
             }
-            int receiver = ledger.leastSurplusAllowed(region, donor);
-            long w = share.scaled(ledger.weight(region));
+            int receiver = ledger.leastLoadedAllowed(region, donor);
             if (receiver == LoadLedger.NONE) {
                 continue;
             }
+            long w = share.scaled(ledger.weight(region));
+            long receiverExcess = ledger.excess(receiver);
             boolean fill = ledger.isNewcomer(receiver) && ledger.surplus(receiver) + w <= 0;
-            boolean need = donorSurplus - ledger.surplus(receiver) > heaviest;
+            boolean need = donorExcess - receiverExcess > scaledHeaviest;
             if (!fill && !need) {
                 continue;
             }
             if (ledger.previousOwner(region) == receiver) {
                 cost -= 1;
             }
-            long worse = Math.max(donorSurplus - w, ledger.surplus(receiver) + w);
-            Candidate candidate = new Candidate(region, donor, receiver, cost, worse);
-            if (best == null || candidate.isBetterThan(best)) {
-                best = candidate;
+            long worse = Math.max(donorExcess - w, receiverExcess + w);
+            if (best == null || isBetter(cost, worse, region, best)) {
+                best = new Candidate(region, donor, receiver, cost, worse);
             }
         }
         return best;
     }
 
-    private record Candidate(int region, int donor, int receiver, int cost, long worseSurplusAfter) {
-        boolean isBetterThan(Candidate other) {
-            if (cost != other.cost) {
-                return cost < other.cost;
-            }
-            if (worseSurplusAfter != other.worseSurplusAfter) {
-                return worseSurplusAfter < other.worseSurplusAfter;
-            }
-            return region < other.region; // holdings are unordered: the region index breaks ties
+    private static boolean isBetter(int cost, long worseExcessAfter, int region, Candidate other) {
+        if (cost != other.cost) {
+            return cost < other.cost;
         }
+        if (worseExcessAfter != other.worseExcessAfter) {
+            return worseExcessAfter < other.worseExcessAfter;
+        }
+        return region < other.region; // holdings are unordered: the region index breaks ties
+    }
+
+    private record Candidate(int region, int donor, int receiver, int cost, long worseExcessAfter) {
     }
 }

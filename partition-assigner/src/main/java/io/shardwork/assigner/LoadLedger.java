@@ -1,19 +1,23 @@
 package io.shardwork.assigner;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.NavigableSet;
-import java.util.TreeSet;
+import java.util.Arrays;
 
 /**
- * The working state of one round: which eligible member holds which region, and each member's load and
- * scaled surplus (see {@link CapacityShare}), indexed so that the least-loaded allowed member and the
- * most-loaded member are found in logarithmic time.
+ * The working state of one round: which eligible member holds which region, each member's load, heaviest
+ * region and whether that region pins it (see {@link CapacityShare}), indexed so that the least loaded
+ * allowed member and the most loaded members are found in logarithmic time. "Loaded" means the
+ * <em>excess</em> over the level, {@code load - level * capacity}; a member's <em>surplus</em> is
+ * {@code load - share}.
  *
  * <p>Members and regions are addressed by their index in the id-sorted member list and the name-sorted
  * region list; every tie is broken by index, so by member id or region name. Created and discarded
  * within one call of {@link StickyWeightedAssigner#assign}; never shared.
+ *
+ * <p>Phases, in this order: {@link #keep} every kept region, then {@link #finishKeeping} (pins members and
+ * builds the indexes), then {@link #place} the forced regions, then {@link #beginBalancing} and
+ * {@link #move}. From {@link #finishKeeping} on, the pinned members are always the water-filling fixed
+ * point of the current holdings: holdings only grow until balancing, and balancing never takes the region
+ * that pins a member ({@link #isMovable}), so the level only falls and a pinned member stays pinned.
  */
 final class LoadLedger {
     static final int NONE = -1;
@@ -21,15 +25,21 @@ final class LoadLedger {
     private final CapacityShare share;
     private final int[] capacity;
     private final int[] zoneOfMember;
+    private final boolean uniformCapacity;
     private final long[] load;
     private final long[] keptLoad;
-    private final long[] surplus;
+    private final long[] heaviest;
+    /** The scaled excess of each member at the current level, kept for the indexes' comparisons. */
+    private final long[] excess;
+    private final int[] heaviestCount;
+    private final boolean[] pinned;
+    private boolean pinsTracked;
     private boolean[] newcomer;
     private boolean hasNewcomers;
-    private final NavigableSet<Integer>[] byZoneLeastSurplus;
-    private final NavigableSet<Integer> byMostSurplus;
-    private boolean byMostSurplusKept;
-    private final List<Integer>[] holdings;
+    private final MemberHeap[] byZoneLeastExcess;
+    private MemberHeap byMostExcess;
+    private int[][] held;
+    private int[] heldCount;
 
     private final long[] weight;
     private final int[][] allowedZonesOfRegion;
@@ -45,65 +55,214 @@ final class LoadLedger {
      * @param allowedZones   per region index, the zone indices whose members may hold it
      * @param previousOwner  per region index, the eligible member index of its previous owner, or {@link #NONE}
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     LoadLedger(CapacityShare share, int[] capacity, int[] zoneOfMember, int zoneCount, long[] weight,
                int[][] allowedZones, int[] previousOwner) {
         this.share = share;
         this.capacity = capacity;
         this.zoneOfMember = zoneOfMember;
+        this.uniformCapacity = Arrays.stream(capacity).distinct().count() <= 1;
         int members = capacity.length;
         this.load = new long[members];
         this.keptLoad = new long[members];
-        this.surplus = new long[members];
-        Comparator<Integer> leastSurplus = (a, b) -> {
-            int c = Long.compare(surplus[a], surplus[b]);
-            return c != 0 ? c : Integer.compare(a, b);
-        };
-        Comparator<Integer> mostSurplus = (a, b) -> {
-            int c = Long.compare(surplus[b], surplus[a]);
-            return c != 0 ? c : Integer.compare(a, b);
-        };
-        this.byZoneLeastSurplus = new NavigableSet[zoneCount];
+        this.heaviest = new long[members];
+        this.excess = new long[members];
+        this.heaviestCount = new int[members];
+        this.pinned = new boolean[members];
+        this.byZoneLeastExcess = new MemberHeap[zoneCount];
         for (int z = 0; z < zoneCount; z++) {
-            byZoneLeastSurplus[z] = new TreeSet<>(leastSurplus);
-        }
-        this.byMostSurplus = new TreeSet<>(mostSurplus);
-        this.holdings = new List[members];
-        for (int m = 0; m < members; m++) {
-            surplus[m] = share.scaledSurplus(0, capacity[m]);
-            holdings[m] = new ArrayList<>();
-            byZoneLeastSurplus[zoneOfMember[m]].add(m);
+            byZoneLeastExcess[z] = new MemberHeap(this::isLessLoaded, members);
         }
         this.weight = weight;
         this.allowedZonesOfRegion = allowedZones;
         this.previousOwner = previousOwner;
         this.owner = new int[weight.length];
-        java.util.Arrays.fill(owner, NONE);
+        Arrays.fill(owner, NONE);
     }
 
-    /** Gives an unowned region to a member. */
-    void place(int region, int member) {
-        if (owner[region] != NONE) {
-            throw new IllegalStateException("Region index " + region + " is already owned by member index " + owner[region] + ".");
-        }
-        owner[region] = member;
-        holdings[member].add(region);
-        addLoad(member, region, +1);
+    /** Gives a region to its previous owner; no index is kept up to date until {@link #finishKeeping}. */
+    void keep(int region) {
+        int member = previousOwner[region];
+        claim(region, member);
+        addLoad(member, region);
     }
 
     /**
-     * Marks, once the kept regions are placed, the members that kept nothing from last round (joiners, and
-     * members whose previous regions are all gone or no longer allowed to them).
+     * Ends the kept regions: marks the members that kept nothing from last round (joiners, and members whose
+     * previous regions are all gone or no longer allowed to them), pins members by their heaviest regions,
+     * and builds the per-zone index.
      */
-    void markNewcomers() {
+    void finishKeeping() {
         newcomer = new boolean[load.length];
         for (int m = 0; m < load.length; m++) {
             newcomer[m] = keptLoad[m] == 0;
             hasNewcomers |= newcomer[m];
+            byZoneLeastExcess[zoneOfMember[m]].addUnordered(m);
+        }
+        pinsTracked = true;
+        pinOversized();
+        recomputeExcess();
+        for (MemberHeap zone : byZoneLeastExcess) {
+            zone.heapify();
         }
     }
 
-    /** Whether the member kept nothing from last round; see {@link #markNewcomers}. */
+    /** Gives an unowned region to a member. */
+    void place(int region, int member) {
+        claim(region, member);
+        addLoad(member, region);
+        reindex(member);
+    }
+
+    /** Starts balancing: builds the per-member holdings and the index of the most loaded members. */
+    void beginBalancing() {
+        heldCount = new int[load.length];
+        for (int m : owner) {
+            heldCount[m]++;
+        }
+        held = new int[load.length][];
+        for (int m = 0; m < load.length; m++) {
+            held[m] = new int[Math.max(4, heldCount[m])];
+            heldCount[m] = 0;
+        }
+        for (int r = 0; r < owner.length; r++) {
+            held[owner[r]][heldCount[owner[r]]++] = r;
+        }
+        byMostExcess = new MemberHeap(this::isMoreLoaded, load.length);
+        for (int m = 0; m < load.length; m++) {
+            byMostExcess.addUnordered(m);
+        }
+        byMostExcess.heapify();
+    }
+
+    /** Moves an owned region to another member (balancing only). */
+    void move(int region, int to) {
+        int from = owner[region];
+        removeLoad(from, region);
+        reindex(from);
+        owner[region] = to;
+        held[to] = heldCount[to] < held[to].length ? held[to] : Arrays.copyOf(held[to], 2 * held[to].length);
+        held[to][heldCount[to]++] = region;
+        addLoad(to, region);
+        reindex(to);
+    }
+
+    private void claim(int region, int member) {
+        if (owner[region] != NONE) {
+            throw new IllegalStateException("Region index " + region + " is already owned by member index " + owner[region] + ".");
+        }
+        owner[region] = member;
+    }
+
+    private void addLoad(int member, int region) {
+        long w = weight[region];
+        load[member] += w;
+        if (previousOwner[region] == member) {
+            keptLoad[member] += w;
+        }
+        if (w == heaviest[member]) {
+            heaviestCount[member]++;
+        } else if (w > heaviest[member]) {
+            long before = heaviest[member];
+            heaviest[member] = w;
+            heaviestCount[member] = 1;
+            if (pinsTracked && pinned[member]) {
+                share.setAside(w - before, 0);
+                levelFell();
+            } else if (pinsTracked && share.pins(w, capacity[member])) {
+                levelFell();
+            }
+        }
+    }
+
+    private void removeLoad(int member, int region) {
+        long w = weight[region];
+        load[member] -= w;
+        if (previousOwner[region] == member) {
+            keptLoad[member] -= w;
+        }
+        int[] mine = held[member];
+        int last = --heldCount[member];
+        for (int k = 0; k <= last; k++) {
+            if (mine[k] == region) {
+                mine[k] = mine[last];
+                break;
+            }
+        }
+        if (w == heaviest[member] && --heaviestCount[member] == 0) {
+            if (pinned[member]) {
+                throw new IllegalStateException("Member index " + member + " lost the region that pins it.");
+            }
+            heaviest[member] = 0;
+            for (int k = 0; k < last; k++) {
+                long other = weight[mine[k]];
+                if (other == heaviest[member]) {
+                    heaviestCount[member]++;
+                } else if (other > heaviest[member]) {
+                    heaviest[member] = other;
+                    heaviestCount[member] = 1;
+                }
+            }
+        }
+    }
+
+    /**
+     * Pins every member whose heaviest region outweighs the level times its capacity, until none is left;
+     * each pin lowers the level, which may pin more.
+     */
+    private void pinOversized() {
+        boolean pinnedOne = true;
+        while (pinnedOne) {
+            pinnedOne = false;
+            for (int m = 0; m < load.length; m++) {
+                if (!pinned[m] && share.pins(heaviest[m], capacity[m])) {
+                    pinned[m] = true;
+                    share.setAside(heaviest[m], capacity[m]);
+                    pinnedOne = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * After the level fell: pins whoever it now pins, and when capacities differ, rebuilds the indexes, since
+     * the excess {@code load - level * capacity} of members of different capacities moved unequally.
+     */
+    private void levelFell() {
+        pinOversized();
+        recomputeExcess();
+        if (!uniformCapacity) {
+            for (MemberHeap zone : byZoneLeastExcess) {
+                zone.heapify();
+            }
+            if (byMostExcess != null) {
+                byMostExcess.heapify();
+            }
+        }
+    }
+
+    private void recomputeExcess() {
+        for (int m = 0; m < load.length; m++) {
+            excess[m] = share.scaledExcess(load[m], capacity[m]);
+        }
+    }
+
+    private void reindex(int member) {
+        excess[member] = share.scaledExcess(load[member], capacity[member]);
+        byZoneLeastExcess[zoneOfMember[member]].changed(member);
+        if (byMostExcess != null) {
+            byMostExcess.changed(member);
+        }
+    }
+
+    private boolean isLessLoaded(int a, int b) {
+        return excess[a] < excess[b] || (excess[a] == excess[b] && a < b);
+    }
+
+    private boolean isMoreLoaded(int a, int b) {
+        return excess[a] > excess[b] || (excess[a] == excess[b] && a < b);
+    }
+
+    /** Marks whether the member kept nothing from last round; see {@link #finishKeeping}. */
     boolean isNewcomer(int member) {
         return newcomer[member];
     }
@@ -112,96 +271,64 @@ final class LoadLedger {
         return hasNewcomers;
     }
 
-    /** Moves an owned region to another member. */
-    void move(int region, int to) {
-        int from = owner[region];
-        holdings[from].remove(Integer.valueOf(region));
-        addLoad(from, region, -1);
-        owner[region] = to;
-        holdings[to].add(region);
-        addLoad(to, region, +1);
-    }
-
-    private void addLoad(int member, int region, int sign) {
-        byZoneLeastSurplus[zoneOfMember[member]].remove(member);
-        if (byMostSurplusKept) {
-            byMostSurplus.remove(member);
-        }
-        load[member] += sign * weight[region];
-        if (previousOwner[region] == member) {
-            keptLoad[member] += sign * weight[region];
-        }
-        surplus[member] = share.scaledSurplus(load[member], capacity[member]);
-        byZoneLeastSurplus[zoneOfMember[member]].add(member);
-        if (byMostSurplusKept) {
-            byMostSurplus.add(member);
-        }
-    }
-
     /**
-     * The member with the least surplus, ties by index, among those allowed to hold the region, other
+     * The least loaded member (least excess, ties by index) among those allowed to hold the region, other
      * than {@code excluded}; {@link #NONE} if there is none.
      */
-    int leastSurplusAllowed(int region, int excluded) {
+    int leastLoadedAllowed(int region, int excluded) {
         int best = NONE;
         for (int z : allowedZonesOfRegion[region]) {
-            NavigableSet<Integer> zone = byZoneLeastSurplus[z];
-            if (zone.isEmpty()) {
-                continue;
-            }
-            Integer candidate = zone.first();
-            if (candidate == excluded) {
-                candidate = zone.higher(candidate);
-            }
-            if (candidate != null && (best == NONE || isLess(candidate, best))) {
+            int candidate = byZoneLeastExcess[z].firstExcept(excluded);
+            if (candidate != NONE && (best == NONE || isLessLoaded(candidate, best))) {
                 best = candidate;
             }
         }
         return best;
     }
 
-    private boolean isLess(int a, int b) {
-        return surplus[a] < surplus[b] || (surplus[a] == surplus[b] && a < b);
-    }
-
-    /** The least surplus of any member (a lower bound for every receiver). */
-    long leastSurplus() {
+    /** The least excess of any member (a lower bound for every receiver). */
+    long leastExcess() {
         long least = Long.MAX_VALUE;
-        for (NavigableSet<Integer> zone : byZoneLeastSurplus) {
-            if (!zone.isEmpty()) {
-                least = Math.min(least, surplus[zone.first()]);
+        for (MemberHeap zone : byZoneLeastExcess) {
+            int first = zone.firstExcept(NONE);
+            if (first != NONE) {
+                least = Math.min(least, excess(first));
             }
         }
         return least;
     }
 
-    /**
-     * Members in decreasing surplus, ties by index. A live view: stop iterating before moving regions.
-     * The index is built on the first call and kept up to date from then on (placement does not need it).
-     */
-    Iterable<Integer> membersByMostSurplus() {
-        if (!byMostSurplusKept) {
-            for (int m = 0; m < load.length; m++) {
-                byMostSurplus.add(m);
-            }
-            byMostSurplusKept = true;
-        }
-        return byMostSurplus;
+    /** Members in decreasing excess, ties by index, read lazily. Stop reading before moving regions. */
+    MemberHeap.InOrder membersByMostExcess() {
+        return byMostExcess.inOrder();
     }
 
-    /** The regions a member holds, in no particular order. A live view. */
-    List<Integer> holdings(int member) {
-        return holdings[member];
+    int holdingCount(int member) {
+        return heldCount[member];
+    }
+
+    /** The {@code k}-th region a member holds, in no particular order. */
+    int holding(int member, int k) {
+        return held[member][k];
     }
 
     /**
-     * Whether balancing may take this region from its current owner: always when it was placed there this
-     * round, and otherwise only while the owner's kept load (regions it already owned last round) is above
-     * its share. This is what keeps a member at or below its share from losing what it had.
+     * Whether balancing may take this region from its current owner: when it was placed there this round, or
+     * while the owner's kept load (regions it already owned last round) is above its share; never when it is
+     * the one region of the heaviest weight that pins its owner. The first rule keeps a member at or below
+     * its share from losing what it had; the second keeps the level from rising, and moving that region
+     * would only swap the roles of two members.
      */
     boolean isMovable(int region) {
         int m = owner[region];
-        return previousOwner[region] != m || share.isAbove(keptLoad[m], capacity[m]);
+        if (previousOwner[region] == m && share.scaledSurplus(keptLoad[m], capacity[m], pinWeight(m)) <= 0) {
+            return false;
+        }
+        return !(pinned[m] && weight[region] == heaviest[m] && heaviestCount[m] == 1);
+    }
+
+    private long pinWeight(int member) {
+        return pinned[member] ? heaviest[member] : 0;
     }
 
     int owner(int region) {
@@ -216,8 +343,14 @@ final class LoadLedger {
         return weight[region];
     }
 
+    /** {@code C' * (load - level * capacity)}; see {@link CapacityShare}. */
+    long excess(int member) {
+        return excess[member];
+    }
+
+    /** {@code C' * (load - share)}; see {@link CapacityShare}. */
     long surplus(int member) {
-        return surplus[member];
+        return share.scaledSurplus(load[member], capacity[member], pinWeight(member));
     }
 
     long load(int member) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -24,9 +23,15 @@ import java.util.TreeSet;
  *   <li><em>eligible</em> member: live and not drained.</li>
  *   <li><em>placeable</em> region: some eligible member runs in one of its allowed zones (any zone if none
  *       are listed).</li>
- *   <li><em>share</em> of an eligible member: {@code T * capacity / C}, with {@code T} the total weight of
- *       placeable regions and {@code C} the total capacity of eligible members; its <em>surplus</em> is
- *       {@code load - share}. {@code H} is the heaviest placeable region weight.</li>
+ *   <li><em>level</em>, <em>pinned</em> and <em>share</em> ({@link CapacityShare}): with {@code T} the total
+ *       weight of placeable regions and {@code C} the total capacity of eligible members, the plain share
+ *       {@code T * capacity / C} is water-filled around oversized regions. A member is pinned when its
+ *       heaviest region {@code h} outweighs the level times its capacity; its share is then {@code h}. The
+ *       level is {@code T' / C'}: the weight and capacity left after the pinned members' {@code h} and
+ *       capacities; any other member's share is the level times its capacity. Shares add up to {@code T}
+ *       and follow the current holdings (who holds which heavy region).</li>
+ *   <li><em>surplus</em>: {@code load - share}; <em>excess</em>: {@code load - level * capacity} (equal unless
+ *       pinned); "least loaded" means least excess. {@code H} is the heaviest placeable region weight.</li>
  * </ul>
  *
  * <h2>Algorithm</h2>
@@ -38,40 +43,49 @@ import java.util.TreeSet;
  *       previous owner is eligible and in an allowed zone); or forced to move now: {@link MoveReason#DRAIN}
  *       (owner drained), {@link MoveReason#ZONE} (owner's zone not allowed),
  *       {@link MoveReason#ORPHANED} (owner gone or never owned).</li>
- *   <li>Compute {@code T}, {@code H} and the shares ({@link CapacityShare}).</li>
- *   <li>Give every kept region to its previous owner ({@link LoadLedger}).</li>
+ *   <li>Compute {@code T} and {@code H}; the level starts at {@code T / C}.</li>
+ *   <li>Give every kept region to its previous owner ({@link LoadLedger}), then pin the members whose
+ *       heaviest region outweighs the level (repeatedly, as each pin lowers it).</li>
  *   <li>Place the forced regions, zone-restricted ones first, each group heaviest first: each goes to the
- *       allowed member with the least surplus. Forced moves never count against the limit.</li>
+ *       least loaded allowed member, and pins it if it outweighs the level. Forced moves never count against
+ *       the limit.</li>
  *   <li>Balance ({@link BalanceStep}): while a member above its share holds a movable region {@code r}
- *       whose least loaded allowed member {@code b} either kept nothing from last round and stays at or
- *       below its share after taking it (fill), or is more than {@code H} below the donor's surplus (need),
- *       move the best such region there; at most {@code maxBalanceMovesPerRound} regions leave the member
- *       that owned them last round. Such a move is {@link MoveReason#CAPACITY} when the donor's surplus
- *       exceeds {@code H}, {@link MoveReason#BALANCE} otherwise.</li>
+ *       (not the single region that pins it) whose least loaded allowed member {@code b} either kept nothing
+ *       from last round and stays at or below its share after taking it (fill), or is more than {@code H}
+ *       less loaded than the donor (need), move the best such region there; at most
+ *       {@code maxBalanceMovesPerRound} regions leave the member that owned them last round. Such a move is
+ *       {@link MoveReason#CAPACITY} when the donor's surplus exceeds {@code H}, {@link MoveReason#BALANCE}
+ *       otherwise.</li>
  *   <li>Report owners, the moves (regions whose owner differs from the previous one) and the unplaceable
  *       regions, each sorted by region name.</li>
  * </ol>
  *
  * <h2>Guarantees</h2>
+ * Shares below are those of the result (the level only falls during a round and a pinned member keeps the
+ * region that pins it, so the ledger's final shares are exactly the water-filled shares of the result).
  * <ul>
  *   <li>Every placeable region gets exactly one eligible owner in an allowed zone, this round.</li>
  *   <li>Stickiness: a member whose kept regions weigh at most its share keeps all of them.</li>
  *   <li>Balance, when the limit was not reached: for every member {@code a} above its share, every region
  *       {@code r} balancing may take from {@code a} (placed there this round, or any of its regions while its
- *       kept load is above its share), and the least loaded eligible member {@code b} allowed for {@code r}:
- *       {@code surplus(a) - surplus(b) <= H}, and if {@code b} kept nothing from last round,
- *       {@code surplus(b) + weight(r) > 0}. Without zone restrictions this means every member's load is
- *       within {@code H} of its share, and with equal capacities max load - min load &lt;= H. With zone
- *       restrictions, shares are global and may be unreachable (a zone may hold more restricted weight
- *       than its members' shares); the statement above is what holds there.</li>
- *   <li>Join and leave: when a member joins, only regions of members above their share move, and their
- *       weight stays within the joiner's share plus {@code H} (checked over random inputs, not proven).
- *       A joiner gets nothing if every member above its share holds only regions heavier than the
- *       joiner's room, since handing one over would just swap the two members. When a member leaves,
- *       its regions move; with equal capacities and no zone restrictions nothing else does; otherwise the
- *       unequal shift of the others' shares may add a few balancing moves (none at a limit of 0).</li>
- *   <li>Convergence: each balancing move lowers the larger surplus of the pair, so repeated rounds with a
- *       move limit reach the balanced state and then move nothing.</li>
+ *       kept load is above its share, except the single region that pins it), and the least loaded eligible
+ *       member {@code b} allowed for {@code r}: {@code excess(a) - excess(b) <= H}, and if {@code b} kept
+ *       nothing from last round, {@code surplus(b) + weight(r) > 0}. Without zone restrictions this means
+ *       every member's load is within {@code H} of its share, and with equal capacities max load - min load
+ *       &lt;= H. With zone restrictions, shares are global and may be unreachable; the statement above is
+ *       what holds there.</li>
+ *   <li>Join: a joiner is filled from members above their share up to its share, so, without zone
+ *       restrictions and below the limit, it ends within {@code H} of its share, and below its share only when
+ *       another member is as little loaded or no region that could move fits its room. Only regions of
+ *       members above their share move, and their weight stays within the joiner's share plus {@code H}
+ *       (checked over random inputs, not proven).</li>
+ *   <li>Leave: its regions move; with equal capacities and no zone restrictions nothing else does, except
+ *       that a member which held nothing may be filled from a pinned member's regions beside its pinning one
+ *       when the level rises; with unequal capacities or zones the unequal shift of shares may add a few
+ *       balancing moves (none at a limit of 0).</li>
+ *   <li>Convergence: while the level holds, each balancing move lowers the larger excess of the pair; the
+ *       level only falls, when a moved region pins its receiver, so repeated rounds with a move limit reach
+ *       the balanced state and then move nothing.</li>
  * </ul>
  */
 public final class StickyWeightedAssigner implements AssignmentStrategy {
@@ -115,30 +129,34 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         // 3. Classify every region.
         PlacementRules rules = new PlacementRules(liveById, drained, eligibleZones);
         List<Unplaceable> unplaceable = new ArrayList<>();
-        List<Region> placeable = new ArrayList<>();
-        List<MoveReason> forced = new ArrayList<>();
+        List<Region> placeable = new ArrayList<>(regions.size());
+        List<String> previousOwnerIds = new ArrayList<>(regions.size());
+        List<MoveReason> forced = new ArrayList<>(regions.size());
         for (Region r : regions) {
             if (rules.isPlaceable(r)) {
+                String previous = previousOwners.get(r.name());
                 placeable.add(r);
-                forced.add(rules.forcedReason(r, previousOwners.get(r.name())));
+                previousOwnerIds.add(previous);
+                forced.add(rules.forcedReason(r, previous));
             } else {
                 unplaceable.add(rules.unplaceable(r));
             }
         }
 
-        // 4. Total placeable weight, heaviest region, shares.
+        // 4. Total placeable weight, heaviest region; shares start at the plain level T / C.
+        int count = placeable.size();
+        long[] weight = new long[count];
         long totalWeight = 0;
         long heaviest = 0;
         long lightest = Long.MAX_VALUE;
-        for (Region r : placeable) {
-            totalWeight = addExactOrExplain(totalWeight, r.weight());
-            heaviest = Math.max(heaviest, r.weight());
-            lightest = Math.min(lightest, r.weight());
+        for (int i = 0; i < count; i++) {
+            weight[i] = placeable.get(i).weight();
+            totalWeight = addExactOrExplain(totalWeight, weight[i]);
+            heaviest = Math.max(heaviest, weight[i]);
+            lightest = Math.min(lightest, weight[i]);
         }
         CapacityShare share = new CapacityShare(totalWeight, totalCapacity, heaviest);
 
-        int count = placeable.size();
-        long[] weight = new long[count];
         int[][] allowedZones = new int[count][];
         int[] previousOwner = new int[count];
         int[] allZones = new int[zoneNames.size()];
@@ -147,51 +165,56 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         }
         Map<Set<String>, int[]> zoneSetCache = new HashMap<>();
         for (int i = 0; i < count; i++) {
-            Region r = placeable.get(i);
-            weight[i] = r.weight();
-            allowedZones[i] = r.allowedZones().isEmpty() ? allZones
-                    : zoneSetCache.computeIfAbsent(r.allowedZones(), zones -> zoneIndices(zones, zoneIndex));
-            Integer prev = eligibleIndex.get(previousOwners.get(r.name()));
+            Set<String> zones = placeable.get(i).allowedZones();
+            allowedZones[i] = zones.isEmpty() ? allZones : zoneSetCache.computeIfAbsent(zones, z -> zoneIndices(z, zoneIndex));
+            Integer prev = forced.get(i) == null ? eligibleIndex.get(previousOwnerIds.get(i)) : null;
             previousOwner[i] = prev == null ? LoadLedger.NONE : prev;
         }
         LoadLedger ledger = new LoadLedger(share, capacity, zoneOfMember, zoneNames.size(), weight, allowedZones, previousOwner);
 
-        // 5. Kept regions stay with their previous owner.
+        // 5. Kept regions stay with their previous owner; then members are pinned by their heaviest regions.
         List<Integer> toPlace = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             if (forced.get(i) == null) {
-                ledger.place(i, previousOwner[i]);
+                ledger.keep(i);
             } else {
                 toPlace.add(i);
             }
         }
-        ledger.markNewcomers();
+        ledger.finishKeeping();
 
-        // 6. Forced regions: zone-restricted first, then heaviest first, then by name; least surplus wins.
-        toPlace.sort(Comparator.<Integer, Boolean>comparing(i -> placeable.get(i).allowedZones().isEmpty())
-                .thenComparing(i -> -weight[i])
-                .thenComparing(i -> i));
+        // 6. Forced regions: zone-restricted first, then heaviest first, then by name; the least loaded allowed member wins.
+        toPlace.sort((a, b) -> {
+            boolean restrictedA = allowedZones[a] != allZones;
+            if (restrictedA != (allowedZones[b] != allZones)) {
+                return restrictedA ? -1 : 1;
+            }
+            return weight[a] != weight[b] ? Long.compare(weight[b], weight[a]) : Integer.compare(a, b);
+        });
         for (int i : toPlace) {
-            ledger.place(i, ledger.leastSurplusAllowed(i, LoadLedger.NONE));
+            ledger.place(i, ledger.leastLoadedAllowed(i, LoadLedger.NONE));
         }
 
         // 7. Balance within the move limit.
-        Map<Integer, MoveReason> balanceReasons = new HashMap<>();
+        MoveReason[] balanceReasons = new MoveReason[count];
         new BalanceStep(ledger, share, heaviest, lightest, input.options().maxBalanceMovesPerRound()).run(balanceReasons);
 
         // 8. Report.
-        TreeMap<String, String> ownerByRegion = new TreeMap<>();
+        String[] names = new String[count];
+        String[] owners = new String[count];
         List<Move> moves = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String name = placeable.get(i).name();
             String to = eligible.get(ledger.owner(i)).id();
-            String from = previousOwners.get(name);
-            ownerByRegion.put(name, to);
+            String from = previousOwnerIds.get(i);
+            names[i] = name;
+            owners[i] = to;
             if (!to.equals(from)) {
-                MoveReason reason = forced.get(i) != null ? forced.get(i) : balanceReasons.get(i);
+                MoveReason reason = forced.get(i) != null ? forced.get(i) : balanceReasons[i];
                 moves.add(new Move(name, from, to, reason));
             }
         }
+        RegionOwners ownerByRegion = new RegionOwners(names, owners);
         return new Assignment(ownerByRegion, moves, unplaceable);
     }
 

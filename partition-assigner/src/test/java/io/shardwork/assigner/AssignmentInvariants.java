@@ -21,9 +21,15 @@ final class AssignmentInvariants {
     private final Map<String, Region> regions = new TreeMap<>();
     private final Map<String, Long> load = new HashMap<>();
     private final Map<String, Long> keptLoad = new HashMap<>();
+    private final Map<String, Long> heaviestHeld = new HashMap<>();
+    private final Set<String> pinned = new java.util.TreeSet<>();
     private final long totalWeight;
     private final long totalCapacity;
     private final long heaviest;
+    /** {@code T'}: the total weight minus the weights that pin members (water-filling, see {@link #scaledShare}). */
+    private final long freeWeight;
+    /** {@code C'}: the total capacity minus that of the pinned members; the level is {@code T' / C'}. */
+    private final long freeCapacity;
     private Set<String> keptSomething;
 
     AssignmentInvariants(AssignmentInput input, Assignment output) {
@@ -53,6 +59,7 @@ final class AssignmentInvariants {
             Region r = regions.get(e.getKey());
             if (r != null && load.containsKey(e.getValue())) {
                 load.merge(e.getValue(), r.weight(), Long::sum);
+                heaviestHeld.merge(e.getValue(), r.weight(), Math::max);
                 if (e.getValue().equals(input.previousOwners().get(r.name()))) {
                     keptLoad.merge(e.getValue(), r.weight(), Long::sum);
                 }
@@ -61,6 +68,25 @@ final class AssignmentInvariants {
         this.totalWeight = weight;
         this.totalCapacity = capacity;
         this.heaviest = heavy;
+        // Water-filling: a member whose heaviest region outweighs the level times its capacity is pinned by it;
+        // the level is recomputed over the rest until no further member is pinned.
+        long freeW = weight;
+        long freeC = capacity;
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Member m : eligible.values()) {
+                long h = heaviestHeld.getOrDefault(m.id(), 0L);
+                if (!pinned.contains(m.id()) && h * freeC > freeW * m.capacity()) {
+                    pinned.add(m.id());
+                    freeW -= h;
+                    freeC -= m.capacity();
+                    changed = true;
+                }
+            }
+        }
+        this.freeWeight = freeW;
+        this.freeCapacity = freeC;
     }
 
     boolean isPlaceable(Region r) {
@@ -71,9 +97,10 @@ final class AssignmentInvariants {
         return regions.values().stream().anyMatch(r -> !r.allowedZones().isEmpty());
     }
 
+    /** Less loaded: smaller excess over the level, ties by id. */
     private boolean isLess(Member x, Member y) {
-        long sx = scaledSurplus(x.id());
-        long sy = scaledSurplus(y.id());
+        long sx = scaledExcess(x.id());
+        long sy = scaledExcess(y.id());
         return sx < sy || (sx == sy && x.id().compareTo(y.id()) < 0);
     }
 
@@ -100,14 +127,43 @@ final class AssignmentInvariants {
         return heaviest;
     }
 
-    /** The share of a member, times the total capacity (exact). */
+    /**
+     * The corrected share of a member, times {@code C'} (exact): the weight of its heaviest region when that
+     * region pins it, otherwise the level {@code T' / C'} times its capacity. The shares add up to {@code T}.
+     */
     long scaledShare(Member m) {
-        return totalWeight * m.capacity();
+        return pinned.contains(m.id()) ? heaviestHeld.get(m.id()) * freeCapacity : freeWeight * m.capacity();
     }
 
-    /** {@code C * (load - share)}. */
+    /** {@code C' * (load - share)}. */
     long scaledSurplus(String memberId) {
-        return load.get(memberId) * totalCapacity - scaledShare(eligible.get(memberId));
+        return load.get(memberId) * freeCapacity - scaledShare(eligible.get(memberId));
+    }
+
+    /** {@code C' * (load - level * capacity)}: how far a member is above the level, pinned or not. */
+    long scaledExcess(String memberId) {
+        return load.get(memberId) * freeCapacity - freeWeight * eligible.get(memberId).capacity();
+    }
+
+    /** The share a member would have with the old, plain rule {@code T * capacity / C}. */
+    double plainShare(Member m) {
+        return totalCapacity == 0 ? 0 : (double) totalWeight * m.capacity() / totalCapacity;
+    }
+
+    /**
+     * Whether balancing may take the region from its owner {@code a}: {@code a} did not own it last round, or
+     * {@code a}'s kept load is above its share; and it is not the one region of the heaviest weight that pins
+     * {@code a}.
+     */
+    boolean isMovable(Region r, Member a, List<String> heldByA) {
+        boolean keptAbove = keptLoad.get(a.id()) * freeCapacity > scaledShare(a);
+        if (!keptAbove && a.id().equals(input.previousOwners().get(r.name()))) {
+            return false;
+        }
+        if (pinned.contains(a.id()) && r.weight() == heaviestHeld.get(a.id())) {
+            return heldByA.stream().filter(name -> regions.get(name).weight() == r.weight()).count() > 1;
+        }
+        return true;
     }
 
     long balanceMoves() {
@@ -182,39 +238,39 @@ final class AssignmentInvariants {
     }
 
     /**
-     * Property 2, when the move limit was not reached. Always: for every member {@code a} above its share,
-     * every region {@code r} on {@code a} that balancing may move (it was not {@code a}'s last round, or
-     * {@code a}'s kept load is above its share), and {@code b} the least loaded eligible member allowed for
-     * {@code r} (ties by id): {@code surplus(a) - surplus(b) <= heaviest}, and if {@code b} kept nothing from
-     * last round, {@code surplus(b) + weight(r) > 0} ({@code r} would push it past its share). Without zone restrictions: equal capacities give
-     * {@code max load - min load <= heaviest}; unequal ones put every load within one heaviest weight of its share.
+     * Property 2, when the move limit was not reached, with the corrected shares of the result (see
+     * {@link #scaledShare}). Always: for every member {@code a} above its share, every region {@code r} on
+     * {@code a} that balancing may move ({@link #isMovable}), and {@code b} the eligible member allowed for
+     * {@code r} with the least excess over the level (ties by id): {@code excess(a) - excess(b) <= heaviest},
+     * and if {@code b} kept nothing from last round, {@code surplus(b) + weight(r) > 0} ({@code r} would push it
+     * past its share). Without zone restrictions: every load is within one heaviest weight of its corrected
+     * share, and equal capacities give {@code max load - min load <= heaviest}.
      */
     void checkBalance() {
         if (balanceMoves() >= input.options().maxBalanceMovesPerRound() || eligible.isEmpty()) {
             return;
         }
-        long tolerance = heaviest * totalCapacity;
-        Map<String, List<String>> held = new HashMap<>();
-        output.owners().forEach((region, member) -> held.computeIfAbsent(member, k -> new ArrayList<>()).add(region));
-        // The two least-loaded eligible members of every zone: the best receiver other than the donor is one of them.
+        long tolerance = heaviest * freeCapacity;
+        Map<String, List<String>> held = heldByMember();
+        // The two least loaded eligible members of every zone: the best receiver other than the donor is one of them.
         Map<String, List<Member>> leastByZone = new HashMap<>();
         for (Member b : eligible.values()) {
             List<Member> least = leastByZone.computeIfAbsent(b.zone(), z -> new ArrayList<>());
             least.add(b);
-            least.sort(java.util.Comparator.comparingLong((Member m) -> scaledSurplus(m.id())).thenComparing(Member::id));
+            least.sort((x, y) -> isLess(x, y) ? -1 : isLess(y, x) ? 1 : 0);
             if (least.size() > 2) {
                 least.remove(2);
             }
         }
         for (Member a : eligible.values()) {
-            long surplusA = scaledSurplus(a.id());
-            if (surplusA <= 0) {
+            if (scaledSurplus(a.id()) <= 0) {
                 continue;
             }
-            boolean keptAbove = keptLoad.get(a.id()) * totalCapacity > scaledShare(a);
-            for (String name : held.getOrDefault(a.id(), List.of())) {
+            long excessA = scaledExcess(a.id());
+            List<String> mine = held.getOrDefault(a.id(), List.of());
+            for (String name : mine) {
                 Region r = regions.get(name);
-                if (!keptAbove && a.id().equals(input.previousOwners().get(name))) {
+                if (!isMovable(r, a, mine)) {
                     continue;
                 }
                 Member leastAllowed = null;
@@ -228,13 +284,13 @@ final class AssignmentInvariants {
                 if (leastAllowed == null) {
                     continue;
                 }
-                long surplusB = scaledSurplus(leastAllowed.id());
                 String pair = "region " + name + " (weight " + r.weight() + ") on " + a.id() + " (load "
                         + load.get(a.id()) + ", share " + share(a) + ") and " + leastAllowed.id() + " (load "
-                        + load.get(leastAllowed.id()) + ", share " + share(leastAllowed) + ")";
-                check(surplusA - surplusB <= tolerance, pair + ": their surpluses differ by more than the heaviest weight " + heaviest);
-                check(!keptNothing(leastAllowed) || surplusB + r.weight() * totalCapacity > 0, pair + ": "
-                        + leastAllowed.id() + " kept nothing and the region would still fit its share");
+                        + load.get(leastAllowed.id()) + ", share " + share(leastAllowed) + "), level " + level();
+                check(excessA - scaledExcess(leastAllowed.id()) <= tolerance, pair
+                        + ": their excesses over the level differ by more than the heaviest weight " + heaviest);
+                check(!keptNothing(leastAllowed) || scaledSurplus(leastAllowed.id()) + r.weight() * freeCapacity > 0, pair
+                        + ": " + leastAllowed.id() + " kept nothing and the region would still fit its share");
             }
         }
         if (hasZoneRestrictions()) {
@@ -249,6 +305,12 @@ final class AssignmentInvariants {
             check(Math.abs(scaledSurplus(m.id())) <= tolerance, "member " + m.id() + " has load " + load.get(m.id())
                     + ", more than the heaviest weight " + heaviest + " away from its share " + share(m));
         }
+    }
+
+    private Map<String, List<String>> heldByMember() {
+        Map<String, List<String>> held = new HashMap<>();
+        output.owners().forEach((region, member) -> held.computeIfAbsent(member, k -> new ArrayList<>()).add(region));
+        return held;
     }
 
     /**
@@ -267,7 +329,7 @@ final class AssignmentInvariants {
         previouslyHeld.forEach((id, mine) -> {
             Member m = eligible.get(id);
             long kept = mine.stream().mapToLong(Region::weight).sum();
-            if (kept * totalCapacity <= scaledShare(m)) {
+            if (kept * freeCapacity <= scaledShare(m)) {
                 for (Region r : mine) {
                     check(id.equals(output.owners().get(r.name())), "member " + id + " kept load " + kept + " is within its share "
                             + share(m) + " but region " + r.name() + " moved to " + output.owners().get(r.name()));
@@ -283,20 +345,88 @@ final class AssignmentInvariants {
         }
     }
 
-    /** Property 3, join form: the weight that moved is at most the joiner's share plus one heaviest weight. */
+    /**
+     * Property 3, leave form with corrected shares: only the regions of the member that left moved, except
+     * that a member which held nothing last round may be filled from a pinned member's regions beside the
+     * one that pins it (the leave, or the pinning of the leaver's regions' new owners, raised the level).
+     */
+    void checkOnlyRegionsOfOrIdleFills(String leaver) {
+        Set<String> heldSomething = new java.util.HashSet<>(input.previousOwners().values());
+        for (Move m : output.moves()) {
+            boolean idleFill = !heldSomething.contains(m.to()) && pinned.contains(m.from());
+            check(leaver.equals(m.from()) || idleFill, "after " + leaver + " left, " + m + " moved a region it did not own"
+                    + " (and not from a pinned member to one that held nothing)");
+        }
+    }
+
+    /** Property 3, join form: the weight that moved is at most the joiner's corrected share plus one heaviest weight. */
     void checkJoinMovedWeight(String joiner) {
         long moved = movedWeight();
         Member j = eligible.get(joiner);
-        check(moved * totalCapacity <= scaledShare(j) + heaviest * totalCapacity, "after " + joiner + " joined, weight "
+        check(moved * freeCapacity <= scaledShare(j) + heaviest * freeCapacity, "after " + joiner + " joined, weight "
                 + moved + " moved, more than its share " + share(j) + " plus the heaviest weight " + heaviest);
+    }
+
+    /**
+     * Property 4, the joiner's minimum load, without zone restrictions and when the limit was not reached: the
+     * joiner's load is at least its corrected share minus one heaviest weight; and if it ends below its share,
+     * then another member is at most as far above the level as the joiner, or every region balancing could
+     * still take from a member above its share is heavier than the joiner's room (share - load). The second
+     * part is what a share that ignores oversized regions breaks: light members at or below the plain share
+     * keep everything and the joiner gets nothing.
+     */
+    void checkJoinerLoad(String joiner) {
+        if (hasZoneRestrictions() || balanceMoves() >= input.options().maxBalanceMovesPerRound()) {
+            return;
+        }
+        Member j = eligible.get(joiner);
+        long loadJ = load.get(joiner);
+        String state = joiner + " joined with load " + loadJ + ", share " + share(j) + " (plain share " + plainShare(j)
+                + ", level " + level() + ", " + pinned.size() + " pinned members)";
+        check(loadJ * freeCapacity >= scaledShare(j) - heaviest * freeCapacity, state
+                + ": less than its share minus the heaviest weight " + heaviest);
+        long surplusJ = scaledSurplus(joiner);
+        if (surplusJ >= 0) {
+            return;
+        }
+        long excessJ = scaledExcess(joiner);
+        for (Member b : eligible.values()) {
+            if (b != j && scaledExcess(b.id()) <= excessJ) {
+                return;
+            }
+        }
+        Map<String, List<String>> held = heldByMember();
+        for (Member a : eligible.values()) {
+            if (a == j || scaledSurplus(a.id()) <= 0) {
+                continue;
+            }
+            List<String> mine = held.getOrDefault(a.id(), List.of());
+            for (String name : mine) {
+                Region r = regions.get(name);
+                check(!isMovable(r, a, mine) || surplusJ + r.weight() * freeCapacity > 0, state + ": it is the least loaded"
+                        + " member, yet region " + name + " (weight " + r.weight() + ") on " + a.id() + " (load " + load.get(a.id())
+                        + ", share " + share(a) + ") would fit its share");
+            }
+        }
     }
 
     long movedWeight() {
         return output.moves().stream().mapToLong(m -> regions.get(m.region()).weight()).sum();
     }
 
+    /** The corrected share as a decimal, for messages. */
     double share(Member m) {
-        return totalCapacity == 0 ? 0 : (double) totalWeight * m.capacity() / totalCapacity;
+        return freeCapacity == 0 ? 0 : (double) scaledShare(m) / freeCapacity;
+    }
+
+    /** The level {@code T' / C'} as a decimal, for messages. */
+    double level() {
+        return freeCapacity == 0 ? 0 : (double) freeWeight / freeCapacity;
+    }
+
+    /** The corrected share of a member, for reports. */
+    double shareOf(String memberId) {
+        return share(eligible.get(memberId));
     }
 
     private static void check(boolean ok, String violation) {

@@ -53,7 +53,9 @@ class StickyWeightedAssignerPropertiesTest {
      * Only the leaver's regions move when capacities are equal and no zone restricts a region, and always
      * when the round may make no balancing move. With unequal capacities or zones the shares of the others
      * shift unequally when a member leaves, and restoring the balance bound may take a few balancing moves:
-     * then every other move must be BALANCE or CAPACITY and the result balanced.
+     * then every other move must be BALANCE or CAPACITY and the result balanced. With equal capacities the
+     * level may still rise enough for a member that held nothing (more members than regions can fill) to take
+     * a region a pinned member holds beside its pinning one; that is the only other move allowed there.
      */
     @Test
     void whenOneMemberLeavesOnlyItsRegionsMove() {
@@ -66,7 +68,7 @@ class StickyWeightedAssignerPropertiesTest {
             invariants.checkOwnership();
             invariants.checkBalance();
             if (invariants.hasEqualCapacities() && !invariants.hasZoneRestrictions()) {
-                invariants.checkOnlyRegionsOf(leaver.id());
+                invariants.checkOnlyRegionsOfOrIdleFills(leaver.id());
             }
             AssignmentInput noBalancing = withOptions(after, new AssignmentOptions(0, after.options().drainedMembers()));
             AssignmentInvariants withoutBalancing = new AssignmentInvariants(noBalancing, assigner.assign(noBalancing));
@@ -79,18 +81,39 @@ class StickyWeightedAssignerPropertiesTest {
     @Test
     void whenOneMemberJoinsAtMostItsShareAndOneRegionMove() {
         int checked = forEachCase("join", i -> Shape.UNLIMITED, (i, random, in) -> {
-            AssignmentInput stable = stable(in);
-            List<Member> members = new ArrayList<>(stable.members());
-            Member model = members.get(random.nextInt(members.size()));
-            Member joiner = new Member("joiner", model.zone(), model.capacity());
-            members.add(random.nextInt(members.size() + 1), joiner);
-            AssignmentInput after = new AssignmentInput(members, stable.regions(), stable.previousOwners(), stable.options());
-            AssignmentInvariants invariants = new AssignmentInvariants(after, assigner.assign(after));
+            AssignmentInvariants invariants = afterJoin(in, random);
             invariants.checkOwnership();
             invariants.checkBalance();
-            invariants.checkJoinMovedWeight(joiner.id());
+            invariants.checkJoinMovedWeight(JOINER);
         });
         assertEquals(expectedCases(), checked);
+    }
+
+    /**
+     * A joiner receives load close to its corrected share, also when regions heavier than the plain share
+     * pin other members (the share is water-filled, see {@link AssignmentInvariants#scaledShare}).
+     */
+    @Test
+    void whenOneMemberJoinsItReceivesCloseToItsShare() {
+        int checked = forEachCase("joiner load", i -> Shape.UNZONED_UNLIMITED, (i, random, in) -> {
+            AssignmentInvariants invariants = afterJoin(in, random);
+            invariants.checkOwnership();
+            invariants.checkJoinerLoad(JOINER);
+            invariants.checkJoinMovedWeight(JOINER);
+        });
+        assertEquals(expectedCases(), checked);
+    }
+
+    private static final String JOINER = "joiner";
+
+    /** A stable assignment of the input, then one member like a random other one joins it. */
+    private AssignmentInvariants afterJoin(AssignmentInput in, Random random) {
+        AssignmentInput stable = stable(in);
+        List<Member> members = new ArrayList<>(stable.members());
+        Member model = members.get(random.nextInt(members.size()));
+        members.add(random.nextInt(members.size() + 1), new Member(JOINER, model.zone(), model.capacity()));
+        AssignmentInput after = new AssignmentInput(members, stable.regions(), stable.previousOwners(), stable.options());
+        return new AssignmentInvariants(after, assigner.assign(after));
     }
 
     @Test

@@ -84,6 +84,25 @@ class StickyWeightedAssignerTest {
         assertEquals(expected, assigner.assign(in));
     }
 
+    /**
+     * r0 (9) outweighs the plain share 13 / 3 and pins a; the level of the others is (13 - 9) / 2 = 2, so b
+     * (4) is above its share and fills the joiner c up to it, although b is below the plain share.
+     */
+    @Test
+    void testJoinerIsFilledToItsShareBesideAnOversizedRegion() {
+        AssignmentInput in = new AssignmentInput(
+                List.of(new Member("a", "z1", 1), new Member("b", "z1", 1), new Member("c", "z1", 1)),
+                List.of(new Region("r0", 9), new Region("r1", 1), new Region("r2", 1), new Region("r3", 1), new Region("r4", 1)),
+                Map.of("r0", "a", "r1", "b", "r2", "b", "r3", "b", "r4", "b"),
+                AssignmentOptions.unlimited());
+
+        Assignment expected = new Assignment(owners("r0", "a", "r1", "c", "r2", "c", "r3", "b", "r4", "b"),
+                List.of(new Move("r1", "b", "c", MoveReason.BALANCE),
+                        new Move("r2", "b", "c", MoveReason.BALANCE)),
+                List.of());
+        assertEquals(expected, assigner.assign(in));
+    }
+
     @Test
     void testOwnerAboveItsCapacityShareGivesUpACapacityMove() {
         AssignmentInput in = new AssignmentInput(
