@@ -1,6 +1,7 @@
 package io.shardwork.cli;
 
 import io.shardwork.cli.config.ConfigCommand;
+import io.shardwork.cli.demo.DemoCommand;
 import io.shardwork.cli.devcluster.DevClusterCommand;
 import io.shardwork.cli.produce.ProduceCommand;
 import io.shardwork.cli.status.StatusCommand;
@@ -25,6 +26,7 @@ import picocli.CommandLine.ScopeType;
                 StatusCommand.class,
                 ProduceCommand.class,
                 VerifyCommand.class,
+                DemoCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
