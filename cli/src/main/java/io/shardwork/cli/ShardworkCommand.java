@@ -3,6 +3,8 @@ package io.shardwork.cli;
 import io.shardwork.cli.config.ConfigCommand;
 import io.shardwork.cli.demo.DemoCommand;
 import io.shardwork.cli.devcluster.DevClusterCommand;
+import io.shardwork.cli.drain.DrainCommand;
+import io.shardwork.cli.drain.UndrainCommand;
 import io.shardwork.cli.produce.ProduceCommand;
 import io.shardwork.cli.status.StatusCommand;
 import io.shardwork.cli.verify.VerifyCommand;
@@ -27,6 +29,8 @@ import picocli.CommandLine.ScopeType;
                 ProduceCommand.class,
                 VerifyCommand.class,
                 DemoCommand.class,
+                DrainCommand.class,
+                UndrainCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -313,10 +313,17 @@ final class DemoRun {
             }
             held.put(victim, regions);
         }
+        // 1. SIGKILL every victim at once, each with its own time; 2. reap them
+        Map<String, Long> killedAt = new LinkedHashMap<>();
         for (String victim : victims) {
             WorkerProcess process = workers.stream().filter(w -> w.workerId().equals(victim)).findFirst().orElseThrow();
-            long at = System.currentTimeMillis();
+            killedAt.put(victim, System.currentTimeMillis());
+            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        for (String victim : victims) {
+            WorkerProcess process = workers.stream().filter(w -> w.workerId().equals(victim)).findFirst().orElseThrow();
             process.kill();
+            long at = killedAt.get(victim);
             killed.add(victim);
             held.get(victim).forEach(region -> killedAtWallMs.put(region, at));
             kills.add(new DemoReport.Kill(victim, victim.equals(leader), at - startWallMs, held.get(victim)));

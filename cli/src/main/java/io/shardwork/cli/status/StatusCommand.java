@@ -9,18 +9,29 @@ import io.shardwork.coordination.status.ClusterStatusReader;
 import io.shardwork.layout.ClusterPaths;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Shows who leads, who owns which region, the claims, epochs and checkpoints. Read-only. */
+/**
+ * Shows who leads, who owns which region, the claims, epochs, checkpoints, each region's lag behind the
+ * end of its orders partition and, with --watch, its orders per second. Read-only.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the leader, the assignment, claims, epochs and checkpoints.")
+        description = {"Show the leader, the assignment, claims, epochs, checkpoints, lag",
+                "(orders not yet checkpointed) and, with --watch, orders per second."})
 public final class StatusCommand implements Callable<Integer> {
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(3);
+
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Deployment file.")
     Path configFile;
 
@@ -41,12 +52,17 @@ public final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ShardworkConfig config = ShardworkConfig.load(configFile);
         ShutdownSignal signal = watch ? ShutdownSignal.install() : null;
-        try (CuratorFramework client = ClusterConnection.open(config)) {
-            ClusterStatusReader reader = new ClusterStatusReader(client, new ClusterPaths(config.clusterName()));
+        ClusterPaths paths = new ClusterPaths(config.clusterName());
+        RegionRates rates = new RegionRates();
+        try (CuratorFramework client = ClusterConnection.open(config);
+             OrdersEndOffsets endOffsets = new OrdersEndOffsets(config, KAFKA_TIMEOUT)) {
+            ClusterStatusReader reader = new ClusterStatusReader(client, paths);
             do {
                 ClusterStatus status = reader.read();
-                String text = json ? StatusJson.render(config.clusterName(), status) + System.lineSeparator()
-                        : StatusTable.render(config.clusterName(), status, moves);
+                Map<String, Double> perSecond = rates.update(status, System.nanoTime());
+                StatusView view = new StatusView(status, drained(client, paths), endOffsets.read(), perSecond, Instant.now());
+                String text = json ? StatusJson.render(config.clusterName(), view) + System.lineSeparator()
+                        : StatusTable.render(config.clusterName(), view, moves);
                 if (watch && !json) {
                     out.print("\033[H\033[2J");
                 }
@@ -55,5 +71,13 @@ public final class StatusCommand implements Callable<Integer> {
             } while (watch && !signal.await(1, TimeUnit.SECONDS));
         }
         return ExitCodes.OK;
+    }
+
+    private static Set<String> drained(CuratorFramework client, ClusterPaths paths) throws Exception {
+        try {
+            return Set.copyOf(client.getChildren().forPath(paths.drained()));
+        } catch (KeeperException.NoNodeException none) {
+            return Set.of();
+        }
     }
 }

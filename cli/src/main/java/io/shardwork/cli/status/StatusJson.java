@@ -15,7 +15,8 @@ final class StatusJson {
     private StatusJson() {
     }
 
-    static String render(String cluster, ClusterStatus status) throws Exception {
+    static String render(String cluster, StatusView view) throws Exception {
+        ClusterStatus status = view.status();
         ObjectNode root = MAPPER.createObjectNode();
         root.put("cluster", cluster);
         root.put("leader", status.leader());
@@ -29,6 +30,7 @@ final class StatusJson {
             node.put("pid", member.pid());
             node.put("zone", member.zone());
             node.put("capacity", member.capacity());
+            node.put("drained", view.drained().contains(member.id()));
             ArrayNode regions = node.putArray("regions");
             member.regions().forEach(regions::add);
         }
@@ -44,7 +46,17 @@ final class StatusJson {
             } else {
                 node.put("checkpoint", region.checkpoint());
             }
+            putNullable(node, "end_offset", view.endOffsets().get(region.name()));
+            putNullable(node, "lag", view.lag(region));
+            Double rate = view.rate(region);
+            if (rate == null) {
+                node.putNull("orders_per_second");
+            } else {
+                node.put("orders_per_second", Math.round(rate * 10) / 10.0);
+            }
         }
+        ArrayNode drained = root.putArray("drained");
+        view.drained().stream().sorted().forEach(drained::add);
         ArrayNode unplaceable = root.putArray("unplaceable");
         for (UnplaceableRecord record : status.unplaceable()) {
             ObjectNode node = unplaceable.addObject();
@@ -62,5 +74,13 @@ final class StatusJson {
             node.put("reason", move.reason());
         }
         return MAPPER.writeValueAsString(root);
+    }
+
+    private static void putNullable(ObjectNode node, String key, Long value) {
+        if (value == null) {
+            node.putNull(key);
+        } else {
+            node.put(key, value);
+        }
     }
 }

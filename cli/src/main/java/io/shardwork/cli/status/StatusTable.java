@@ -3,30 +3,60 @@ package io.shardwork.cli.status;
 import io.shardwork.coordination.status.ClusterStatus;
 import io.shardwork.layout.MoveRecord;
 import io.shardwork.layout.UnplaceableRecord;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-/** The readable form of {@code status}: fits an 80-column terminal. */
+/** The readable form of {@code status} and {@code status --watch}: fits an 80-column terminal. Pure. */
 final class StatusTable {
-    private static final int WIDTH = 80;
+    static final int WIDTH = 80;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private StatusTable() {
     }
 
-    static String render(String cluster, ClusterStatus status, int recentMoves) {
+    static String render(String cluster, StatusView view, int recentMoves) {
+        ClusterStatus status = view.status();
         StringBuilder out = new StringBuilder();
-        out.append(String.format("cluster %s   leader %s (epoch %d)   generation %d%n", cluster,
-                status.leader() == null ? "-" : status.leader(), status.leaderEpoch(), status.generation()));
+        out.append(clip(String.format("cluster %s   leader %s (epoch %d)   generation %d   %s", cluster,
+                status.leader() == null ? "-" : status.leader(), status.leaderEpoch(), status.generation(), CLOCK.format(view.at()))));
         out.append(String.format("%n%-16s %-10s %8s %3s  %s%n", "WORKER", "ZONE", "PID", "CAP", "REGIONS"));
         for (ClusterStatus.MemberStatus member : status.members()) {
             String regions = member.regions().isEmpty() ? "-" : String.join(",", member.regions());
-            out.append(clip(String.format("%-16s %-10s %8d %3d  %s", member.id(), member.zone(), member.pid(), member.capacity(), regions)));
+            if (view.drained().contains(member.id())) {
+                regions += " (drained)";
+            }
+            out.append(clip(String.format("%-16s %-10s %8d %3d  %s", fit(member.id(), 16), fit(member.zone(), 10), member.pid(),
+                    member.capacity(), regions)));
         }
-        out.append(String.format("%n%-14s %-16s %-16s %6s %12s%n", "REGION", "OWNER", "CLAIMED BY", "EPOCH", "CHECKPOINT"));
+        for (String drained : view.drained()) {
+            if (status.members().stream().noneMatch(m -> m.id().equals(drained))) {
+                out.append(clip(String.format("%-16s (not running; drained)", fit(drained, 16))));
+            }
+        }
+        out.append(String.format("%n%-12s %-12s %-12s %5s %11s %9s %9s%n", "REGION", "OWNER", "CLAIMED BY", "EPOCH", "CHECKPOINT", "LAG", "ORDERS/S"));
+        long totalLag = 0;
+        double totalRate = 0;
+        boolean anyLag = false;
+        boolean anyRate = false;
         for (ClusterStatus.RegionStatus region : status.regions()) {
+            Long lag = view.lag(region);
+            Double rate = view.rate(region);
+            if (lag != null) {
+                totalLag += lag;
+                anyLag = true;
+            }
+            if (rate != null) {
+                totalRate += rate;
+                anyRate = true;
+            }
             String marker = region.owner() != null && !region.owner().equals(region.claimedBy()) ? " *" : "";
-            out.append(clip(String.format("%-14s %-16s %-16s %6d %12s%s", region.name(), dash(region.owner()), dash(region.claimedBy()),
-                    region.epoch(), region.checkpoint() == null ? "-" : region.checkpoint().toString(), marker)));
+            out.append(clip(String.format("%-12s %-12s %-12s %5d %11s %9s %9s%s", fit(region.name(), 12), fit(dash(region.owner()), 12),
+                    fit(dash(region.claimedBy()), 12), region.epoch(), region.checkpoint() == null ? "-" : region.checkpoint().toString(),
+                    lag == null ? "-" : lag.toString(), rate == null ? "-" : String.format("%.0f", rate), marker)));
         }
+        out.append(clip(String.format("%-12s %-12s %-12s %5s %11s %9s %9s", "total", "", "", "", "",
+                anyLag ? Long.toString(totalLag) : "-", anyRate ? String.format("%.0f", totalRate) : "-")));
         for (UnplaceableRecord record : status.unplaceable()) {
             out.append(clip("unplaceable " + record.region() + ": " + record.why()));
         }
@@ -34,7 +64,8 @@ final class StatusTable {
         if (!moves.isEmpty() && recentMoves > 0) {
             out.append(String.format("%nRECENT MOVES%n"));
             for (MoveRecord move : moves.subList(Math.max(0, moves.size() - recentMoves), moves.size())) {
-                out.append(clip(String.format("gen %-5d %-14s %-16s -> %-16s %s", move.generation(), move.region(), dash(move.from()), move.to(), move.reason())));
+                out.append(clip(String.format("gen %-5d %-12s %-14s -> %-14s %s", move.generation(), fit(move.region(), 12),
+                        fit(dash(move.from()), 14), fit(move.to(), 14), move.reason())));
             }
         }
         return out.toString();
@@ -44,7 +75,12 @@ final class StatusTable {
         return value == null ? "-" : value;
     }
 
+    /** The value cut to {@code width} characters, the last one a '~' when cut. */
+    private static String fit(String value, int width) {
+        return value.length() > width ? value.substring(0, width - 1) + "~" : value;
+    }
+
     private static String clip(String line) {
-        return (line.length() > WIDTH ? line.substring(0, WIDTH - 1) + "~" : line) + System.lineSeparator();
+        return fit(line, WIDTH) + System.lineSeparator();
     }
 }
