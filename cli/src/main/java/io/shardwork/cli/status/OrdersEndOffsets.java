@@ -23,7 +23,9 @@ final class OrdersEndOffsets implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, String> regionOf = new HashMap<>();
     private final Duration timeout;
+    private boolean first = true;
 
+    /** @param timeout how long each read may block; the first read, which also fetches metadata, may take three times as long */
     OrdersEndOffsets(ShardworkConfig config, Duration timeout) {
         this.consumer = new KafkaConsumer<>(KafkaClientSettings.reader(config, "shardwork-status", false));
         for (RegionSpec region : config.regions()) {
@@ -35,7 +37,9 @@ final class OrdersEndOffsets implements AutoCloseable {
     /** Region to end offset; empty when Kafka did not answer within the timeout. */
     Map<String, Long> read() {
         try {
-            Map<TopicPartition, Long> ends = consumer.endOffsets(List.copyOf(regionOf.keySet()), timeout);
+            Duration allowed = first ? timeout.multipliedBy(3) : timeout;
+            first = false;
+            Map<TopicPartition, Long> ends = consumer.endOffsets(List.copyOf(regionOf.keySet()), allowed);
             Map<String, Long> byRegion = new HashMap<>();
             ends.forEach((partition, end) -> byRegion.put(regionOf.get(partition), end));
             return byRegion;
