@@ -31,14 +31,13 @@ final class ProgressView {
                 (int) Math.floor(fraction * 100), s.settled(), s.produced())));
         lines.add(clip(String.format("produced %d/%d   elapsed %.0f s   leader %s", s.produced(), s.orders(),
                 s.elapsedMs() / 1000.0, leader(s))));
-        owners(s).forEach((worker, regions) -> lines.add(clip(String.format("  %-12s %s", worker,
-                regions.isEmpty() ? (s.killed().contains(worker) ? "(killed)" : "-") : String.join(",", regions)))));
+        owners(s).forEach((worker, regions) -> lines.add(clip(String.format("  %-12s %s", worker, held(s, worker, regions)))));
         return lines;
     }
 
     static String line(Snapshot s) {
         List<String> owned = new ArrayList<>();
-        owners(s).forEach((worker, regions) -> owned.add(worker + "=" + (s.killed().contains(worker) && regions.isEmpty() ? "killed" : regions.size())));
+        owners(s).forEach((worker, regions) -> owned.add(worker + "=" + (s.killed().contains(worker) ? "killed:" : "") + regions.size()));
         return String.format("%6.1f s  produced %d/%d  invoiced %d  leader %s  regions %s", s.elapsedMs() / 1000.0, s.produced(),
                 s.orders(), s.settled(), leader(s), String.join(" ", owned));
     }
@@ -56,6 +55,15 @@ final class ProgressView {
         }
         s.killed().forEach(k -> owners.putIfAbsent(k, new ArrayList<>()));
         return owners;
+    }
+
+    /** A killed worker keeps its claims until its session expires: shown, and marked. */
+    private static String held(Snapshot s, String worker, List<String> regions) {
+        String names = String.join(",", regions);
+        if (s.killed().contains(worker)) {
+            return regions.isEmpty() ? "(killed)" : names + " (killed; claims until its session expires)";
+        }
+        return regions.isEmpty() ? "-" : names;
     }
 
     private static String leader(Snapshot s) {

@@ -26,8 +26,16 @@ class ProgressViewTest {
     }
 
     @Test
+    void testAKilledWorkerStillShowsItsClaimsUntilTheyExpire() {
+        List<String> frame = ProgressView.frame(new ProgressView.Snapshot(12_000, 100_000, 200_000, 50_000, STATUS, Set.of("worker-3")));
+        assertEquals("  worker-3     us-east (killed; claims until its session expires)", frame.get(3));
+        assertEquals("   1.5 s  produced 10/20  invoiced 5  leader worker-1  regions worker-1=1 worker-3=killed:1",
+                ProgressView.line(new ProgressView.Snapshot(1_500, 10, 20, 5, STATUS, Set.of("worker-3"))));
+    }
+
+    @Test
     void testPlainLineNamesCountsPerWorker() {
         String line = ProgressView.line(new ProgressView.Snapshot(1_500, 10, 20, 5, STATUS, Set.of("worker-2")));
-        assertEquals("   1.5 s  produced 10/20  invoiced 5  leader worker-1  regions worker-1=1 worker-2=killed worker-3=1", line);
+        assertEquals("   1.5 s  produced 10/20  invoiced 5  leader worker-1  regions worker-1=1 worker-2=killed:0 worker-3=1", line);
     }
 }
