@@ -60,6 +60,7 @@ final class DemoRun {
     private static final long REFRESH_MS = 250;
     private static final long PLAIN_LINE_MS = 2_000;
     private static final Duration WORKER_STOP = Duration.ofSeconds(15);
+    private static final Duration TAKEOVER_GRACE = Duration.ofSeconds(5);
 
     private final DemoPlan plan;
     private final PrintWriter out;
@@ -241,6 +242,7 @@ final class DemoRun {
     private boolean follow(ShardworkConfig config, ClusterStatusReader reader, InvoiceTracker tracker, AtomicLong produced,
                            Thread producerThread, AtomicReference<Exception> producerFailure) throws Exception {
         long producedDoneAt = 0;
+        long settledAt = 0;
         long lastPlainLine = 0;
         ClusterStatus status = null;
         while (true) {
@@ -263,7 +265,12 @@ final class DemoRun {
             if (!producing && producedDoneAt == 0) {
                 producedDoneAt = System.nanoTime();
             }
-            boolean done = !producing && tracker.settled() >= produced.get() && watchesResolved();
+            boolean settled = !producing && tracker.settled() >= produced.get();
+            if (settled && settledAt == 0) {
+                settledAt = System.nanoTime();
+            }
+            // a region with no order after its owner's death shows no new owner's invoice: no figure, after a grace
+            boolean done = settled && (watchesResolved() || System.nanoTime() - settledAt > TAKEOVER_GRACE.toNanos());
             boolean late = !producing && System.nanoTime() - producedDoneAt > plan.settleTimeout().toNanos();
             ProgressView.Snapshot snapshot = new ProgressView.Snapshot(elapsedMs(), produced.get(), plan.orders(), tracker.settled(),
                     status, Set.copyOf(killed));
