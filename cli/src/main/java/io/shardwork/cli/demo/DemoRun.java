@@ -89,7 +89,14 @@ final class DemoRun {
         Path clusterDir = plan.runDir().resolve("cluster");
         deleteRecursively(clusterDir);
         Files.createDirectories(plan.runDir());
+        try (ServerLogFile serverLogs = ServerLogFile.open(plan.runDir().resolve("servers.log"))) {
+            out.printf("starting ZooKeeper and Kafka on free ports (their log: %s)%n", plan.runDir().resolve("servers.log"));
+            out.flush();
+            return runWithServers(base, clusterDir);
+        }
+    }
 
+    private DemoReport runWithServers(ShardworkConfig base, Path clusterDir) throws Exception {
         EmbeddedCluster cluster = startServers(base, clusterDir);
         Thread reaper = new Thread(this::killWorkers, "demo-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
