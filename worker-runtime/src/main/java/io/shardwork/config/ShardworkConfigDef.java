@@ -68,7 +68,7 @@ public final class ShardworkConfigDef {
             .define(CLUSTER_NAME, STRING, "local", Validator.matches(NAME, "lower-case letters, digits, '.', '_' or '-', at most 64"),
                     "cluster", "Name of this deployment. Its ZooKeeper state lives under /shardwork/<cluster.name>, so several deployments can share one ensemble.")
             .define(DEPLOYMENT_ENVIRONMENT, STRING, PRODUCTION, Validator.oneOf(DEVELOPMENT, PRODUCTION),
-                    "cluster", "development relaxes the security checks for loopback use; production refuses plaintext Kafka unless kafka.allow.plaintext=true.")
+                    "cluster", "development relaxes the security checks for loopback use; production requires zookeeper.auth.digest and refuses plaintext Kafka unless kafka.allow.plaintext=true.")
 
             .define(ZOOKEEPER_CONNECT, STRING, ConfigKey.REQUIRED,
                     Validator.matches(Validator.HOST_PORT + "(," + Validator.HOST_PORT + ")*(/[A-Za-z0-9/_.-]*)?", "host:port[,host:port...][/chroot]"),

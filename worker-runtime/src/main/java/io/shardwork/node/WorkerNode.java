@@ -4,6 +4,7 @@ import io.shardwork.assigner.StickyWeightedAssigner;
 import io.shardwork.config.RegionSpec;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.coordination.CoordinationSettings;
+import io.shardwork.coordination.DigestCredentials;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.coordination.worker.WorkerCoordinator;
 import io.shardwork.leader.TimeSource;
@@ -50,7 +51,8 @@ public final class WorkerNode implements Closeable {
         return new CoordinationSettings(config.clusterName(), config.workerId(), config.workerZone(), config.workerCapacity(),
                 config.zookeeperConnect(), config.zookeeperSessionTimeoutMs(), config.zookeeperConnectionTimeoutMs(),
                 config.rebalanceDelayMs(), config.rebalanceMaxMoves(),
-                config.regions().stream().map(RegionSpec::toRegion).toList());
+                config.regions().stream().map(RegionSpec::toRegion).toList(),
+                config.zookeeperAuthDigest().map(DigestCredentials::parse), config.clients().zookeeper());
     }
 
     /**

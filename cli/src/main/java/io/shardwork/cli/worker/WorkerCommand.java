@@ -5,6 +5,7 @@ import io.shardwork.cli.ExitCodes;
 import io.shardwork.cli.ShutdownSignal;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.config.ShardworkConfigDef;
+import io.shardwork.coordination.LayoutAccessDeniedException;
 import io.shardwork.coordination.membership.DuplicateWorkerException;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.handler.HandlerLoadException;
@@ -53,6 +54,8 @@ public final class WorkerCommand implements Callable<Integer> {
             node.start();
         } catch (DuplicateWorkerException duplicate) {
             throw new CommandFailure(ExitCodes.REFUSED, duplicate.getMessage(), duplicate);
+        } catch (LayoutAccessDeniedException denied) {
+            throw new CommandFailure(ExitCodes.REFUSED, denied.getMessage(), denied);
         } catch (IllegalStateException unreachable) {
             throw new CommandFailure(ExitCodes.UNAVAILABLE, unreachable.getMessage(), unreachable);
         }

@@ -3,6 +3,9 @@ package io.shardwork.coordination.worker;
 import io.shardwork.assigner.AssignmentStrategy;
 import io.shardwork.assigner.Region;
 import io.shardwork.coordination.CoordinationSettings;
+import io.shardwork.coordination.LayoutAccessDeniedException;
+import io.shardwork.coordination.LayoutAcls;
+import io.shardwork.coordination.ZooKeeperClientFactory;
 import io.shardwork.coordination.checkpoint.CheckpointStore;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.coordination.checkpoint.FencingCounter;
@@ -41,9 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -78,6 +79,7 @@ public final class WorkerCoordinator implements Closeable {
     private final ClusterPaths paths;
     private final TimeSource time;
     private final OwnershipListener listener;
+    private final ZooKeeperClientFactory clients;
     private final CuratorFramework client;
     private final FencingCounter fencing = new FencingCounter();
     private final CheckpointStore checkpoints;
@@ -100,7 +102,9 @@ public final class WorkerCoordinator implements Closeable {
     }
 
     /**
-     * Builds the coordinator and its own CuratorFramework; connects nothing until {@link #start()}.
+     * Builds the coordinator and its own CuratorFramework ({@link ZooKeeperClientFactory}: with credentials
+     * in the settings, every node it creates is writable by that identity only); connects nothing until
+     * {@link #start()}.
      *
      * @param strategy         the pure assignment strategy the leader side runs when this worker is leader
      * @param lifecycleFactory builds the order runner from this worker's fenced checkpoint store
@@ -114,12 +118,8 @@ public final class WorkerCoordinator implements Closeable {
         this.paths = new ClusterPaths(settings.clusterName());
         this.time = time;
         this.listener = listener;
-        this.client = CuratorFrameworkFactory.builder()
-                .connectString(settings.connectString())
-                .sessionTimeoutMs(settings.sessionTimeoutMs())
-                .connectionTimeoutMs(Math.min(settings.connectionTimeoutMs(), settings.sessionTimeoutMs())) // one connection attempt; start() waits connectionTimeoutMs in all
-                .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
-                .build();
+        this.clients = ZooKeeperClientFactory.from(settings);
+        this.client = clients.newClient();
         this.checkpoints = new ZooKeeperCheckpointStore(client, paths, settings.workerId(), fencing, time,
                 (region, epoch, offset, version) -> listener.checkpointed(region, settings.workerId(), epoch, offset, version));
         this.lifecycle = lifecycleFactory.apply(checkpoints);
@@ -141,9 +141,11 @@ public final class WorkerCoordinator implements Closeable {
 
     /**
      * Connects (blocking up to {@code connectionTimeoutMs}), registers the member node, joins the election
-     * and starts following the assignment. Blocks until registered.
+     * and starts following the assignment. Blocks until registered. With credentials, first brings every
+     * existing node of the cluster to the deployment's ACL ({@link LayoutAcls}).
      *
      * @throws DuplicateWorkerException when a live worker holds the same id (the coordinator is then closed)
+     * @throws LayoutAccessDeniedException when the layout is not writable with this worker's credentials
      * @throws IllegalStateException    when called twice, or when ZooKeeper cannot be reached in time
      */
     public void start() throws Exception {
@@ -163,6 +165,9 @@ public final class WorkerCoordinator implements Closeable {
                     // already there
                 }
             }
+            if (clients.secured()) {
+                LayoutAcls.secure(client, paths.root(), clients.acl());
+            }
             Future<?> registered = events.submit(() -> {
                 registerMembership();
                 return null;
@@ -172,6 +177,11 @@ public final class WorkerCoordinator implements Closeable {
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
+        } catch (KeeperException.NoAuthException denied) {
+            closeWithoutRelease();
+            throw new LayoutAccessDeniedException("Cannot write " + denied.getPath() + ": the layout of cluster "
+                    + settings.clusterName() + " is secured by another identity, and this worker has "
+                    + (clients.secured() ? "other credentials" : "no credentials (zookeeper.auth.digest)") + ".", denied);
         } catch (Exception e) {
             closeWithoutRelease();
             throw e;
