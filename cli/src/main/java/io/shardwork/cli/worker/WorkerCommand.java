@@ -9,7 +9,10 @@ import io.shardwork.coordination.LayoutAccessDeniedException;
 import io.shardwork.coordination.membership.DuplicateWorkerException;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.handler.HandlerLoadException;
+import io.shardwork.metrics.MetricsEndpoint;
 import io.shardwork.node.WorkerNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Runs one worker node until SIGTERM or Ctrl-C, then releases every region (final checkpoint, claim
- * deleted) and exits 0.
+ * deleted) and exits 0. With {@code metrics.port} (or {@code --metrics-port}) above 0 it serves
+ * {@code /metrics} and {@code /health} on that port, bound to {@code --metrics-bind} (loopback by default).
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Run one worker node; SIGTERM releases its regions and exits 0.")
@@ -34,6 +38,14 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "Worker id (overrides worker.id).")
     String id;
 
+    @Option(names = "--metrics-port", paramLabel = "N",
+            description = "Serve /metrics and /health on port N (overrides metrics.port; 0 disables).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address the metrics port listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String metricsBind;
+
     @Spec
     CommandSpec spec;
 
@@ -43,6 +55,9 @@ public final class WorkerCommand implements Callable<Integer> {
         if (id != null) {
             config = config.with(ShardworkConfigDef.WORKER_ID, id);
         }
+        if (metricsPort != null) {
+            config = config.with(ShardworkConfigDef.METRICS_PORT, Integer.toString(metricsPort));
+        }
         ShutdownSignal signal = ShutdownSignal.install();
         WorkerNode node;
         try {
@@ -50,14 +65,20 @@ public final class WorkerCommand implements Callable<Integer> {
         } catch (HandlerLoadException badHandler) {
             throw new CommandFailure(ExitCodes.USAGE, badHandler.getMessage() + " (key 'handler' in " + config.source() + ")", badHandler);
         }
+        MetricsEndpoint endpoint = config.metricsPort() > 0 ? startEndpoint(config, node) : null;
         try {
             node.start();
         } catch (DuplicateWorkerException duplicate) {
+            closeQuietly(endpoint);
             throw new CommandFailure(ExitCodes.REFUSED, duplicate.getMessage(), duplicate);
         } catch (LayoutAccessDeniedException denied) {
             throw new CommandFailure(ExitCodes.REFUSED, denied.getMessage(), denied);
         } catch (IllegalStateException unreachable) {
+            closeQuietly(endpoint);
             throw new CommandFailure(ExitCodes.UNAVAILABLE, unreachable.getMessage(), unreachable);
+        } catch (Exception other) {
+            closeQuietly(endpoint);
+            throw other;
         }
         log.info("worker {} started: cluster {}, zone {}, capacity {}, handler {}, delivery {}", config.workerId(),
                 config.clusterName(), config.workerZone(), config.workerCapacity(), config.handler(), config.delivery());
@@ -66,7 +87,30 @@ public final class WorkerCommand implements Callable<Integer> {
         signal.await();
         log.info("worker {}: {} received, releasing regions", config.workerId(), signal.received());
         node.close();
+        closeQuietly(endpoint);
         log.info("worker {} stopped", config.workerId());
         return ExitCodes.OK;
+    }
+
+    /** Binds before the node joins the cluster, so a taken port fails fast with nothing to undo. */
+    private MetricsEndpoint startEndpoint(ShardworkConfig config, WorkerNode node) {
+        InetSocketAddress bind = new InetSocketAddress(metricsBind, config.metricsPort());
+        MetricsEndpoint endpoint = new MetricsEndpoint(bind, node.meterRegistry()::scrape, node.health());
+        try {
+            endpoint.start();
+        } catch (IOException taken) {
+            node.close();
+            throw new CommandFailure(ExitCodes.UNAVAILABLE, "Cannot serve metrics on " + metricsBind + ":" + config.metricsPort()
+                    + " (metrics.port or --metrics-port): " + taken.getMessage(), taken);
+        }
+        log.info("worker {}: metrics on http://{}:{}/metrics, health on /health", config.workerId(), metricsBind,
+                endpoint.address().getPort());
+        return endpoint;
+    }
+
+    private static void closeQuietly(MetricsEndpoint endpoint) {
+        if (endpoint != null) {
+            endpoint.close();
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.leader.TimeSource;
 import java.util.List;
+import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -58,6 +59,8 @@ public final class RegionClaims {
                 Op.check(paths.assignment(), Math.toIntExact(generation)),
                 client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(paths.owner(region), claim).get(),
                 Op.setData(paths.regionEpoch(region), claim, epochStat.getVersion()));
+        // Traced like a Curator transaction, so the tracer (metrics) counts this raw multi, refused or not.
+        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer("CuratorMultiTransactionImpl-Foreground");
         try {
             client.getZookeeperClient().getZooKeeper().multi(ops);
             return new ClaimResult.Succeeded(epoch);
@@ -72,6 +75,8 @@ public final class RegionClaims {
                 }
             }
             throw failed;
+        } finally {
+            trace.commit();
         }
     }
 

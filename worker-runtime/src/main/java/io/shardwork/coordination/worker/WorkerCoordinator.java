@@ -95,6 +95,7 @@ public final class WorkerCoordinator implements Closeable {
     private volatile boolean leaving;
     private volatile Exception failure;
     private volatile long registeredSession;
+    private volatile long assignmentGeneration = -1;
 
     /** A coordinator whose regions run the {@link NoopRegionLifecycle}. */
     public WorkerCoordinator(CoordinationSettings settings, AssignmentStrategy strategy) {
@@ -292,6 +293,11 @@ public final class WorkerCoordinator implements Closeable {
         return candidate.actingEpoch();
     }
 
+    /** The generation of the last assignment this worker read, or -1 before the first. Never blocks. */
+    public long assignmentGeneration() {
+        return assignmentGeneration;
+    }
+
     /** The current ownership of {@code region} as last set on the event thread. Never blocks. */
     public RegionOwnership ownership(String region) {
         return ownerships.get(region);
@@ -396,6 +402,7 @@ public final class WorkerCoordinator implements Closeable {
             byte[] data = client.getData().storingStatIn(stat).usingWatcher(assignmentWatcher).forPath(paths.assignment());
             document = LayoutJson.decode(data, AssignmentDocument.class);
             generation = stat.getVersion();
+            assignmentGeneration = generation;
         } catch (KeeperException.NoNodeException none) {
             try {
                 client.checkExists().usingWatcher(assignmentWatcher).forPath(paths.assignment());
@@ -424,6 +431,9 @@ public final class WorkerCoordinator implements Closeable {
         RegionOwnership before = ownerships.get(region);
         Transition transition = before.on(event);
         ownerships.put(region, transition.next());
+        if (transition.next().state() == OwnershipState.CLAIMING && before.state() != OwnershipState.CLAIMING) {
+            listener.claiming(region, settings.workerId(), transition.next().generation(), time.now());
+        }
         if (!transition.actions().isEmpty() || transition.next().state() != before.state()) {
             LOG.debug("Worker {} region {}: {} + {} -> {} {}", settings.workerId(), region, before.state(), event,
                     transition.next().state(), transition.actions());
