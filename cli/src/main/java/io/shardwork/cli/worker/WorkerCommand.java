@@ -3,18 +3,24 @@ package io.shardwork.cli.worker;
 import io.shardwork.cli.CommandFailure;
 import io.shardwork.cli.ExitCodes;
 import io.shardwork.cli.ShutdownSignal;
+import io.shardwork.cli.supervise.SuperviseOptions;
+import io.shardwork.cli.supervise.Supervisor;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.config.ShardworkConfigDef;
 import io.shardwork.coordination.LayoutAccessDeniedException;
 import io.shardwork.coordination.membership.DuplicateWorkerException;
+import io.shardwork.coordination.session.SessionCloser;
+import io.shardwork.coordination.session.SessionFileWriter;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.handler.HandlerLoadException;
 import io.shardwork.node.WorkerNode;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +40,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "Worker id (overrides worker.id).")
     String id;
 
+    @Mixin
+    SuperviseOptions supervision;
+
     @Spec
     CommandSpec spec;
 
@@ -43,6 +52,11 @@ public final class WorkerCommand implements Callable<Integer> {
         if (id != null) {
             config = config.with(ShardworkConfigDef.WORKER_ID, id);
         }
+        supervision.validate(spec.commandLine());
+        if (supervision.supervise()) {
+            return Supervisor.run(spec.commandLine().getParseResult().originalArgs(), supervision, SessionCloser.from(config),
+                    spec.commandLine().getOut());
+        }
         ShutdownSignal signal = ShutdownSignal.install();
         WorkerNode node;
         try {
@@ -50,6 +64,8 @@ public final class WorkerCommand implements Callable<Integer> {
         } catch (HandlerLoadException badHandler) {
             throw new CommandFailure(ExitCodes.USAGE, badHandler.getMessage() + " (key 'handler' in " + config.source() + ")", badHandler);
         }
+        Optional<SessionFileWriter> sessionFile = supervision.sessionFileWriter();
+        sessionFile.ifPresent(node.coordinator()::onSessionChange);
         try {
             node.start();
         } catch (DuplicateWorkerException duplicate) {
@@ -66,6 +82,7 @@ public final class WorkerCommand implements Callable<Integer> {
         signal.await();
         log.info("worker {}: {} received, releasing regions", config.workerId(), signal.received());
         node.close();
+        sessionFile.ifPresent(SessionFileWriter::delete);
         log.info("worker {} stopped", config.workerId());
         return ExitCodes.OK;
     }
