@@ -95,6 +95,7 @@ public final class Supervisor {
         Thread forwarder = new Thread(this::forwardStop, "shardwork-supervisor-signals");
         forwarder.setDaemon(true);
         forwarder.start();
+        closer.warmUp();
         int restarts = 0;
         while (true) {
             sessionFile.delete(); // a file left by an earlier child must never be taken for the new one's

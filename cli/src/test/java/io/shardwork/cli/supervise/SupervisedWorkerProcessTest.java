@@ -111,6 +111,7 @@ class SupervisedWorkerProcessTest {
         assertEquals(128 + 9, supervisor.awaitExit(EXIT), "with --restart off the supervisor ends with its child's code; see " + supervisor.log());
         String log = Files.readString(supervisor.log());
         assertTrue(log.contains("exited with 137; session 0x") && log.contains(" closed in "), log);
+        log.lines().filter(line -> line.startsWith("worker process ")).forEach(line -> System.out.println("supervisor: " + line));
         assertFalse(Files.exists(sessions.resolve("worker.session")), "the closed session's file is removed");
 
         producing.get();
@@ -299,7 +300,7 @@ class SupervisedWorkerProcessTest {
 
     private static boolean settledOn(ClusterStatus status, Set<String> live) {
         Set<String> members = status.members().stream().map(ClusterStatus.MemberStatus::id).collect(Collectors.toSet());
-        return members.equals(live) && live.contains(status.leader()) && status.regions().size() == REGIONS
+        return members.equals(live) && status.leader() != null && live.contains(status.leader()) && status.regions().size() == REGIONS
                 && status.regions().stream().allMatch(r -> r.owner() != null && r.owner().equals(r.claimedBy()) && live.contains(r.owner()));
     }
 

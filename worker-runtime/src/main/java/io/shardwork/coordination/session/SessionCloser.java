@@ -65,6 +65,23 @@ public final class SessionCloser {
     }
 
     /**
+     * Loads the ZooKeeper client's classes and parses the connect string, without connecting, so that a
+     * later {@link #close} spends its time on the network only. Never blocks on ZooKeeper.
+     */
+    public void warmUp() {
+        try {
+            new ZKClientConfig();
+            new ConnectStringParser(connectString);
+            for (String name : new String[] {"org.apache.zookeeper.ZooKeeper", "org.apache.zookeeper.ClientCnxn",
+                    "org.apache.zookeeper.ClientCnxnSocketNIO", "org.apache.zookeeper.client.StaticHostProvider"}) {
+                Class.forName(name, true, SessionCloser.class.getClassLoader());
+            }
+        } catch (Exception | LinkageError e) {
+            LOG.debug("ZooKeeper client warm-up failed: {}", e.toString());
+        }
+    }
+
+    /**
      * Attaches to {@code session} and closes it. Blocks until closed, or up to the connect timeout when
      * ZooKeeper cannot be reached. Only for a session whose holder is known dead (see the class comment).
      */
