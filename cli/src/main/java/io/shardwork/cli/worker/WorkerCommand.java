@@ -3,10 +3,14 @@ package io.shardwork.cli.worker;
 import io.shardwork.cli.CommandFailure;
 import io.shardwork.cli.ExitCodes;
 import io.shardwork.cli.ShutdownSignal;
+import io.shardwork.cli.supervise.SuperviseOptions;
+import io.shardwork.cli.supervise.Supervisor;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.config.ShardworkConfigDef;
 import io.shardwork.coordination.LayoutAccessDeniedException;
 import io.shardwork.coordination.membership.DuplicateWorkerException;
+import io.shardwork.coordination.session.SessionCloser;
+import io.shardwork.coordination.session.SessionFileWriter;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.handler.HandlerLoadException;
 import io.shardwork.metrics.MetricsEndpoint;
@@ -14,10 +18,12 @@ import io.shardwork.node.WorkerNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,6 +44,7 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "Worker id (overrides worker.id).")
     String id;
 
+<<<<<<< HEAD
     @Option(names = "--metrics-port", paramLabel = "N",
             description = "Serve /metrics and /health on port N (overrides metrics.port; 0 disables).")
     Integer metricsPort;
@@ -45,6 +52,10 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "Address the metrics port listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String metricsBind;
+=======
+    @Mixin
+    SuperviseOptions supervision;
+>>>>>>> supervisor
 
     @Spec
     CommandSpec spec;
@@ -55,8 +66,15 @@ public final class WorkerCommand implements Callable<Integer> {
         if (id != null) {
             config = config.with(ShardworkConfigDef.WORKER_ID, id);
         }
+<<<<<<< HEAD
         if (metricsPort != null) {
             config = config.with(ShardworkConfigDef.METRICS_PORT, Integer.toString(metricsPort));
+=======
+        supervision.validate(spec.commandLine());
+        if (supervision.supervise()) {
+            return Supervisor.run(spec.commandLine().getParseResult().originalArgs(), supervision, SessionCloser.from(config),
+                    spec.commandLine().getOut());
+>>>>>>> supervisor
         }
         ShutdownSignal signal = ShutdownSignal.install();
         WorkerNode node;
@@ -65,7 +83,12 @@ public final class WorkerCommand implements Callable<Integer> {
         } catch (HandlerLoadException badHandler) {
             throw new CommandFailure(ExitCodes.USAGE, badHandler.getMessage() + " (key 'handler' in " + config.source() + ")", badHandler);
         }
+<<<<<<< HEAD
         MetricsEndpoint endpoint = config.metricsPort() > 0 ? startEndpoint(config, node) : null;
+=======
+        Optional<SessionFileWriter> sessionFile = supervision.sessionFileWriter();
+        sessionFile.ifPresent(node.coordinator()::onSessionChange);
+>>>>>>> supervisor
         try {
             node.start();
         } catch (DuplicateWorkerException duplicate) {
@@ -87,7 +110,11 @@ public final class WorkerCommand implements Callable<Integer> {
         signal.await();
         log.info("worker {}: {} received, releasing regions", config.workerId(), signal.received());
         node.close();
+<<<<<<< HEAD
         closeQuietly(endpoint);
+=======
+        sessionFile.ifPresent(SessionFileWriter::delete);
+>>>>>>> supervisor
         log.info("worker {} stopped", config.workerId());
         return ExitCodes.OK;
     }

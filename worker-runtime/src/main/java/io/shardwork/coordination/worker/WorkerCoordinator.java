@@ -19,6 +19,8 @@ import io.shardwork.coordination.ownership.OwnershipEvent;
 import io.shardwork.coordination.ownership.OwnershipState;
 import io.shardwork.coordination.ownership.RegionOwnership;
 import io.shardwork.coordination.ownership.Transition;
+import io.shardwork.coordination.session.SessionCredentials;
+import io.shardwork.coordination.session.SessionListener;
 import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
@@ -95,7 +97,12 @@ public final class WorkerCoordinator implements Closeable {
     private volatile boolean leaving;
     private volatile Exception failure;
     private volatile long registeredSession;
+<<<<<<< HEAD
     private volatile long assignmentGeneration = -1;
+=======
+    private volatile SessionListener sessionListener = SessionListener.NONE;
+    private volatile long announcedSession;
+>>>>>>> supervisor
 
     /** A coordinator whose regions run the {@link NoopRegionLifecycle}. */
     public WorkerCoordinator(CoordinationSettings settings, AssignmentStrategy strategy) {
@@ -159,6 +166,7 @@ public final class WorkerCoordinator implements Closeable {
                 throw new IllegalStateException("Cannot connect to ZooKeeper at " + settings.connectString() + " within "
                         + settings.connectionTimeoutMs() + " ms.");
             }
+            announceSession();
             for (String path : List.of(paths.members(), paths.owners(), paths.regions(), paths.drained())) {
                 try {
                     client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path);
@@ -244,6 +252,21 @@ public final class WorkerCoordinator implements Closeable {
         }
         candidate.closeNow();
         client.close();
+    }
+
+    /**
+     * Tells {@code listener} of every new ZooKeeper session of this worker: the first one during
+     * {@link #start()}, before any node is created, and each later one on the event thread before the
+     * worker re-registers under it. Call before {@link #start()}. A supervisor uses it to close the session of
+     * a dead worker at once (see {@link io.shardwork.coordination.session.SessionCloser}).
+     *
+     * @throws IllegalStateException after {@link #start()}
+     */
+    public void onSessionChange(SessionListener listener) {
+        if (state.get() != State.LATENT) {
+            throw new IllegalStateException("Set the session listener before start()");
+        }
+        this.sessionListener = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     /**
@@ -337,6 +360,7 @@ public final class WorkerCoordinator implements Closeable {
             case SUSPENDED -> broadcast(new OwnershipEvent.ConnectionSuspended());
             case LOST -> broadcast(new OwnershipEvent.SessionLost());
             case RECONNECTED -> {
+                announceSession();
                 long session = currentSession();
                 if (session != registeredSession) {
                     LOG.info("Worker {}: new ZooKeeper session, abandoning held regions and re-registering.", settings.workerId());
@@ -352,6 +376,33 @@ public final class WorkerCoordinator implements Closeable {
             case CONNECTED, READ_ONLY -> {
                 // CONNECTED is only the first connection, handled by start()
             }
+        }
+    }
+
+    /**
+     * Tells the session listener when the client's session differs from the last one told. The election
+     * node of a new session may be created before this runs (Curator's recipes reconnect on their own);
+     * members and claims never are: they are created on the event thread after it.
+     */
+    private void announceSession() {
+        long session;
+        byte[] password;
+        try {
+            org.apache.zookeeper.ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
+            session = zooKeeper.getSessionId();
+            password = zooKeeper.getSessionPasswd();
+        } catch (Exception e) {
+            LOG.warn("Worker {}: cannot read the ZooKeeper session: {}", settings.workerId(), e.toString());
+            return;
+        }
+        if (session == 0 || session == announcedSession) {
+            return;
+        }
+        announcedSession = session;
+        try {
+            sessionListener.sessionStarted(new SessionCredentials(session, password, ProcessHandle.current().pid()));
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {}: session listener failed: {}", settings.workerId(), e.toString());
         }
     }
 
