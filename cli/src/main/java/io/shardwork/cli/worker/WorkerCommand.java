@@ -44,7 +44,6 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "Worker id (overrides worker.id).")
     String id;
 
-<<<<<<< HEAD
     @Option(names = "--metrics-port", paramLabel = "N",
             description = "Serve /metrics and /health on port N (overrides metrics.port; 0 disables).")
     Integer metricsPort;
@@ -52,10 +51,8 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "Address the metrics port listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String metricsBind;
-=======
     @Mixin
     SuperviseOptions supervision;
->>>>>>> supervisor
 
     @Spec
     CommandSpec spec;
@@ -66,15 +63,13 @@ public final class WorkerCommand implements Callable<Integer> {
         if (id != null) {
             config = config.with(ShardworkConfigDef.WORKER_ID, id);
         }
-<<<<<<< HEAD
         if (metricsPort != null) {
             config = config.with(ShardworkConfigDef.METRICS_PORT, Integer.toString(metricsPort));
-=======
+        }
         supervision.validate(spec.commandLine());
         if (supervision.supervise()) {
             return Supervisor.run(spec.commandLine().getParseResult().originalArgs(), supervision, SessionCloser.from(config),
                     spec.commandLine().getOut());
->>>>>>> supervisor
         }
         ShutdownSignal signal = ShutdownSignal.install();
         WorkerNode node;
@@ -83,18 +78,16 @@ public final class WorkerCommand implements Callable<Integer> {
         } catch (HandlerLoadException badHandler) {
             throw new CommandFailure(ExitCodes.USAGE, badHandler.getMessage() + " (key 'handler' in " + config.source() + ")", badHandler);
         }
-<<<<<<< HEAD
         MetricsEndpoint endpoint = config.metricsPort() > 0 ? startEndpoint(config, node) : null;
-=======
         Optional<SessionFileWriter> sessionFile = supervision.sessionFileWriter();
         sessionFile.ifPresent(node.coordinator()::onSessionChange);
->>>>>>> supervisor
         try {
             node.start();
         } catch (DuplicateWorkerException duplicate) {
             closeQuietly(endpoint);
             throw new CommandFailure(ExitCodes.REFUSED, duplicate.getMessage(), duplicate);
         } catch (LayoutAccessDeniedException denied) {
+            closeQuietly(endpoint);
             throw new CommandFailure(ExitCodes.REFUSED, denied.getMessage(), denied);
         } catch (IllegalStateException unreachable) {
             closeQuietly(endpoint);
@@ -110,11 +103,8 @@ public final class WorkerCommand implements Callable<Integer> {
         signal.await();
         log.info("worker {}: {} received, releasing regions", config.workerId(), signal.received());
         node.close();
-<<<<<<< HEAD
         closeQuietly(endpoint);
-=======
         sessionFile.ifPresent(SessionFileWriter::delete);
->>>>>>> supervisor
         log.info("worker {} stopped", config.workerId());
         return ExitCodes.OK;
     }

@@ -97,12 +97,9 @@ public final class WorkerCoordinator implements Closeable {
     private volatile boolean leaving;
     private volatile Exception failure;
     private volatile long registeredSession;
-<<<<<<< HEAD
     private volatile long assignmentGeneration = -1;
-=======
     private volatile SessionListener sessionListener = SessionListener.NONE;
     private volatile long announcedSession;
->>>>>>> supervisor
 
     /** A coordinator whose regions run the {@link NoopRegionLifecycle}. */
     public WorkerCoordinator(CoordinationSettings settings, AssignmentStrategy strategy) {
