@@ -38,6 +38,13 @@ public final class RunnerLifecycle implements RegionLifecycle {
     private final Map<String, Run> running = new ConcurrentHashMap<>();
     private final Map<String, RunnerStats> finished = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, Long> workEnded = (region, epoch) -> { };
+    private volatile FenceListener fenceListener = (region, epoch, cause) -> { };
+
+    /** Hears that a runner was fenced, with the refusal that stopped it; on the runner's thread, must not block. */
+    @FunctionalInterface
+    public interface FenceListener {
+        void fenced(String region, long epoch, Exception cause);
+    }
 
     /** One runner and how it ended, as far as the coordinator's requests go. */
     private static final class Run implements RunnerListener {
@@ -48,15 +55,19 @@ public final class RunnerLifecycle implements RegionLifecycle {
         volatile boolean requestedEnd;
         volatile Exception fencedBy;
 
-        Run(String region, long epoch, BiConsumer<String, Long> unexpectedEnd) {
+        final FenceListener fences;
+
+        Run(String region, long epoch, BiConsumer<String, Long> unexpectedEnd, FenceListener fences) {
             this.region = region;
             this.epoch = epoch;
             this.unexpectedEnd = unexpectedEnd;
+            this.fences = fences;
         }
 
         @Override
         public void onFenced(RegionRunner runner, Exception cause) {
             fencedBy = cause;
+            fences.fenced(region, epoch, cause);
             log.warn("region {} epoch {}: fenced ({}); stopped at once", region, epoch, cause.getMessage());
             if (!requestedEnd) {
                 unexpectedEnd.accept(region, epoch);
@@ -84,13 +95,18 @@ public final class RunnerLifecycle implements RegionLifecycle {
         this.workEnded = handler;
     }
 
+    /** Who hears of fenced runners (the ownership history). Set once, before the coordinator starts. */
+    public void onFenced(FenceListener listener) {
+        this.fenceListener = listener;
+    }
+
     @Override
     public void start(String region, long epoch, Optional<Checkpoint> checkpoint) {
         Integer partition = partitions.get(region);
         if (partition == null) {
             throw new IllegalStateException("Region " + region + " is not configured on this worker; its partition is unknown.");
         }
-        Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e));
+        Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e), (r, e, cause) -> fenceListener.fenced(r, e, cause));
         CheckpointWriter writer = (writtenEpoch, nextOffset) -> {
             try {
                 checkpoints.commit(region, writtenEpoch, nextOffset);

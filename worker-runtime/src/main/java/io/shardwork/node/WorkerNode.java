@@ -7,10 +7,16 @@ import io.shardwork.coordination.CoordinationSettings;
 import io.shardwork.coordination.DigestCredentials;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.coordination.worker.WorkerCoordinator;
+import io.shardwork.history.HistoryCheckpointStore;
+import io.shardwork.history.HistoryRecorder;
 import io.shardwork.leader.TimeSource;
+import io.shardwork.runner.RegionFencedException;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.RunnerStats;
 import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +33,7 @@ public final class WorkerNode implements Closeable {
     private final RegionRunnerFactory runners;
     private final WorkerCoordinator coordinator;
     private final AtomicReference<RunnerLifecycle> lifecycle = new AtomicReference<>();
+    private final HistoryRecorder history;
 
     /**
      * Builds the node; connects nothing until {@link #start()}.
@@ -35,15 +42,32 @@ public final class WorkerNode implements Closeable {
      */
     public WorkerNode(ShardworkConfig config, OwnershipListener listener) {
         this.config = config;
+        this.history = config.historyDir().map(dir -> openHistory(dir, config.workerId())).orElse(null);
         this.runners = RegionRunnerFactory.builder(config).workerId(config.workerId()).build();
         Map<String, Integer> partitions = config.regions().stream().collect(Collectors.toMap(RegionSpec::name, RegionSpec::partition));
         Duration stopTimeout = Duration.ofMillis(config.shutdownTimeoutMs());
         this.coordinator = new WorkerCoordinator(settings(config), new StickyWeightedAssigner(), checkpoints -> {
-            RunnerLifecycle created = new RunnerLifecycle(runners, checkpoints, partitions, stopTimeout);
+            RunnerLifecycle created = new RunnerLifecycle(runners, history == null ? checkpoints
+                    : new HistoryCheckpointStore(checkpoints, history, config.workerId()), partitions, stopTimeout);
             lifecycle.set(created);
             return created;
-        }, listener, TimeSource.system());
+        }, history == null ? listener : history.alongside(listener), TimeSource.system());
         lifecycle.get().onWorkEnded(coordinator::workEnded);
+        if (history != null) {
+            lifecycle.get().onFenced((region, epoch, cause) -> {
+                if (!(cause instanceof RegionFencedException)) {
+                    history.fenced(region, config.workerId(), epoch, "producer");
+                }
+            });
+        }
+    }
+
+    private static HistoryRecorder openHistory(Path dir, String workerId) {
+        try {
+            return HistoryRecorder.open(dir, workerId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the ownership history in " + dir + " (history.dir): " + e.getMessage(), e);
+        }
     }
 
     /** Maps a validated deployment file to the coordination layer's settings. */
@@ -86,11 +110,19 @@ public final class WorkerNode implements Closeable {
     public void close() {
         coordinator.close();
         runners.close();
+        closeHistory();
     }
 
     /** As a crash would: nothing released, no final checkpoint; claims vanish when the session expires. */
     public void crash() {
         coordinator.closeWithoutRelease();
         runners.close();
+        closeHistory();
+    }
+
+    private void closeHistory() {
+        if (history != null) {
+            history.close();
+        }
     }
 }
