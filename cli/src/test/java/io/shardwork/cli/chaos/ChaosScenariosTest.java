@@ -77,7 +77,8 @@ class ChaosScenariosTest {
         for (String id : List.of("w1", "w2", "w3")) {
             s.start(id);
         }
-        return s.awaitSettled(THREE, ChaosTiming.SETTLE);
+        return s.await("settled on " + THREE + ", each holding a region", ChaosTiming.SETTLE,
+                status -> settledOn(status, THREE) && THREE.stream().noneMatch(id -> regionsOf(status, id).isEmpty()));
     }
 
     private static long millisSince(long nanos) {

@@ -195,13 +195,15 @@ final class Scenario implements AutoCloseable {
 
     /** Polls ZooKeeper (cheap reads) until {@code condition} holds; fails naming {@code what} and the last status. */
     ClusterStatus await(String what, Duration deadline, Predicate<ClusterStatus> condition) throws Exception {
-        long end = System.nanoTime() + deadline.toNanos();
+        long began = System.nanoTime();
+        long end = began + deadline.toNanos();
         ClusterStatus last = null;
         Exception lastFailure = null;
         while (System.nanoTime() < end) {
             try {
                 last = reader.read();
                 if (condition.test(last)) {
+                    System.out.printf("%s: %s after %d ms%n", name, what, (System.nanoTime() - began) / 1_000_000);
                     return last;
                 }
             } catch (Exception e) {
@@ -269,7 +271,9 @@ final class Scenario implements AutoCloseable {
 
     /** The order check and the history check of this scenario, printed as one line. */
     Outcome verify(String figures) throws Exception {
+        long began = System.nanoTime();
         VerifyReport report = new Verifier(config, Duration.ofMinutes(2)).verify();
+        System.out.printf("%s: verified in %d ms%n", name, (System.nanoTime() - began) / 1_000_000);
         HistoryFiles.Contents contents = HistoryFiles.read(historyDir);
         HistoryReport history = new HistoryChecker().check(contents.events(), contents.unreadableLines());
         Outcome outcome = new Outcome(name, report, history, figures);
