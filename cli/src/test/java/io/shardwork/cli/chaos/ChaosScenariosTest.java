@@ -113,6 +113,12 @@ class ChaosScenariosTest {
         assertTrue(outcome.history().claims() > 0 && outcome.history().checkpointsAccepted() > 0, "the history was recorded: " + outcome.line());
     }
 
+    /** The causes of the fenced writes of {@code worker}, e.g. {producer=1, checkpoint=2}. */
+    private static Map<String, Long> fencedCauses(List<HistoryEvent> history, String worker) {
+        return history.stream().filter(e -> e.type() == HistoryEvent.Type.FENCED && e.worker().equals(worker))
+                .collect(Collectors.groupingBy(HistoryEvent::cause, java.util.TreeMap::new, Collectors.counting()));
+    }
+
     /** Checkpoints of {@code worker} accepted under an epoch below the region's epoch at {@code takeover}, after {@code since}. */
     private static List<HistoryEvent> lateAcceptedCheckpoints(List<HistoryEvent> history, String worker, ClusterStatus takeover, Instant since) {
         Map<String, Long> current = epochs(takeover);
@@ -125,16 +131,18 @@ class ChaosScenariosTest {
     @Test
     @Order(1)
     void killMinusNineBetweenAnEffectAndItsCheckpointLosesNothing() throws Exception {
-        try (Scenario s = scenario("s1-kill-uncheckpointed", Map.of("checkpoint.interval.ms", "3000"))) {
+        try (Scenario s = scenario("s1-kill-uncheckpointed", Map.of("checkpoint.interval.ms", "5000"))) {
             ClusterStatus settled = startThree(s);
             Scenario.Feeder feeder = s.feed(1200);
             String victim = nonLeaderHolding(settled);
             Set<String> victimRegions = regionsOf(settled, victim);
             // the victim has checkpointed once and its invoices have run ahead of that checkpoint: effects without a checkpoint
+            java.util.concurrent.atomic.AtomicLong ahead = new java.util.concurrent.atomic.AtomicLong();
             s.await("invoices of " + victim + "'s regions ahead of their checkpoints", ChaosTiming.CATCH_UP, status -> {
                 Map<String, Long> done = checkpoints(status);
                 Map<String, Long> invoiced = s.endOffsets(s.config().invoicesTopic());
-                return victimRegions.stream().anyMatch(r -> done.get(r) > 0 && invoiced.get(r) > done.get(r) + 100);
+                ahead.set(victimRegions.stream().filter(r -> done.get(r) > 0).mapToLong(r -> invoiced.get(r) - done.get(r)).sum());
+                return ahead.get() > 100;
             });
             long killedAt = System.nanoTime();
             s.worker(victim).kill();
@@ -143,7 +151,7 @@ class ChaosScenariosTest {
             long takeoverMs = millisSince(killedAt);
             feeder.stop();
             s.awaitCaughtUp();
-            Scenario.Outcome outcome = s.verify("killed " + victim + " (regions " + victimRegions + ") with un-checkpointed effects;"
+            Scenario.Outcome outcome = s.verify("killed " + victim + " (regions " + victimRegions + ") with " + ahead.get() + " invoices past its checkpoints;"
                     + " takeover " + takeoverMs + " ms");
             assertClean(outcome);
             assertTrue(outcome.report().duplicateInvoices() > 0,
@@ -186,7 +194,7 @@ class ChaosScenariosTest {
             long zombieFenced = HistoryChecker.fencedWritesOf(history, zombie);
             List<HistoryEvent> late = lateAcceptedCheckpoints(history, zombie, takeover, resumedAt);
             Scenario.Outcome outcome = s.verify("SIGSTOP " + zombie + " (regions " + zombieRegions + "); takeover " + takeoverMs
-                    + " ms; zombie rejoined " + rejoinMs + " ms after SIGCONT; zombie's fenced writes " + zombieFenced
+                    + " ms; zombie rejoined " + rejoinMs + " ms after SIGCONT; zombie's fenced writes " + zombieFenced + " " + fencedCauses(history, zombie)
                     + "; zombie's late checkpoints accepted " + late.size());
             assertClean(outcome);
             assertEquals(List.of(), late, "no checkpoint of the zombie under its old epochs is accepted after it wakes");
@@ -257,7 +265,8 @@ class ChaosScenariosTest {
     void aThreeServerEnsembleLosingOneServerThenQuorumMakesNoProgressWithoutQuorumAndLosesNothing() throws Exception {
         List<InstanceSpec> specs = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
-            specs.add(new InstanceSpec(dir.resolve("ensemble-" + id).toFile(), -1, -1, -1, true, id, 200, -1));
+            Path data = java.nio.file.Files.createDirectories(dir.resolve("ensemble-" + id));
+            specs.add(new InstanceSpec(data.toFile(), -1, -1, -1, true, id, 200, -1));
         }
         try (TestingCluster ensemble = new TestingCluster(specs)) {
             ensemble.start();
@@ -439,7 +448,7 @@ class ChaosScenariosTest {
             long fenced = HistoryChecker.fencedWritesOf(history, "w3");
             List<HistoryEvent> late = lateAcceptedCheckpoints(history, "w3", takeover, takenOver);
             Scenario.Outcome outcome = s.verify("w3's ZooKeeper link frozen (Kafka reachable) holding " + cutRegions + "; takeover "
-                    + takeoverMs + " ms; w3 rejoined " + rejoinMs + " ms after the link healed; w3's fenced writes " + fenced
+                    + takeoverMs + " ms; w3 rejoined " + rejoinMs + " ms after the link healed; w3's fenced writes " + fenced + " " + fencedCauses(history, "w3")
                     + "; w3's late checkpoints accepted " + late.size());
             assertClean(outcome);
             assertEquals(List.of(), late, "no checkpoint of the cut-off worker under its old epochs is accepted after the takeover");

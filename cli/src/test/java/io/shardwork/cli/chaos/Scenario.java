@@ -33,6 +33,7 @@ import java.util.stream.IntStream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -59,6 +60,7 @@ final class Scenario implements AutoCloseable {
     private final ShardworkConfig config;
     private final Path configFile;
     private long seed = 1;
+    private KafkaConsumer<byte[], byte[]> offsets;
 
     Scenario(String name, Path root, String zookeeperConnect, String kafkaBootstrap, Map<String, String> overrides) throws Exception {
         this.name = name;
@@ -240,20 +242,21 @@ final class Scenario implements AutoCloseable {
                 .collect(Collectors.toSet());
     }
 
-    /** End offsets of a topic of this scenario by region name. */
+    /** End offsets of a topic of this scenario by region name; one consumer, reused (the scenario's thread only). */
     Map<String, Long> endOffsets(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "chaos-" + name + "-offsets");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = IntStream.range(0, REGIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            Map<String, Long> byRegion = new TreeMap<>();
-            ends.forEach((partition, offset) -> byRegion.put("r" + partition.partition(), offset));
-            return byRegion;
+        if (offsets == null) {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap);
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "chaos-" + name + "-offsets");
+            offsets = new KafkaConsumer<>(props);
         }
+        List<TopicPartition> partitions = IntStream.range(0, REGIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
+        Map<TopicPartition, Long> ends = offsets.endOffsets(partitions, Duration.ofSeconds(30));
+        Map<String, Long> byRegion = new TreeMap<>();
+        ends.forEach((partition, offset) -> byRegion.put("r" + partition.partition(), offset));
+        return byRegion;
     }
 
     /** Waits until every region's checkpoint is at the end of its orders partition: everything written so far is done. */
@@ -309,6 +312,9 @@ final class Scenario implements AutoCloseable {
                 // not stopped or already gone
             }
             worker.close();
+        }
+        if (offsets != null) {
+            offsets.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
         client.close();
     }
