@@ -229,6 +229,12 @@ public final class ShardworkConfig {
         return (Integer) values.get(METRICS_PORT);
     }
 
+    /** The ownership history directory ({@code history.dir}), empty when history is off. */
+    public Optional<Path> historyDir() {
+        String dir = (String) values.get(HISTORY_DIR);
+        return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
+    }
+
     public String devDataDir() {
         return (String) values.get(DEV_DATA_DIR);
     }

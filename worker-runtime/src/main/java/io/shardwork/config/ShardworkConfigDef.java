@@ -50,6 +50,7 @@ public final class ShardworkConfigDef {
     public static final String REBALANCE_MAX_MOVES = "rebalance.max.moves";
 
     public static final String METRICS_PORT = "metrics.port";
+    public static final String HISTORY_DIR = "history.dir";
 
     public static final String DEV_DATA_DIR = "dev.data.dir";
     public static final String DEV_KAFKA_CONTROLLER_PORT = "dev.kafka.controller.port";
@@ -126,6 +127,8 @@ public final class ShardworkConfigDef {
 
             .define(METRICS_PORT, INT, 0, Validator.between(0, 65_535),
                     "operations", "Port serving Prometheus metrics on /metrics and health on /health; 0 disables it.")
+            .define(HISTORY_DIR, STRING, "", Validator.ANY,
+                    "operations", "Directory where each worker appends its ownership history (claims, releases, accepted checkpoints, fenced writes) as JSON lines to <worker.id>.jsonl, for verify --history; empty disables it.")
 
             .define(DEV_DATA_DIR, STRING, "run/dev-cluster", Validator.matches(".+", "a directory path"),
                     "dev-cluster", "Data directory of the embedded dev cluster (dev-cluster and demo only).")

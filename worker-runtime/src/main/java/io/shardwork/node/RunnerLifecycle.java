@@ -40,6 +40,13 @@ public final class RunnerLifecycle implements RegionLifecycle {
     private final RunnerTotals totals = new RunnerTotals();
     private volatile BiConsumer<String, Long> workEnded = (region, epoch) -> { };
     private volatile RunnerListener observer = RunnerListener.NONE;
+    private volatile FenceListener fenceListener = (region, epoch, cause) -> { };
+
+    /** Hears that a runner was fenced, with the refusal that stopped it; on the runner's thread, must not block. */
+    @FunctionalInterface
+    public interface FenceListener {
+        void fenced(String region, long epoch, Exception cause);
+    }
 
     /** One runner and how it ended, as far as the coordinator's requests go. */
     private final class Run implements RunnerListener {
@@ -51,10 +58,13 @@ public final class RunnerLifecycle implements RegionLifecycle {
         volatile boolean requestedEnd;
         volatile Exception fencedBy;
 
-        Run(String region, long epoch, BiConsumer<String, Long> unexpectedEnd) {
+        final FenceListener fences;
+
+        Run(String region, long epoch, BiConsumer<String, Long> unexpectedEnd, FenceListener fences) {
             this.region = region;
             this.epoch = epoch;
             this.unexpectedEnd = unexpectedEnd;
+            this.fences = fences;
         }
 
         /** An observer that throws must not keep the coordinator from hearing of the end. */
@@ -88,6 +98,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
             totals.end(counted);
             tell(() -> observer.onFenced(runner, cause));
             fencedBy = cause;
+            fences.fenced(region, epoch, cause);
             log.warn("region {} epoch {}: fenced ({}); stopped at once", region, epoch, cause.getMessage());
             if (!requestedEnd) {
                 unexpectedEnd.accept(region, epoch);
@@ -122,13 +133,18 @@ public final class RunnerLifecycle implements RegionLifecycle {
         this.observer = listener;
     }
 
+    /** Who hears of fenced runners (the ownership history). Set once, before the coordinator starts. */
+    public void onFenced(FenceListener listener) {
+        this.fenceListener = listener;
+    }
+
     @Override
     public void start(String region, long epoch, Optional<Checkpoint> checkpoint) {
         Integer partition = partitions.get(region);
         if (partition == null) {
             throw new IllegalStateException("Region " + region + " is not configured on this worker; its partition is unknown.");
         }
-        Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e));
+        Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e), (r, e, cause) -> fenceListener.fenced(r, e, cause));
         CheckpointWriter writer = (writtenEpoch, nextOffset) -> {
             try {
                 checkpoints.commit(region, writtenEpoch, nextOffset);

@@ -10,16 +10,22 @@ import io.shardwork.coordination.worker.WorkerCoordinator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardwork.coordination.ownership.OwnershipState;
+import io.shardwork.history.HistoryCheckpointStore;
+import io.shardwork.history.HistoryRecorder;
 import io.shardwork.leader.TimeSource;
 import io.shardwork.metrics.ClaimTimers;
 import io.shardwork.metrics.HealthState;
 import io.shardwork.metrics.WorkerMetrics;
 import io.shardwork.metrics.ZooKeeperOperationCounter;
+import io.shardwork.runner.RegionFencedException;
 import io.shardwork.runner.RegionRunner;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.RunnerListener;
 import io.shardwork.runner.RunnerStats;
 import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +49,7 @@ public final class WorkerNode implements Closeable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ZooKeeperOperationCounter zookeeperOperations;
     private final HealthState health;
+    private final HistoryRecorder history;
 
     /**
      * Builds the node; connects nothing until {@link #start()}.
@@ -51,13 +58,15 @@ public final class WorkerNode implements Closeable {
      */
     public WorkerNode(ShardworkConfig config, OwnershipListener listener) {
         this.config = config;
+        this.history = config.historyDir().map(dir -> openHistory(dir, config.workerId())).orElse(null);
         this.runners = RegionRunnerFactory.builder(config).workerId(config.workerId()).build();
         Map<String, Integer> partitions = config.regions().stream().collect(Collectors.toMap(RegionSpec::name, RegionSpec::partition));
         Duration stopTimeout = Duration.ofMillis(config.shutdownTimeoutMs());
         meters.config().commonTags("worker", config.workerId());
-        ClaimTimers timers = new ClaimTimers(meters, listener);
+        ClaimTimers timers = new ClaimTimers(meters, history == null ? listener : history.alongside(listener));
         this.coordinator = new WorkerCoordinator(settings(config), new StickyWeightedAssigner(), checkpoints -> {
-            RunnerLifecycle created = new RunnerLifecycle(runners, checkpoints, partitions, stopTimeout);
+            RunnerLifecycle created = new RunnerLifecycle(runners, history == null ? checkpoints
+                    : new HistoryCheckpointStore(checkpoints, history, config.workerId()), partitions, stopTimeout);
             lifecycle.set(created);
             return created;
         }, timers, TimeSource.system());
@@ -82,6 +91,21 @@ public final class WorkerNode implements Closeable {
         });
         WorkerMetrics.bind(meters, coordinator, partitions.keySet().stream().sorted().toList(),
                 lifecycle.get().totals(), lifecycle.get()::runningStats);
+        if (history != null) {
+            lifecycle.get().onFenced((region, epoch, cause) -> {
+                if (!(cause instanceof RegionFencedException)) {
+                    history.fenced(region, config.workerId(), epoch, "producer");
+                }
+            });
+        }
+    }
+
+    private static HistoryRecorder openHistory(Path dir, String workerId) {
+        try {
+            return HistoryRecorder.open(dir, workerId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the ownership history in " + dir + " (history.dir): " + e.getMessage(), e);
+        }
     }
 
     /** Maps a validated deployment file to the coordination layer's settings. */
@@ -140,6 +164,7 @@ public final class WorkerNode implements Closeable {
         coordinator.close();
         runners.close();
         meters.close();
+        closeHistory();
     }
 
     /** As a crash would: nothing released, no final checkpoint; claims vanish when the session expires. */
@@ -147,5 +172,12 @@ public final class WorkerNode implements Closeable {
         coordinator.closeWithoutRelease();
         runners.close();
         meters.close();
+        closeHistory();
+    }
+
+    private void closeHistory() {
+        if (history != null) {
+            history.close();
+        }
     }
 }
