@@ -69,12 +69,24 @@ public final class AssignerBench {
         r.put("warmups", WARMUPS);
         r.put("runs", RUNS);
 
-        // ours: cold, then a stable assignment of 999 members, then one joins, then one leaves.
+        // the inputs of both sides: cold (no previous owners), and a stable assignment of 999 members that one joins
         AssignmentInput cold = input(all, Map.of());
-        r.put("assign_cold_ms_median", round(Medians.medianMillis(WARMUPS, RUNS, () -> assigner.assign(cold))));
         Map<String, String> stableBefore = stable(before);
         AssignmentInput join = input(all, stableBefore);
-        r.put("assign_ms_median", round(Medians.medianMillis(WARMUPS, RUNS, () -> assigner.assign(join))));
+        KafkaStickyPeer peer = new KafkaStickyPeer(REGIONS);
+        List<String> allIds = all.stream().map(Member::id).toList();
+        List<String> beforeIds = allIds.subList(0, MEMBERS - 1);
+        Map<Integer, String> peerBefore = peer.rebalance(beforeIds, Map.of(), -1, REGIONS);
+
+        // times: both sides warmed up in turn, then measured in alternating rounds (Medians.interleavedMedianMillis)
+        java.util.LinkedHashMap<String, Runnable> tasks = new java.util.LinkedHashMap<>();
+        tasks.put("assign_cold_ms_median", () -> assigner.assign(cold));
+        tasks.put("peer_assign_cold_ms_median", () -> peer.assignOnce(allIds, Map.of(), -1));
+        tasks.put("assign_ms_median", () -> assigner.assign(join));
+        tasks.put("peer_assign_ms_median", () -> peer.assignOnce(allIds, peerBefore, 1));
+        Medians.interleavedMedianMillis(WARMUPS, RUNS, tasks).forEach((key, median) -> r.put(key, round(median)));
+
+        // ours: what the join moved, then one of the 1,000 leaves
         Assignment joined = assigner.assign(join);
         r.put("load_spread_in_region_weights", round(spread(ownersByIndex(joined.owners())) / (double) heaviest));
         r.put("join_moved_weight", joined.moves().stream().mapToLong(m -> weightOf(m.region())).sum());
@@ -88,13 +100,7 @@ public final class AssignerBench {
         r.put("leave_moved_regions", left.moves().size());
         r.put("leave_orphaned_regions", left.moves().stream().filter(m -> m.reason() == MoveReason.ORPHANED).count());
 
-        // peer: the same members as consumers, the same regions as partitions of one topic.
-        KafkaStickyPeer peer = new KafkaStickyPeer(REGIONS);
-        List<String> allIds = all.stream().map(Member::id).toList();
-        List<String> beforeIds = allIds.subList(0, MEMBERS - 1);
-        r.put("peer_assign_cold_ms_median", round(Medians.medianMillis(WARMUPS, RUNS, () -> peer.assignOnce(allIds, Map.of(), -1))));
-        Map<Integer, String> peerBefore = peer.rebalance(beforeIds, Map.of(), -1, REGIONS);
-        r.put("peer_assign_ms_median", round(Medians.medianMillis(WARMUPS, RUNS, () -> peer.assignOnce(allIds, peerBefore, 1))));
+        // peer: the same members as consumers, the same regions as partitions of one topic
         Map<Integer, String> peerJoined = peer.rebalance(allIds, peerBefore, 1, REGIONS);
         r.put("peer_load_spread_in_region_weights", round(spread(peerJoined) / (double) heaviest));
         r.put("peer_join_moved_weight", movedWeight(peerBefore, peerJoined));

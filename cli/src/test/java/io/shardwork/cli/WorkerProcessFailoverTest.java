@@ -103,7 +103,7 @@ class WorkerProcessFailoverTest {
 
     private static boolean settledOn(ClusterStatus status, Set<String> live) {
         Set<String> members = status.members().stream().map(ClusterStatus.MemberStatus::id).collect(Collectors.toSet());
-        return members.equals(live) && live.contains(status.leader()) && status.regions().size() == 8
+        return members.equals(live) && status.leader() != null && live.contains(status.leader()) && status.regions().size() == 8
                 && status.regions().stream().allMatch(r -> r.owner() != null && r.owner().equals(r.claimedBy()) && live.contains(r.owner()));
     }
 

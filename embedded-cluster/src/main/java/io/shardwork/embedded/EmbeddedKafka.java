@@ -174,6 +174,10 @@ public final class EmbeddedKafka implements Closeable {
                         + String.join("; ", mismatches)
                         + " (Kafka cannot shrink a topic; delete it or ask for its current count)");
             }
+            // 4. wait until the broker answers ListOffsets as leader of every partition: metadata may name a
+            //    leader while the broker still answers NOT_LEADER_OR_FOLLOWER, and an idempotent producer
+            //    meeting that on its first batch was seen to stick on OUT_OF_ORDER_SEQUENCE_NUMBER (4.1.1)
+            awaitLeading(admin, namePartitions);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Topic creation on " + bootstrapServers() + " did not finish within "
                     + ADMIN_TIMEOUT.toSeconds() + " s", e);
@@ -181,6 +185,28 @@ public final class EmbeddedKafka implements Closeable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics " + namePartitions.keySet(), e);
         }
+    }
+
+    private void awaitLeading(Admin admin, Map<String, Integer> topics) throws InterruptedException {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
+        topics.forEach((topic, count) -> {
+            for (int p = 0; p < count; p++) {
+                request.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+        });
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                admin.listOffsets(request).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                last = e.getCause() == null ? e : e.getCause();
+            }
+            TimeUnit.MILLISECONDS.sleep(METADATA_POLL_MS);
+        }
+        throw new IllegalStateException("The " + BROKER_NAME + " on " + bootstrapServers() + " did not lead every partition of "
+                + topics.keySet() + " within " + ADMIN_TIMEOUT.toSeconds() + " s" + (last == null ? "" : ": " + last.getMessage()), last);
     }
 
     /**

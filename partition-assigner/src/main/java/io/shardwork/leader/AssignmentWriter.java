@@ -5,6 +5,7 @@ import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
 import java.time.Instant;
 import java.util.List;
+import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -48,6 +49,8 @@ public final class AssignmentWriter {
         List<Op> ops = List.of(
                 Op.check(paths.leaderEpoch(), Math.toIntExact(leaderEpoch)),
                 Op.setData(paths.assignment(), LayoutJson.encode(document), expectedVersion));
+        // Traced like a Curator transaction, so the tracer (metrics) counts this raw multi, refused or not.
+        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer("CuratorMultiTransactionImpl-Foreground");
         try {
             client.getZookeeperClient().getZooKeeper().multi(ops);
             return true;
@@ -63,6 +66,8 @@ public final class AssignmentWriter {
                 return false;
             }
             throw failed;
+        } finally {
+            trace.commit();
         }
     }
 

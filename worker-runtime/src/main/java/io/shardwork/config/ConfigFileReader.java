@@ -86,7 +86,7 @@ public final class ConfigFileReader {
             String name = matcher.group(1);
             String replacement = environment.apply(name);
             if (replacement == null) {
-                problems.add(new ConfigProblem(source, key, value, "the environment variable " + name + " to be set",
+                problems.add(new ConfigProblem(source, key, Secrets.display(key, value), "the environment variable " + name + " to be set",
                         "it is not set in this process's environment"));
                 replacement = "";
             }

@@ -83,6 +83,14 @@ public final class ShardworkConfig {
             problems.add(ConfigProblem.invalid(source, RETRY_BACKOFF_MAX_MS, String.valueOf(max),
                     "at least " + RETRY_BACKOFF_INITIAL_MS + " (" + initial + ")"));
         }
+        boolean digestReported = problems.stream().anyMatch(problem -> problem.key().equals(ZOOKEEPER_AUTH_DIGEST));
+        if (PRODUCTION.equals(values.get(DEPLOYMENT_ENVIRONMENT)) && "".equals(values.get(ZOOKEEPER_AUTH_DIGEST)) && !digestReported) {
+            problems.add(new ConfigProblem(source, ZOOKEEPER_AUTH_DIGEST, null,
+                    "digest credentials user:password in production (without them anyone who reaches ZooKeeper"
+                            + " can change which worker owns which region)",
+                    "set zookeeper.auth.digest=${env:NAME} to keep the secret out of the file, or"
+                            + " deployment.environment=development for local use"));
+        }
         if (PRODUCTION.equals(values.get(DEPLOYMENT_ENVIRONMENT)) && Boolean.FALSE.equals(values.get(KAFKA_ALLOW_PLAINTEXT))) {
             for (String kind : List.of("consumer", "producer", "admin")) {
                 String protocol = clients.kafkaSecurityProtocol(kind).toUpperCase(Locale.ROOT);
@@ -221,6 +229,12 @@ public final class ShardworkConfig {
         return (Integer) values.get(METRICS_PORT);
     }
 
+    /** The ownership history directory ({@code history.dir}), empty when history is off. */
+    public Optional<Path> historyDir() {
+        String dir = (String) values.get(HISTORY_DIR);
+        return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
+    }
+
     public String devDataDir() {
         return (String) values.get(DEV_DATA_DIR);
     }
@@ -270,7 +284,9 @@ public final class ShardworkConfig {
         }
         Map<String, String> raw = new LinkedHashMap<>(rawValues());
         raw.put(key, value);
-        return parse(source + " (with " + key + "=" + value + ")", raw);
+        String shown = DEFINITION.keys().stream().anyMatch(k -> k.name().equals(key) && k.type() == ConfigType.PASSWORD)
+                ? Secrets.HIDDEN : Secrets.display(key, value);
+        return parse(source + " (with " + key + "=" + shown + ")", raw);
     }
 
     private Map<String, String> rawValues() {

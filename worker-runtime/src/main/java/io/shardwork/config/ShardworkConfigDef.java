@@ -50,6 +50,7 @@ public final class ShardworkConfigDef {
     public static final String REBALANCE_MAX_MOVES = "rebalance.max.moves";
 
     public static final String METRICS_PORT = "metrics.port";
+    public static final String HISTORY_DIR = "history.dir";
 
     public static final String DEV_DATA_DIR = "dev.data.dir";
     public static final String DEV_KAFKA_CONTROLLER_PORT = "dev.kafka.controller.port";
@@ -68,7 +69,7 @@ public final class ShardworkConfigDef {
             .define(CLUSTER_NAME, STRING, "local", Validator.matches(NAME, "lower-case letters, digits, '.', '_' or '-', at most 64"),
                     "cluster", "Name of this deployment. Its ZooKeeper state lives under /shardwork/<cluster.name>, so several deployments can share one ensemble.")
             .define(DEPLOYMENT_ENVIRONMENT, STRING, PRODUCTION, Validator.oneOf(DEVELOPMENT, PRODUCTION),
-                    "cluster", "development relaxes the security checks for loopback use; production refuses plaintext Kafka unless kafka.allow.plaintext=true.")
+                    "cluster", "development relaxes the security checks for loopback use; production requires zookeeper.auth.digest and refuses plaintext Kafka unless kafka.allow.plaintext=true.")
 
             .define(ZOOKEEPER_CONNECT, STRING, ConfigKey.REQUIRED,
                     Validator.matches(Validator.HOST_PORT + "(," + Validator.HOST_PORT + ")*(/[A-Za-z0-9/_.-]*)?", "host:port[,host:port...][/chroot]"),
@@ -126,6 +127,8 @@ public final class ShardworkConfigDef {
 
             .define(METRICS_PORT, INT, 0, Validator.between(0, 65_535),
                     "operations", "Port serving Prometheus metrics on /metrics and health on /health; 0 disables it.")
+            .define(HISTORY_DIR, STRING, "", Validator.ANY,
+                    "operations", "Directory where each worker appends its ownership history (claims, releases, accepted checkpoints, fenced writes) as JSON lines to <worker.id>.jsonl, for verify --history; empty disables it.")
 
             .define(DEV_DATA_DIR, STRING, "run/dev-cluster", Validator.matches(".+", "a directory path"),
                     "dev-cluster", "Data directory of the embedded dev cluster (dev-cluster and demo only).")

@@ -4,6 +4,7 @@ import io.shardwork.coordination.checkpoint.CheckpointStore;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.coordination.worker.RegionLifecycle;
 import io.shardwork.layout.Checkpoint;
+import io.shardwork.metrics.RunnerTotals;
 import io.shardwork.runner.CheckpointWriter;
 import io.shardwork.runner.RegionFencedException;
 import io.shardwork.runner.RegionRunner;
@@ -36,27 +37,68 @@ public final class RunnerLifecycle implements RegionLifecycle {
     private final Map<String, Integer> partitions;
     private final Duration stopTimeout;
     private final Map<String, Run> running = new ConcurrentHashMap<>();
-    private final Map<String, RunnerStats> finished = new ConcurrentHashMap<>();
+    private final RunnerTotals totals = new RunnerTotals();
     private volatile BiConsumer<String, Long> workEnded = (region, epoch) -> { };
+    private volatile RunnerListener observer = RunnerListener.NONE;
+    private volatile FenceListener fenceListener = (region, epoch, cause) -> { };
+
+    /** Hears that a runner was fenced, with the refusal that stopped it; on the runner's thread, must not block. */
+    @FunctionalInterface
+    public interface FenceListener {
+        void fenced(String region, long epoch, Exception cause);
+    }
 
     /** One runner and how it ended, as far as the coordinator's requests go. */
-    private static final class Run implements RunnerListener {
+    private final class Run implements RunnerListener {
         final String region;
         final long epoch;
         final BiConsumer<String, Long> unexpectedEnd;
         volatile RegionRunner runner;
+        volatile RunnerTotals.Run counted;
         volatile boolean requestedEnd;
         volatile Exception fencedBy;
 
-        Run(String region, long epoch, BiConsumer<String, Long> unexpectedEnd) {
+        final FenceListener fences;
+
+        Run(String region, long epoch, BiConsumer<String, Long> unexpectedEnd, FenceListener fences) {
             this.region = region;
             this.epoch = epoch;
             this.unexpectedEnd = unexpectedEnd;
+            this.fences = fences;
+        }
+
+        /** An observer that throws must not keep the coordinator from hearing of the end. */
+        private void tell(Runnable notification) {
+            try {
+                notification.run();
+            } catch (RuntimeException e) {
+                log.warn("region {} epoch {}: a runner observer threw: {}", region, epoch, e.toString());
+            }
+        }
+
+        @Override
+        public void onStarted(RegionRunner runner, long startOffset) {
+            tell(() -> observer.onStarted(runner, startOffset));
+        }
+
+        @Override
+        public void onStopped(RegionRunner runner, long finalOffset) {
+            totals.end(counted);
+            tell(() -> observer.onStopped(runner, finalOffset));
+        }
+
+        @Override
+        public void onAbandoned(RegionRunner runner) {
+            totals.end(counted);
+            tell(() -> observer.onAbandoned(runner));
         }
 
         @Override
         public void onFenced(RegionRunner runner, Exception cause) {
+            totals.end(counted);
+            tell(() -> observer.onFenced(runner, cause));
             fencedBy = cause;
+            fences.fenced(region, epoch, cause);
             log.warn("region {} epoch {}: fenced ({}); stopped at once", region, epoch, cause.getMessage());
             if (!requestedEnd) {
                 unexpectedEnd.accept(region, epoch);
@@ -65,6 +107,8 @@ public final class RunnerLifecycle implements RegionLifecycle {
 
         @Override
         public void onDied(RegionRunner runner, Throwable cause) {
+            totals.end(counted);
+            tell(() -> observer.onDied(runner, cause));
             log.error("region {} epoch {}: runner died; the claim is given up and the region resumes from its last checkpoint", region, epoch, cause);
             if (!requestedEnd) {
                 unexpectedEnd.accept(region, epoch);
@@ -84,13 +128,23 @@ public final class RunnerLifecycle implements RegionLifecycle {
         this.workEnded = handler;
     }
 
+    /** Who else hears every runner's start and end (metrics, health), on the runner's thread. Set once, before the coordinator starts. */
+    public void observeRunners(RunnerListener listener) {
+        this.observer = listener;
+    }
+
+    /** Who hears of fenced runners (the ownership history). Set once, before the coordinator starts. */
+    public void onFenced(FenceListener listener) {
+        this.fenceListener = listener;
+    }
+
     @Override
     public void start(String region, long epoch, Optional<Checkpoint> checkpoint) {
         Integer partition = partitions.get(region);
         if (partition == null) {
             throw new IllegalStateException("Region " + region + " is not configured on this worker; its partition is unknown.");
         }
-        Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e));
+        Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e), (r, e, cause) -> fenceListener.fenced(r, e, cause));
         CheckpointWriter writer = (writtenEpoch, nextOffset) -> {
             try {
                 checkpoints.commit(region, writtenEpoch, nextOffset);
@@ -104,6 +158,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
         };
         RegionRunner runner = runners.newRunner(writer, run);
         run.runner = runner;
+        run.counted = totals.begin(region, runner::stats);
         Run previous = running.put(region, run);
         if (previous != null) {
             previous.requestedEnd = true;
@@ -144,7 +199,6 @@ public final class RunnerLifecycle implements RegionLifecycle {
             Thread.currentThread().interrupt();
             ended = false;
         }
-        finished.put(region, run.runner.stats());
         if (!ended) {
             run.runner.abandon();
             throw new IllegalStateException("Region " + region + " did not stop within " + stopTimeout.toMillis()
@@ -162,9 +216,13 @@ public final class RunnerLifecycle implements RegionLifecycle {
         if (run != null) {
             run.requestedEnd = true;
             run.runner.abandon();
-            finished.put(region, run.runner.stats());
             log.warn("region {} epoch {} abandoned: no further checkpoint or effect", region, run.epoch);
         }
+    }
+
+    /** Per-region counters over every run so far, ended or running: monotonic across reclaims. */
+    public RunnerTotals totals() {
+        return totals;
     }
 
     /** Counters of the runners running now, by region. */

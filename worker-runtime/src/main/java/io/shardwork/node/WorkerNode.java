@@ -4,12 +4,28 @@ import io.shardwork.assigner.StickyWeightedAssigner;
 import io.shardwork.config.RegionSpec;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.coordination.CoordinationSettings;
+import io.shardwork.coordination.DigestCredentials;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.coordination.worker.WorkerCoordinator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shardwork.coordination.ownership.OwnershipState;
+import io.shardwork.history.HistoryCheckpointStore;
+import io.shardwork.history.HistoryRecorder;
 import io.shardwork.leader.TimeSource;
+import io.shardwork.metrics.ClaimTimers;
+import io.shardwork.metrics.HealthState;
+import io.shardwork.metrics.WorkerMetrics;
+import io.shardwork.metrics.ZooKeeperOperationCounter;
+import io.shardwork.runner.RegionFencedException;
+import io.shardwork.runner.RegionRunner;
 import io.shardwork.runner.RegionRunnerFactory;
+import io.shardwork.runner.RunnerListener;
 import io.shardwork.runner.RunnerStats;
 import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +36,20 @@ import java.util.stream.Collectors;
  * One worker node: the coordination layer (membership, leader candidacy, claims, fenced checkpoints) and
  * the order runners of the regions it holds, built from one validated configuration. Start once; close
  * gracefully (every region released: final checkpoint, claim deleted) or crash-like for tests.
+ *
+ * <p>Every node keeps its meters in its own Prometheus registry ({@link #meterRegistry()}, common tag
+ * {@code worker}) and its {@link #health()}; serving them over HTTP is the caller's choice
+ * ({@link io.shardwork.metrics.MetricsEndpoint}).
  */
 public final class WorkerNode implements Closeable {
     private final ShardworkConfig config;
     private final RegionRunnerFactory runners;
     private final WorkerCoordinator coordinator;
     private final AtomicReference<RunnerLifecycle> lifecycle = new AtomicReference<>();
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ZooKeeperOperationCounter zookeeperOperations;
+    private final HealthState health;
+    private final HistoryRecorder history;
 
     /**
      * Builds the node; connects nothing until {@link #start()}.
@@ -34,15 +58,54 @@ public final class WorkerNode implements Closeable {
      */
     public WorkerNode(ShardworkConfig config, OwnershipListener listener) {
         this.config = config;
+        this.history = config.historyDir().map(dir -> openHistory(dir, config.workerId())).orElse(null);
         this.runners = RegionRunnerFactory.builder(config).workerId(config.workerId()).build();
         Map<String, Integer> partitions = config.regions().stream().collect(Collectors.toMap(RegionSpec::name, RegionSpec::partition));
         Duration stopTimeout = Duration.ofMillis(config.shutdownTimeoutMs());
+        meters.config().commonTags("worker", config.workerId());
+        ClaimTimers timers = new ClaimTimers(meters, history == null ? listener : history.alongside(listener));
         this.coordinator = new WorkerCoordinator(settings(config), new StickyWeightedAssigner(), checkpoints -> {
-            RunnerLifecycle created = new RunnerLifecycle(runners, checkpoints, partitions, stopTimeout);
+            RunnerLifecycle created = new RunnerLifecycle(runners, history == null ? checkpoints
+                    : new HistoryCheckpointStore(checkpoints, history, config.workerId()), partitions, stopTimeout);
             lifecycle.set(created);
             return created;
-        }, listener, TimeSource.system());
+        }, timers, TimeSource.system());
         lifecycle.get().onWorkEnded(coordinator::workEnded);
+
+        this.zookeeperOperations = new ZooKeeperOperationCounter(meters);
+        zookeeperOperations.install(coordinator.client().getZookeeperClient());
+        this.health = new HealthState(config.workerId(), coordinator::failure,
+                region -> coordinator.ownership(region).state() != OwnershipState.IDLE);
+        coordinator.client().getConnectionStateListenable().addListener(health);
+        lifecycle.get().observeRunners(new RunnerListener() {
+            @Override
+            public void onStarted(RegionRunner runner, long startOffset) {
+                timers.runnerStarted(runner.region(), runner.epoch());
+                health.runnerStarted(runner.region(), runner.epoch());
+            }
+
+            @Override
+            public void onDied(RegionRunner runner, Throwable cause) {
+                health.runnerDied(runner.region(), runner.epoch(), cause);
+            }
+        });
+        WorkerMetrics.bind(meters, coordinator, partitions.keySet().stream().sorted().toList(),
+                lifecycle.get().totals(), lifecycle.get()::runningStats);
+        if (history != null) {
+            lifecycle.get().onFenced((region, epoch, cause) -> {
+                if (!(cause instanceof RegionFencedException)) {
+                    history.fenced(region, config.workerId(), epoch, "producer");
+                }
+            });
+        }
+    }
+
+    private static HistoryRecorder openHistory(Path dir, String workerId) {
+        try {
+            return HistoryRecorder.open(dir, workerId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the ownership history in " + dir + " (history.dir): " + e.getMessage(), e);
+        }
     }
 
     /** Maps a validated deployment file to the coordination layer's settings. */
@@ -50,7 +113,8 @@ public final class WorkerNode implements Closeable {
         return new CoordinationSettings(config.clusterName(), config.workerId(), config.workerZone(), config.workerCapacity(),
                 config.zookeeperConnect(), config.zookeeperSessionTimeoutMs(), config.zookeeperConnectionTimeoutMs(),
                 config.rebalanceDelayMs(), config.rebalanceMaxMoves(),
-                config.regions().stream().map(RegionSpec::toRegion).toList());
+                config.regions().stream().map(RegionSpec::toRegion).toList(),
+                config.zookeeperAuthDigest().map(DigestCredentials::parse), config.clients().zookeeper());
     }
 
     /**
@@ -71,6 +135,21 @@ public final class WorkerNode implements Closeable {
         return coordinator;
     }
 
+    /** This node's meters; {@code scrape()} gives the Prometheus text. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return meters;
+    }
+
+    /** Whether this node is healthy, and why not. */
+    public HealthState health() {
+        return health;
+    }
+
+    /** The ZooKeeper operations of this node's client so far (see {@link ZooKeeperOperationCounter} for what counts). */
+    public long zookeeperOperations() {
+        return zookeeperOperations.total();
+    }
+
     /** Counters of the runners of the regions held now. */
     public List<RunnerStats> runnerStats() {
         return lifecycle.get().runningStats();
@@ -84,11 +163,21 @@ public final class WorkerNode implements Closeable {
     public void close() {
         coordinator.close();
         runners.close();
+        meters.close();
+        closeHistory();
     }
 
     /** As a crash would: nothing released, no final checkpoint; claims vanish when the session expires. */
     public void crash() {
         coordinator.closeWithoutRelease();
         runners.close();
+        meters.close();
+        closeHistory();
+    }
+
+    private void closeHistory() {
+        if (history != null) {
+            history.close();
+        }
     }
 }

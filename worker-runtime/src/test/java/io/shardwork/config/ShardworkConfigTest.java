@@ -129,8 +129,33 @@ class ShardworkConfigTest {
         List<ConfigProblem> problems = problemsOf(write("prod.properties", production));
         assertEquals("PLAINTEXT", problemFor(problems, "kafka.client.security.protocol").value());
 
-        ShardworkConfig allowed = ShardworkConfig.load(write("prod-allowed.properties", production + "kafka.allow.plaintext=true\n"), name -> null);
+        ShardworkConfig allowed = ShardworkConfig.load(write("prod-allowed.properties", production
+                + "kafka.allow.plaintext=true\nzookeeper.auth.digest=shard:pw\n"), name -> null);
         assertFalse(allowed.isDevelopment());
+    }
+
+    @Test
+    void productionRefusesToStartWithoutZooKeeperCredentials() throws Exception {
+        String production = MINIMAL.replace("deployment.environment=development\n", "") + "kafka.allow.plaintext=true\n";
+        Path file = write("prod-open.properties", production);
+        List<ConfigProblem> problems = problemsOf(file);
+        assertEquals(1, problems.size(), problems.toString());
+        ConfigProblem digest = problemFor(problems, "zookeeper.auth.digest");
+        assertTrue(digest.expected().startsWith("digest credentials user:password in production"), digest.message());
+        assertTrue(digest.hint().contains("${env:NAME}") && digest.hint().contains("deployment.environment=development"), digest.message());
+
+        List<ConfigProblem> empty = problemsOf(write("prod-empty.properties", production + "zookeeper.auth.digest=\n"));
+        assertEquals(List.of("zookeeper.auth.digest"), empty.stream().map(ConfigProblem::key).toList());
+
+        // an unresolved ${env:NAME} is reported once, as unresolved, not a second time as missing
+        List<ConfigProblem> unresolved = problemsOf(write("prod-env.properties", production + "zookeeper.auth.digest=${env:ZK_DIGEST}\n"));
+        assertEquals(1, unresolved.size(), unresolved.toString());
+        assertTrue(unresolved.get(0).expected().contains("ZK_DIGEST"), unresolved.toString());
+
+        ShardworkConfig secured = ShardworkConfig.load(write("prod-secured.properties", production + "zookeeper.auth.digest=${env:ZK_DIGEST}\n"),
+                name -> name.equals("ZK_DIGEST") ? "shard:pw" : null);
+        assertEquals("shard:pw", secured.zookeeperAuthDigest().orElseThrow());
+        assertTrue(ShardworkConfig.load(write("dev-open.properties", MINIMAL), name -> null).zookeeperAuthDigest().isEmpty());
     }
 
     @Test
@@ -145,6 +170,16 @@ class ShardworkConfigTest {
                 write("badsecret.properties", MINIMAL + "zookeeper.auth.digest=nocolon\nkafka.client.ssl.key.pasword=hunter2\n"), name -> null));
         assertFalse(failure.getMessage().contains("nocolon") || failure.getMessage().contains("hunter2"), failure.getMessage());
         assertEquals(2, failure.problems().size(), failure.getMessage());
+
+        // a command-line override of a secret, and the string forms of the config, never show it either
+        ShardworkConfig overridden = config.with("zookeeper.auth.digest", "shard:n3wsecret");
+        assertEquals("shard:n3wsecret", overridden.zookeeperAuthDigest().orElseThrow());
+        for (String text : List.of(overridden.source(), overridden.toString(), overridden.displayed().toString(),
+                config.toString(), config.clients().displayed().toString())) {
+            assertFalse(text.contains("s3cret") || text.contains("n3wsecret") || text.contains("hunter2"), text);
+        }
+        ConfigException badOverride = assertThrows(ConfigException.class, () -> config.with("zookeeper.auth.digest", "n0colon"));
+        assertFalse(badOverride.getMessage().contains("n0colon"), badOverride.getMessage());
     }
 
     @Test

@@ -3,12 +3,16 @@ package io.shardwork.cli.cluster;
 import io.shardwork.cli.CommandFailure;
 import io.shardwork.cli.ExitCodes;
 import io.shardwork.config.ShardworkConfig;
+import io.shardwork.coordination.ZooKeeperClientFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 
-/** A short-lived, read-mostly ZooKeeper client for operator commands (status, drain). */
+/**
+ * A short-lived, read-mostly ZooKeeper client for operator commands (status, drain), built like the
+ * workers' clients ({@link ZooKeeperClientFactory}): with the deployment's credentials when configured, so
+ * commands that write (drain) are allowed and what they create gets the deployment's ACL. Reading needs no
+ * credentials (world READ).
+ */
 public final class ClusterConnection {
     private ClusterConnection() {
     }
@@ -19,12 +23,7 @@ public final class ClusterConnection {
      * @throws CommandFailure with {@link ExitCodes#UNAVAILABLE} when ZooKeeper cannot be reached in time
      */
     public static CuratorFramework open(ShardworkConfig config) throws InterruptedException {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(config.zookeeperConnect())
-                .sessionTimeoutMs(config.zookeeperSessionTimeoutMs())
-                .connectionTimeoutMs(Math.min(config.zookeeperConnectionTimeoutMs(), config.zookeeperSessionTimeoutMs()))
-                .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
-                .build();
+        CuratorFramework client = ZooKeeperClientFactory.from(config).newClient();
         client.start();
         if (!client.blockUntilConnected(config.zookeeperConnectionTimeoutMs(), TimeUnit.MILLISECONDS)) {
             client.close();

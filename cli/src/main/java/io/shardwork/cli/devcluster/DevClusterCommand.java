@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
                 "Run a real ZooKeeper and Kafka broker (KRaft) on the config's ports.",
                 "Creates the topics (one partition per region), prints",
-                "'ready zookeeper=HOST:PORT kafka=HOST:PORT', runs until Ctrl-C/SIGTERM."})
+                "'ready zookeeper=HOST:PORT kafka=HOST:PORT', runs until Ctrl-C/SIGTERM.",
+                "Chaos drills: SIGUSR1 restarts ZooKeeper, SIGHUP restarts Kafka."})
 public final class DevClusterCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Deployment file, e.g. config/local.properties.")
     Path configFile;
@@ -36,7 +37,8 @@ public final class DevClusterCommand implements Callable<Integer> {
         ShardworkConfig config = ShardworkConfig.load(configFile);
         ShutdownSignal signal = ShutdownSignal.install();
         long started = System.nanoTime();
-        try (DevCluster cluster = DevCluster.start(config, fresh)) {
+        try (DevCluster cluster = DevCluster.start(config, fresh);
+             RestartSignals restarts = RestartSignals.install(cluster, out)) {
             out.println("ready zookeeper=" + cluster.zookeeperConnect() + " kafka=" + cluster.kafkaBootstrap());
             out.flush();
             org.slf4j.LoggerFactory.getLogger(DevClusterCommand.class).info("dev cluster ready in {} ms; topics {}",

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * in a log file. Used by the demo and by process-level tests.
  */
 public final class WorkerProcess implements AutoCloseable {
+    /** The heap of a supervisor JVM: it only starts and watches its worker. */
+    public static final String SUPERVISOR_HEAP = "64m";
+
     private final String workerId;
     private final Process process;
     private final Path log;
@@ -29,11 +33,28 @@ public final class WorkerProcess implements AutoCloseable {
      * @param extraArgs further worker arguments
      */
     public static WorkerProcess start(Path config, String workerId, String heap, Path log, String... extraArgs) throws IOException {
+        return launch(heap, config, workerId, log, List.of(extraArgs));
+    }
+
+    /**
+     * Starts {@code shardwork worker --supervise --worker-heap HEAP --config CONFIG --id ID} in a new JVM with
+     * {@code -Xmx64m}: a supervisor, which starts the worker JVM itself as its child ({@link #supervisedWorker()});
+     * returns at once. {@link #kill()} kills the supervisor alone; {@link #close()} kills both.
+     *
+     * @param extraArgs further worker or supervisor arguments, e.g. {@code --restart on-failure}
+     */
+    public static WorkerProcess startSupervised(Path config, String workerId, String heap, Path log, String... extraArgs) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--supervise", "--worker-heap", heap));
+        args.addAll(List.of(extraArgs));
+        return launch(SUPERVISOR_HEAP, config, workerId, log, args);
+    }
+
+    private static WorkerProcess launch(String heap, Path config, String workerId, Path log, List<String> extraArgs) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "worker", "--config", config.toString(), "--id", workerId));
-        command.addAll(List.of(extraArgs));
+        command.addAll(extraArgs);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -57,6 +78,16 @@ public final class WorkerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** For a supervisor ({@link #startSupervised}): the worker JVM it runs now, if any. */
+    public Optional<ProcessHandle> supervisedWorker() {
+        return process.toHandle().children().findFirst();
+    }
+
+    /** The exit code once the process has exited, or -1 if it did not exit within {@code timeout}. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     /** SIGKILL: a crash, nothing released. Returns once the process is reaped. */
     public void kill() throws InterruptedException {
         process.toHandle().destroyForcibly();
@@ -72,11 +103,16 @@ public final class WorkerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Kills the process if it still runs. */
+    /** Kills the process, and every process it started (a supervised worker), if they still run. */
     @Override
     public void close() throws InterruptedException {
+        List<ProcessHandle> descendants = process.toHandle().descendants().toList();
         if (process.isAlive()) {
             kill();
+        }
+        for (ProcessHandle descendant : descendants) {
+            descendant.destroyForcibly();
+            descendant.onExit().join();
         }
     }
 }

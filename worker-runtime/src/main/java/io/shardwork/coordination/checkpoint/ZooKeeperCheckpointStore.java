@@ -6,6 +6,7 @@ import io.shardwork.layout.LayoutJson;
 import io.shardwork.leader.TimeSource;
 import java.util.List;
 import java.util.Optional;
+import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -70,6 +71,8 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
                 Op.check(paths.owner(region), -1),
                 Op.check(paths.regionEpoch(region), Math.toIntExact(epoch)),
                 Op.setData(paths.regionCheckpoint(region), data, -1));
+        // Traced like a Curator transaction, so the tracer (metrics) counts this raw multi, refused or not.
+        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer("CuratorMultiTransactionImpl-Foreground");
         try {
             List<OpResult> results = client.getZookeeperClient().getZooKeeper().multi(ops);
             if (results.get(2) instanceof OpResult.SetDataResult set) {
@@ -88,6 +91,8 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
                 }
             }
             throw failed;
+        } finally {
+            trace.commit();
         }
     }
 

@@ -5,13 +5,13 @@ import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.leader.TimeSource;
 import java.util.List;
+import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -21,6 +21,8 @@ import org.apache.zookeeper.data.Stat;
  * create(/owners/r, EPHEMERAL, claim)   at most one live claim
  * setData(/regions/r/epoch, versionRead) the new znode version is our epoch
  * </pre>
+ * The create op comes from the client's {@code transactionOp()}, so the claim gets the ACL of the client's
+ * ACLProvider like every other node (see {@code ZooKeeperClientFactory}).
  * All methods block on ZooKeeper; call them from the coordinator's event thread.
  */
 public final class RegionClaims {
@@ -55,8 +57,10 @@ public final class RegionClaims {
         byte[] claim = LayoutJson.encode(new Claim(workerId, epoch, time.now()));
         List<Op> ops = List.of(
                 Op.check(paths.assignment(), Math.toIntExact(generation)),
-                Op.create(paths.owner(region), claim, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL),
+                client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(paths.owner(region), claim).get(),
                 Op.setData(paths.regionEpoch(region), claim, epochStat.getVersion()));
+        // Traced like a Curator transaction, so the tracer (metrics) counts this raw multi, refused or not.
+        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer("CuratorMultiTransactionImpl-Foreground");
         try {
             client.getZookeeperClient().getZooKeeper().multi(ops);
             return new ClaimResult.Succeeded(epoch);
@@ -71,6 +75,8 @@ public final class RegionClaims {
                 }
             }
             throw failed;
+        } finally {
+            trace.commit();
         }
     }
 

@@ -9,6 +9,14 @@ import java.time.Instant;
  * region never overlap between workers that learn of their loss before ZooKeeper deletes their claim.
  */
 public interface OwnershipListener {
+    /**
+     * {@code region} was assigned to this worker under {@code generation} and it starts claiming it (the region
+     * entered CLAIMING; the claim may still wait for the previous owner's release). On the event thread; must
+     * not block. Metrics time a claim from here to {@link #claimed}.
+     */
+    default void claiming(String region, String workerId, long generation, Instant at) {
+    }
+
     void claimed(String region, String workerId, long epoch, Instant at);
 
     /**

@@ -3,6 +3,9 @@ package io.shardwork.coordination.worker;
 import io.shardwork.assigner.AssignmentStrategy;
 import io.shardwork.assigner.Region;
 import io.shardwork.coordination.CoordinationSettings;
+import io.shardwork.coordination.LayoutAccessDeniedException;
+import io.shardwork.coordination.LayoutAcls;
+import io.shardwork.coordination.ZooKeeperClientFactory;
 import io.shardwork.coordination.checkpoint.CheckpointStore;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.coordination.checkpoint.FencingCounter;
@@ -16,6 +19,8 @@ import io.shardwork.coordination.ownership.OwnershipEvent;
 import io.shardwork.coordination.ownership.OwnershipState;
 import io.shardwork.coordination.ownership.RegionOwnership;
 import io.shardwork.coordination.ownership.Transition;
+import io.shardwork.coordination.session.SessionCredentials;
+import io.shardwork.coordination.session.SessionListener;
 import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
@@ -41,9 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -78,6 +81,7 @@ public final class WorkerCoordinator implements Closeable {
     private final ClusterPaths paths;
     private final TimeSource time;
     private final OwnershipListener listener;
+    private final ZooKeeperClientFactory clients;
     private final CuratorFramework client;
     private final FencingCounter fencing = new FencingCounter();
     private final CheckpointStore checkpoints;
@@ -93,6 +97,9 @@ public final class WorkerCoordinator implements Closeable {
     private volatile boolean leaving;
     private volatile Exception failure;
     private volatile long registeredSession;
+    private volatile long assignmentGeneration = -1;
+    private volatile SessionListener sessionListener = SessionListener.NONE;
+    private volatile long announcedSession;
 
     /** A coordinator whose regions run the {@link NoopRegionLifecycle}. */
     public WorkerCoordinator(CoordinationSettings settings, AssignmentStrategy strategy) {
@@ -100,7 +107,9 @@ public final class WorkerCoordinator implements Closeable {
     }
 
     /**
-     * Builds the coordinator and its own CuratorFramework; connects nothing until {@link #start()}.
+     * Builds the coordinator and its own CuratorFramework ({@link ZooKeeperClientFactory}: with credentials
+     * in the settings, every node it creates is writable by that identity only); connects nothing until
+     * {@link #start()}.
      *
      * @param strategy         the pure assignment strategy the leader side runs when this worker is leader
      * @param lifecycleFactory builds the order runner from this worker's fenced checkpoint store
@@ -114,12 +123,8 @@ public final class WorkerCoordinator implements Closeable {
         this.paths = new ClusterPaths(settings.clusterName());
         this.time = time;
         this.listener = listener;
-        this.client = CuratorFrameworkFactory.builder()
-                .connectString(settings.connectString())
-                .sessionTimeoutMs(settings.sessionTimeoutMs())
-                .connectionTimeoutMs(Math.min(settings.connectionTimeoutMs(), settings.sessionTimeoutMs())) // one connection attempt; start() waits connectionTimeoutMs in all
-                .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
-                .build();
+        this.clients = ZooKeeperClientFactory.from(settings);
+        this.client = clients.newClient();
         this.checkpoints = new ZooKeeperCheckpointStore(client, paths, settings.workerId(), fencing, time,
                 (region, epoch, offset, version) -> listener.checkpointed(region, settings.workerId(), epoch, offset, version));
         this.lifecycle = lifecycleFactory.apply(checkpoints);
@@ -141,9 +146,11 @@ public final class WorkerCoordinator implements Closeable {
 
     /**
      * Connects (blocking up to {@code connectionTimeoutMs}), registers the member node, joins the election
-     * and starts following the assignment. Blocks until registered.
+     * and starts following the assignment. Blocks until registered. With credentials, first brings every
+     * existing node of the cluster to the deployment's ACL ({@link LayoutAcls}).
      *
      * @throws DuplicateWorkerException when a live worker holds the same id (the coordinator is then closed)
+     * @throws LayoutAccessDeniedException when the layout is not writable with this worker's credentials
      * @throws IllegalStateException    when called twice, or when ZooKeeper cannot be reached in time
      */
     public void start() throws Exception {
@@ -156,12 +163,16 @@ public final class WorkerCoordinator implements Closeable {
                 throw new IllegalStateException("Cannot connect to ZooKeeper at " + settings.connectString() + " within "
                         + settings.connectionTimeoutMs() + " ms.");
             }
+            announceSession();
             for (String path : List.of(paths.members(), paths.owners(), paths.regions(), paths.drained())) {
                 try {
                     client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path);
                 } catch (KeeperException.NodeExistsException ignored) {
                     // already there
                 }
+            }
+            if (clients.secured()) {
+                LayoutAcls.secure(client, paths.root(), clients.acl());
             }
             Future<?> registered = events.submit(() -> {
                 registerMembership();
@@ -172,6 +183,11 @@ public final class WorkerCoordinator implements Closeable {
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
+        } catch (KeeperException.NoAuthException denied) {
+            closeWithoutRelease();
+            throw new LayoutAccessDeniedException("Cannot write " + denied.getPath() + ": the layout of cluster "
+                    + settings.clusterName() + " is secured by another identity, and this worker has "
+                    + (clients.secured() ? "other credentials" : "no credentials (zookeeper.auth.digest)") + ".", denied);
         } catch (Exception e) {
             closeWithoutRelease();
             throw e;
@@ -236,6 +252,21 @@ public final class WorkerCoordinator implements Closeable {
     }
 
     /**
+     * Tells {@code listener} of every new ZooKeeper session of this worker: the first one during
+     * {@link #start()}, before any node is created, and each later one on the event thread before the
+     * worker re-registers under it. Call before {@link #start()}. A supervisor uses it to close the session of
+     * a dead worker at once (see {@link io.shardwork.coordination.session.SessionCloser}).
+     *
+     * @throws IllegalStateException after {@link #start()}
+     */
+    public void onSessionChange(SessionListener listener) {
+        if (state.get() != State.LATENT) {
+            throw new IllegalStateException("Set the session listener before start()");
+        }
+        this.sessionListener = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
      * Why this coordinator stopped on its own, if it did: a {@link DuplicateWorkerException} when, after
      * its session was lost, another live worker had registered the same id. It then holds no region and
      * takes no part in the election; the process should exit. Never blocks.
@@ -282,6 +313,11 @@ public final class WorkerCoordinator implements Closeable {
         return candidate.actingEpoch();
     }
 
+    /** The generation of the last assignment this worker read, or -1 before the first. Never blocks. */
+    public long assignmentGeneration() {
+        return assignmentGeneration;
+    }
+
     /** The current ownership of {@code region} as last set on the event thread. Never blocks. */
     public RegionOwnership ownership(String region) {
         return ownerships.get(region);
@@ -321,6 +357,7 @@ public final class WorkerCoordinator implements Closeable {
             case SUSPENDED -> broadcast(new OwnershipEvent.ConnectionSuspended());
             case LOST -> broadcast(new OwnershipEvent.SessionLost());
             case RECONNECTED -> {
+                announceSession();
                 long session = currentSession();
                 if (session != registeredSession) {
                     LOG.info("Worker {}: new ZooKeeper session, abandoning held regions and re-registering.", settings.workerId());
@@ -336,6 +373,33 @@ public final class WorkerCoordinator implements Closeable {
             case CONNECTED, READ_ONLY -> {
                 // CONNECTED is only the first connection, handled by start()
             }
+        }
+    }
+
+    /**
+     * Tells the session listener when the client's session differs from the last one told. The election
+     * node of a new session may be created before this runs (Curator's recipes reconnect on their own);
+     * members and claims never are: they are created on the event thread after it.
+     */
+    private void announceSession() {
+        long session;
+        byte[] password;
+        try {
+            org.apache.zookeeper.ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
+            session = zooKeeper.getSessionId();
+            password = zooKeeper.getSessionPasswd();
+        } catch (Exception e) {
+            LOG.warn("Worker {}: cannot read the ZooKeeper session: {}", settings.workerId(), e.toString());
+            return;
+        }
+        if (session == 0 || session == announcedSession) {
+            return;
+        }
+        announcedSession = session;
+        try {
+            sessionListener.sessionStarted(new SessionCredentials(session, password, ProcessHandle.current().pid()));
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {}: session listener failed: {}", settings.workerId(), e.toString());
         }
     }
 
@@ -386,6 +450,7 @@ public final class WorkerCoordinator implements Closeable {
             byte[] data = client.getData().storingStatIn(stat).usingWatcher(assignmentWatcher).forPath(paths.assignment());
             document = LayoutJson.decode(data, AssignmentDocument.class);
             generation = stat.getVersion();
+            assignmentGeneration = generation;
         } catch (KeeperException.NoNodeException none) {
             try {
                 client.checkExists().usingWatcher(assignmentWatcher).forPath(paths.assignment());
@@ -414,6 +479,9 @@ public final class WorkerCoordinator implements Closeable {
         RegionOwnership before = ownerships.get(region);
         Transition transition = before.on(event);
         ownerships.put(region, transition.next());
+        if (transition.next().state() == OwnershipState.CLAIMING && before.state() != OwnershipState.CLAIMING) {
+            listener.claiming(region, settings.workerId(), transition.next().generation(), time.now());
+        }
         if (!transition.actions().isEmpty() || transition.next().state() != before.state()) {
             LOG.debug("Worker {} region {}: {} + {} -> {} {}", settings.workerId(), region, before.state(), event,
                     transition.next().state(), transition.actions());

@@ -1,0 +1,56 @@
+package io.shardwork.cli.devcluster;
+
+import java.io.PrintWriter;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Fault injection for a running dev cluster, for chaos drills: SIGUSR1 restarts the ZooKeeper server,
+ * SIGHUP restarts the Kafka broker (same ports, same data). Restarts run one at a time on their own thread;
+ * each prints a line {@code restarted zookeeper in N ms}.
+ */
+final class RestartSignals implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RestartSignals.class);
+    private final ExecutorService restarts = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "dev-cluster-restarts");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private RestartSignals() {
+    }
+
+    static RestartSignals install(DevCluster cluster, PrintWriter out) {
+        RestartSignals signals = new RestartSignals();
+        signals.on("USR1", "zookeeper", () -> cluster.embedded().zookeeper().restart(), out);
+        signals.on("HUP", "kafka", () -> cluster.embedded().kafka().restart(), out);
+        return signals;
+    }
+
+    private void on(String signal, String server, Runnable restart, PrintWriter out) {
+        try {
+            Signal.handle(new Signal(signal), received -> restarts.execute(() -> {
+                long began = System.nanoTime();
+                try {
+                    restart.run();
+                    synchronized (out) {
+                        out.println("restarted " + server + " in " + (System.nanoTime() - began) / 1_000_000 + " ms");
+                        out.flush();
+                    }
+                } catch (RuntimeException failed) {
+                    log.error("restart of {} failed", server, failed);
+                }
+            }));
+        } catch (IllegalArgumentException unsupported) {
+            log.debug("SIG{} cannot be handled here; restarting {} by signal is off", signal, server, unsupported);
+        }
+    }
+
+    @Override
+    public void close() {
+        restarts.shutdownNow();
+    }
+}

@@ -1,0 +1,150 @@
+package io.shardwork.history;
+
+import io.shardwork.history.HistoryEvent.Type;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Proves the fencing invariants over the ownership history of every worker, after the fact. Pure: no I/O,
+ * no clock; the same events in any order give the same report.
+ *
+ * <ol>
+ *   <li>Holding intervals: each claim holds from its time to the first release of the same region, epoch and
+ *       worker at or after it; a claim never released (SIGKILL) stays open.</li>
+ *   <li>No two intervals of one region under the SAME epoch intersect ({@code overlapping_claims}). Under
+ *       different epochs they may: a paused zombie still believes it holds, and fencing makes its writes fail.</li>
+ *   <li>Per region, claims in time order have strictly growing epochs ({@code epoch_regressions}).</li>
+ *   <li>Per region, accepted checkpoints in ZooKeeper's order (znode version) never go down in epoch
+ *       ({@code checkpoint_epoch_regressions}), and each was written under an epoch its worker claimed
+ *       ({@code foreign_checkpoints}).</li>
+ *   <li>Fenced writes are counted, not judged: they are the fence working.</li>
+ * </ol>
+ * Wall-clock times of different workers are compared, so the checker assumes their clocks agree to well
+ * within a claim round trip (one machine, or NTP-disciplined hosts).
+ */
+public final class HistoryChecker {
+    private static final int MAX_PROBLEMS = 20;
+    private static final Comparator<HistoryEvent> BY_TIME = Comparator.comparing(HistoryEvent::at)
+            .thenComparingLong(HistoryEvent::epoch).thenComparing(HistoryEvent::worker);
+
+    private record Interval(HistoryEvent claim, Instant end) {
+        boolean intersects(Interval other) {
+            return claim.at().isBefore(other.end) && other.claim.at().isBefore(end);
+        }
+    }
+
+    public HistoryReport check(List<HistoryEvent> events) {
+        return check(events, 0);
+    }
+
+    /** @param unreadableLines lines the reader skipped, carried into the report */
+    public HistoryReport check(List<HistoryEvent> events, long unreadableLines) {
+        List<String> problems = new ArrayList<>();
+        Map<String, List<HistoryEvent>> claimsByRegion = new TreeMap<>();
+        Map<String, List<HistoryEvent>> releasesByRegion = new TreeMap<>();
+        Map<String, List<HistoryEvent>> checkpointsByRegion = new TreeMap<>();
+        long fenced = 0;
+        for (HistoryEvent event : events) {
+            switch (event.type()) {
+                case CLAIMED -> claimsByRegion.computeIfAbsent(event.region(), r -> new ArrayList<>()).add(event);
+                case RELEASED -> releasesByRegion.computeIfAbsent(event.region(), r -> new ArrayList<>()).add(event);
+                case CHECKPOINTED -> checkpointsByRegion.computeIfAbsent(event.region(), r -> new ArrayList<>()).add(event);
+                case FENCED -> fenced++;
+            }
+        }
+
+        long claims = 0;
+        long overlapping = 0;
+        long epochRegressions = 0;
+        Set<String> claimed = new HashSet<>();
+        for (Map.Entry<String, List<HistoryEvent>> entry : claimsByRegion.entrySet()) {
+            String region = entry.getKey();
+            List<HistoryEvent> regionClaims = entry.getValue().stream().sorted(BY_TIME).toList();
+            List<HistoryEvent> releases = releasesByRegion.getOrDefault(region, List.of()).stream().sorted(BY_TIME).toList();
+            claims += regionClaims.size();
+            // 1. holding intervals
+            Map<Long, List<Interval>> byEpoch = new TreeMap<>();
+            for (HistoryEvent claim : regionClaims) {
+                claimed.add(key(region, claim.worker(), claim.epoch()));
+                Instant end = releases.stream()
+                        .filter(r -> r.epoch() == claim.epoch() && r.worker().equals(claim.worker()) && !r.at().isBefore(claim.at()))
+                        .map(HistoryEvent::at).findFirst().orElse(Instant.MAX);
+                byEpoch.computeIfAbsent(claim.epoch(), e -> new ArrayList<>()).add(new Interval(claim, end));
+            }
+            // 2. no intersection under one epoch
+            for (List<Interval> sameEpoch : byEpoch.values()) {
+                for (int i = 0; i < sameEpoch.size(); i++) {
+                    for (int j = i + 1; j < sameEpoch.size(); j++) {
+                        if (sameEpoch.get(i).intersects(sameEpoch.get(j))) {
+                            overlapping++;
+                            problem(problems, "region " + region + " was held under epoch " + sameEpoch.get(i).claim().epoch() + " by "
+                                    + sameEpoch.get(i).claim().worker() + " (from " + sameEpoch.get(i).claim().at() + ") and by "
+                                    + sameEpoch.get(j).claim().worker() + " (from " + sameEpoch.get(j).claim().at() + ") at the same time");
+                        }
+                    }
+                }
+            }
+            // 3. epochs grow over claims
+            long highest = Long.MIN_VALUE;
+            for (HistoryEvent claim : regionClaims) {
+                if (claim.epoch() <= highest) {
+                    epochRegressions++;
+                    problem(problems, "region " + region + " was claimed by " + claim.worker() + " at " + claim.at() + " under epoch "
+                            + claim.epoch() + ", not above the earlier epoch " + highest);
+                }
+                highest = Math.max(highest, claim.epoch());
+            }
+        }
+
+        // 4. accepted checkpoints in ZooKeeper's order
+        long accepted = 0;
+        long checkpointRegressions = 0;
+        long foreign = 0;
+        for (Map.Entry<String, List<HistoryEvent>> entry : checkpointsByRegion.entrySet()) {
+            String region = entry.getKey();
+            List<HistoryEvent> ordered = entry.getValue().stream()
+                    .sorted(Comparator.comparing((HistoryEvent e) -> e.version() == null ? Integer.MIN_VALUE : e.version()).thenComparing(BY_TIME))
+                    .toList();
+            accepted += ordered.size();
+            long highest = Long.MIN_VALUE;
+            for (HistoryEvent checkpoint : ordered) {
+                if (checkpoint.epoch() < highest) {
+                    checkpointRegressions++;
+                    problem(problems, "region " + region + ": checkpoint version " + checkpoint.version() + " by " + checkpoint.worker()
+                            + " was accepted under epoch " + checkpoint.epoch() + " after one under epoch " + highest);
+                }
+                highest = Math.max(highest, checkpoint.epoch());
+                if (!claimed.contains(key(region, checkpoint.worker(), checkpoint.epoch()))) {
+                    foreign++;
+                    problem(problems, "region " + region + ": checkpoint version " + checkpoint.version() + " by " + checkpoint.worker()
+                            + " was accepted under epoch " + checkpoint.epoch() + ", which that worker never claimed");
+                }
+            }
+        }
+
+        boolean ok = overlapping == 0 && epochRegressions == 0 && checkpointRegressions == 0 && foreign == 0;
+        return new HistoryReport(events.size(), claims, accepted, overlapping, epochRegressions, checkpointRegressions, foreign,
+                fenced, unreadableLines, problems, ok);
+    }
+
+    private static String key(String region, String worker, long epoch) {
+        return region + '\u0000' + worker + '\u0000' + epoch;
+    }
+
+    private static void problem(List<String> problems, String sentence) {
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(sentence.substring(0, 1).toUpperCase() + sentence.substring(1) + ".");
+        }
+    }
+
+    /** How many writes of {@code worker} were refused as fenced. */
+    public static long fencedWritesOf(List<HistoryEvent> events, String worker) {
+        return events.stream().filter(e -> e.type() == Type.FENCED && e.worker().equals(worker)).count();
+    }
+}

@@ -1,0 +1,188 @@
+package io.shardwork.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardwork.coordination.testing.Timing;
+import io.shardwork.coordination.worker.OwnershipListener;
+import io.shardwork.embedded.EmbeddedZooKeeper;
+import io.shardwork.node.WorkerNode;
+import io.shardwork.produce.GeneratedOrder;
+import io.shardwork.produce.OrderGenerator;
+import io.shardwork.runner.TestSetup;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real worker node (embedded ZooKeeper, the shared embedded Kafka broker, the billing handler) serving
+ * its metrics and health over HTTP, read back with the JDK's HTTP client.
+ */
+class WorkerNodeMetricsTest {
+    private static final Duration PROCESSING = Duration.ofSeconds(60);
+    private static final int ATTEMPTS = 2;
+
+    @TempDir
+    static Path dir;
+
+    private static EmbeddedZooKeeper zookeeper;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void startZooKeeper() {
+        zookeeper = EmbeddedZooKeeper.start("127.0.0.1", 0, dir.resolve("zookeeper"));
+    }
+
+    @AfterAll
+    static void stopZooKeeper() {
+        if (zookeeper != null) {
+            zookeeper.close();
+        }
+    }
+
+    private static TestSetup setup(int regions) {
+        return TestSetup.create("at-least-once", regions, Map.of(
+                "zookeeper.connect", zookeeper.connectString(),
+                "zookeeper.session.timeout.ms", Integer.toString(Timing.SESSION_TIMEOUT_MS),
+                "zookeeper.connection.timeout.ms", Integer.toString(Timing.CONNECTION_TIMEOUT_MS),
+                "worker.id", "w1",
+                "retry.max.attempts", Integer.toString(ATTEMPTS)));
+    }
+
+    private static MetricsEndpoint endpoint(WorkerNode node) throws IOException {
+        MetricsEndpoint endpoint = new MetricsEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                node.meterRegistry()::scrape, node.health());
+        endpoint.start();
+        return endpoint;
+    }
+
+    private HttpResponse<String> get(MetricsEndpoint endpoint, String path) {
+        URI uri = URI.create("http://127.0.0.1:" + endpoint.address().getPort() + path);
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + uri + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private PrometheusText scrape(MetricsEndpoint endpoint) {
+        HttpResponse<String> response = get(endpoint, "/metrics");
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
+                response.headers().toString());
+        return new PrometheusText(response.body());
+    }
+
+    @Test
+    void metricsEndpointServesTheNamedMetricsAfterOrdersWereProcessed() throws Exception {
+        TestSetup setup = setup(2);
+        List<GeneratedOrder> orders = new ArrayList<>();
+        new OrderGenerator(setup.config.regions(), 42).orders(300, 12).forEachRemaining(orders::add);
+        long poison = orders.stream().filter(o -> o.kind() == GeneratedOrder.Kind.POISON).count();
+        long unparseable = orders.stream().filter(o -> o.kind() == GeneratedOrder.Kind.UNPARSEABLE).count();
+        assertTrue(poison > 0, "the seed makes poison orders: " + poison + " poison, " + unparseable + " unparseable");
+
+        try (WorkerNode node = new WorkerNode(setup.config, OwnershipListener.NONE);
+             MetricsEndpoint endpoint = endpoint(node)) {
+            node.start();
+            Timing.await("both regions claimed", Timing.CONVERGE, () -> node.coordinator().heldRegions().size() == 2,
+                    () -> node.coordinator().heldRegions());
+            setup.produce(orders.iterator(), 0);
+
+            AtomicReference<PrometheusText> last = new AtomicReference<>();
+            Timing.await("every order processed, as the metrics say", PROCESSING, () -> {
+                last.set(scrape(endpoint));
+                return last.get().sum("shardwork_orders_processed_total") == orders.size();
+            }, last::get);
+            PrometheusText m = last.get();
+            Map<String, String> w1 = Map.of("worker", "w1");
+
+            assertEquals(orders.size(), m.sum("shardwork_orders_processed_total"));
+            assertEquals(2, m.samples("shardwork_orders_processed_total", w1).size(), "one series per region");
+            assertTrue(m.value("shardwork_orders_processed_total", Map.of("region", "r0")) > 0, m.toString());
+            assertTrue(m.value("shardwork_orders_processed_total", Map.of("region", "r1")) > 0, m.toString());
+            assertEquals(poison * ATTEMPTS, m.sum("shardwork_order_attempts_failed_total"));
+            assertEquals(poison + unparseable, m.sum("shardwork_orders_dead_lettered_total"));
+            assertEquals(0, m.sum("shardwork_handler_errors_total"), "billing refuses with an exception, not an Error");
+            assertEquals(0, m.sum("shardwork_fenced_writes_rejected_total"));
+            assertEquals(0, m.value("shardwork_checkpoint_writes_fenced_total", w1));
+            assertTrue(m.sum("shardwork_checkpoints_total") > 0, m.toString());
+            assertTrue(m.value("shardwork_region_lag", Map.of("region", "r0")) >= 0, "lag of a held region is known");
+
+            assertEquals(2, m.value("shardwork_regions_owned", w1));
+            assertEquals(1, m.value("shardwork_leader", w1));
+            assertTrue(m.value("shardwork_leader_epoch", w1) >= 1, m.toString());
+            assertTrue(m.value("shardwork_assignment_generation", w1) >= 0, m.toString());
+
+            assertEquals(2, m.value("shardwork_claim_duration_seconds_count", w1), "one claim per region");
+            assertTrue(m.value("shardwork_claim_duration_seconds_sum", w1) > 0, m.toString());
+            assertEquals(2, m.value("shardwork_takeover_duration_seconds_count", w1), "one takeover per region");
+            assertTrue(m.value("shardwork_takeover_duration_seconds_sum", w1) > 0, m.toString());
+
+            double zookeeperOperations = m.sum("shardwork_zookeeper_operations_total");
+            assertTrue(m.value("shardwork_zookeeper_operations_total", Map.of("operation", "multi")) > 0, "claims and checkpoints are multis");
+            assertTrue(zookeeperOperations > 0 && zookeeperOperations <= node.zookeeperOperations(), m.toString());
+            System.out.printf("metrics test: %d orders, %.0f ZooKeeper operations (%.1f per 1,000 orders, start-up included)%n",
+                    orders.size(), zookeeperOperations, zookeeperOperations * 1000 / orders.size());
+
+            HttpResponse<String> health = get(endpoint, "/health");
+            assertEquals(200, health.statusCode(), health.body());
+            assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
+        }
+    }
+
+    @Test
+    void healthTurnsDownWhenTheZooKeeperSessionIsLostAndUpAgainAfterReconnecting() throws Exception {
+        TestSetup setup = setup(1);
+        try (WorkerNode node = new WorkerNode(setup.config, OwnershipListener.NONE);
+             MetricsEndpoint endpoint = endpoint(node)) {
+            node.start();
+            Timing.await("region claimed", Timing.CONVERGE, () -> node.coordinator().heldRegions().size() == 1,
+                    () -> node.coordinator().heldRegions());
+            AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+            Timing.await("health UP", Timing.CONVERGE, () -> {
+                last.set(get(endpoint, "/health"));
+                return last.get().statusCode() == 200;
+            }, () -> last.get().body());
+
+            zookeeper.stop();
+            try {
+                Timing.await("health 503 after the session is lost", Timing.CONVERGE, () -> {
+                    last.set(get(endpoint, "/health"));
+                    return last.get().statusCode() == 503;
+                }, () -> last.get().body());
+                assertTrue(last.get().body().contains("ZooKeeper session lost"), last.get().body());
+                assertTrue(last.get().body().contains("\"status\":\"DOWN\""), last.get().body());
+            } finally {
+                zookeeper.restart();
+            }
+
+            Timing.await("health UP again after reconnecting", Timing.CONVERGE, () -> {
+                last.set(get(endpoint, "/health"));
+                return last.get().statusCode() == 200;
+            }, () -> last.get().body());
+            Timing.await("region claimed again", Timing.CONVERGE, () -> node.coordinator().heldRegions().size() == 1,
+                    () -> node.coordinator().heldRegions());
+            PrometheusText m = scrape(endpoint);
+            assertEquals(1, m.value("shardwork_regions_owned"));
+            assertEquals(2, m.value("shardwork_claim_duration_seconds_count"), "claimed twice: before and after the loss");
+        }
+    }
+}
