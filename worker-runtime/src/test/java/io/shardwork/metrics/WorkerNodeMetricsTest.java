@@ -107,9 +107,11 @@ class WorkerNodeMetricsTest {
             setup.produce(orders.iterator(), 0);
 
             AtomicReference<PrometheusText> last = new AtomicReference<>();
-            Timing.await("every order processed, as the metrics say", PROCESSING, () -> {
+            // checkpoints follow processing by up to checkpoint.interval.ms: wait for both
+            Timing.await("every order processed and checkpointed, as the metrics say", PROCESSING, () -> {
                 last.set(scrape(endpoint));
-                return last.get().sum("shardwork_orders_processed_total") == orders.size();
+                return last.get().sum("shardwork_orders_processed_total") == orders.size()
+                        && last.get().sum("shardwork_checkpoints_total") > 0;
             }, last::get);
             PrometheusText m = last.get();
             Map<String, String> w1 = Map.of("worker", "w1");
