@@ -11,6 +11,7 @@ import io.shardwork.ledger.RegionLedger;
 import io.shardwork.order.Order;
 import io.shardwork.order.OrderCodec;
 import io.shardwork.order.ParseResult;
+import io.shardwork.order.RecentOrders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * {@link #start} once, then one of {@link #stop()} or {@link #abandon()} (or it ends by itself when
  * fenced or dead, see {@link RunnerListener}).
  *
- * <p>Per order: 1. decode; an invalid record goes to the dead-letter topic at once. 2. call the
+ * <p>Per order: 1. decode; an invalid record goes to the dead-letter topic at once, and so does an
+ * order whose id this run has recently seen with different content (stage {@code duplicate},
+ * see {@link RecentOrders} for the window; the same id with the same content is a redelivery and is
+ * handled again). 2. call the
  * handler; when it throws (an {@link Error} included), wait with backoff and call it again, up to
  * {@code retry.max.attempts}, then dead-letter the order with its error. 3. when
  * {@code checkpoint.interval.ms} has passed since the last checkpoint, make every effect durable
@@ -54,6 +58,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegionRunner {
     private static final Logger log = LoggerFactory.getLogger(RegionRunner.class);
+    /** The dead letter's stage of an order whose id this run saw before with different content. */
+    static final String STAGE_DUPLICATE = "duplicate";
 
     private final RunnerSettings settings;
     private final RegionClients clients;
@@ -77,6 +83,9 @@ public final class RegionRunner {
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile RegionLedger ledger;
     private volatile LedgerFencedException ledgerFenced;
+
+    /** Order ids read by this run, to refuse a second order with a known id and different content. */
+    private final RecentOrders recentOrders = new RecentOrders(RecentOrders.DEFAULT_CAPACITY);
 
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
@@ -368,6 +377,14 @@ public final class RegionRunner {
             return;
         }
         Order order = ((ParseResult.Parsed) parsed).order();
+        var conflict = recentOrders.observe(order, record.offset());
+        if (conflict.isPresent()) {
+            String reason = conflict.get().reason();
+            log.warn("Region {} offset {}: dead-lettered: {}", region, record.offset(), reason);
+            deadLetter(new DeadLetter(record.key(), record.value(), STAGE_DUPLICATE, reason, 0, region, partition,
+                    record.offset(), settings.workerId(), epoch));
+            return;
+        }
         for (int attempt = 1; ; attempt++) {
             Throwable failure = callHandler(order, record.offset(), attempt);
             if (failure == null) {

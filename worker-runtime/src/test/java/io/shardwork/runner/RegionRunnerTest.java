@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardwork.billing.BillingHandler;
+import io.shardwork.deadletter.DeadLetter;
 import io.shardwork.deadletter.JitterSource;
 import io.shardwork.deadletter.RetryBackoff;
 import io.shardwork.handler.HandlerContext;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /** The runner's rules without Kafka: MockConsumer in, a recording ledger out, a manual clock. */
@@ -242,5 +244,70 @@ class RegionRunnerTest {
         Timing.awaitUntil(() -> seen.get() != null, Timing.RUNNER, "the handler call", runner::stats);
         runner.stop();
         assertEquals("o-1|eu|0|0|42|1|w-1", seen.get());
+    }
+
+    private void addOrder(long offset, String id, long amountCents, long seq) {
+        Order order = new Order(id, "eu", "c-1", amountCents, "EUR", seq, Instant.EPOCH);
+        clients.add(TOPIC, 0, offset, id.getBytes(StandardCharsets.UTF_8), OrderCodec.encode(order));
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        return text(record.headers().lastHeader(name).value());
+    }
+
+    @Test
+    void duplicateOrderIdWithDifferentContentIsDeadLetteredAndTheRegionKeepsFlowing() throws Exception {
+        RegionRunner runner = runner(BILLING, (e, n) -> { });
+        runner.start("eu", 0, 3, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrder(0, "o-1", 100, 1);
+        addOrder(1, "o-2", 200, 2);
+        addOrder(2, "o-1", 999, 3); // same id as offset 0, different content
+        addOrder(3, "o-3", 300, 4); // the region keeps flowing
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 4, Timing.RUNNER, "all orders", runner::stats);
+        runner.stop();
+
+        List<ProducerRecord<byte[], byte[]>> sent;
+        synchronized (clients.ledger) {
+            sent = List.copyOf(clients.ledger.sent);
+        }
+        assertEquals(List.of("invoices:o-1", "invoices:o-2", "orders.dlq:o-1", "invoices:o-3"),
+                sent.stream().map(r -> r.topic() + ":" + text(r.key())).toList());
+        ProducerRecord<byte[], byte[]> letter = sent.get(2);
+        assertEquals("duplicate order id o-1 with different content; first seen at offset 0",
+                header(letter, DeadLetter.HEADER_ERROR));
+        assertEquals(RegionRunner.STAGE_DUPLICATE, header(letter, DeadLetter.HEADER_STAGE));
+        assertEquals("2", header(letter, DeadLetter.HEADER_OFFSET));
+        assertEquals("0", header(letter, DeadLetter.HEADER_ATTEMPTS));
+        assertTrue(text(letter.value()).contains("999"), "the dead letter carries the refused record as it was");
+        assertEquals(0, letter.partition());
+        assertEquals(1, runner.stats().deadLettered());
+        assertEquals(4, runner.stats().processed());
+        assertEquals(RunnerState.STOPPED, runner.state());
+    }
+
+    @Test
+    void duplicateOrderIdWithIdenticalContentIsProcessedAgainWithTheIdenticalInvoice() throws Exception {
+        RegionRunner runner = runner(BILLING, (e, n) -> { });
+        runner.start("eu", 0, 3, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrder(0, "o-1", 100, 1);
+        addOrder(1, "o-2", 200, 2);
+        addOrder(2, "o-1", 100, 1); // a redelivery: same id, same content
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 3, Timing.RUNNER, "all orders", runner::stats);
+        runner.stop();
+
+        List<ProducerRecord<byte[], byte[]>> sent;
+        synchronized (clients.ledger) {
+            sent = List.copyOf(clients.ledger.sent);
+        }
+        assertEquals(List.of("invoices:o-1", "invoices:o-2", "invoices:o-1"),
+                sent.stream().map(r -> r.topic() + ":" + text(r.key())).toList());
+        assertEquals(text(sent.get(0).value()), text(sent.get(2).value()), "the idempotent handler's identical invoice");
+        assertEquals(0, runner.stats().deadLettered());
     }
 }

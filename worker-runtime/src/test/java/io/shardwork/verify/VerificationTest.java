@@ -77,4 +77,25 @@ class VerificationTest {
         assertEquals("{\"produced\":4,\"invoiced\":2,\"lost\":0,\"duplicate_invoices\":0,\"conflicting_invoices\":0,"
                 + "\"order_violations\":0,\"dead_lettered\":2,\"delivery\":\"exactly-once\",\"ok\":true}", report.toJson());
     }
+
+    @Test
+    void deadLetteredDuplicateOrderIdIsNeitherLostNorConflicting() {
+        // offset 2 repeats order id "a" with different content; the runner dead-lettered it (key "a")
+        List<OrderRecord> orders = List.of(order(0, 0, "a", 1), order(0, 1, "b", 2), order(0, 2, "a", 9),
+                order(0, 3, "c", 3));
+        Verification verification = new Verification();
+        VerifyReport report = verification.check(orders, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "b", "B"),
+                invoice(0, 2, "c", "C")), List.of(new DeadLetterRecord(0, 0, "a")), EOS);
+        assertEquals(new VerifyReport(4, 3, 0, 0, 0, 0, 1, EOS, true), report);
+        assertEquals(List.of(), verification.lostSample());
+        assertEquals(List.of(), verification.conflictingSample());
+
+        // the same duplicate without a record key: its identity is partition@offset, as is its dead letter's
+        List<OrderRecord> keyless = List.of(order(0, 0, "a", 1), order(0, 1, "b", 2),
+                order(0, 2, TopicRecords.keylessId(0, 2), 9), order(0, 3, "c", 3));
+        VerifyReport keylessReport = new Verification().check(keyless, List.of(invoice(0, 0, "a", "A"),
+                invoice(0, 1, "b", "B"), invoice(0, 2, "c", "C")),
+                List.of(new DeadLetterRecord(0, 0, TopicRecords.keylessId(0, 2))), EOS);
+        assertEquals(new VerifyReport(4, 3, 0, 0, 0, 0, 1, EOS, true), keylessReport);
+    }
 }
