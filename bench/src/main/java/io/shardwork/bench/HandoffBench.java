@@ -36,18 +36,25 @@ public final class HandoffBench {
         results.put("regions", BenchEnv.REGIONS);
         try (BenchEnv env = BenchEnv.start("handoff")) {
             Map<String, Map<String, Object>> systems = new LinkedHashMap<>();
-            systems.put("shardwork", measure(new Fleet.Shardwork(env, "ho_shardwork", session), rate));
-            systems.put("kafka_group_classic", measure(new Fleet.KafkaGroup(env, "ho_classic", "classic", session), rate));
-            systems.put("kafka_group_consumer", measure(new Fleet.KafkaGroup(env, "ho_consumer", "consumer", session), rate));
-            Map<String, Object> sw = systems.get("shardwork");
-            for (String key : List.of("unmoved_max_gap_ms", "baseline_max_gap_ms", "moved_pause_p99_ms", "moved_pause_max_ms", "duplicates")) {
+            if (TakeoverBench.wanted("shardwork")) {
+                systems.put("shardwork", measure(new Fleet.Shardwork(env, "ho_shardwork", session), rate));
+            }
+            if (TakeoverBench.wanted("kafka_group_classic")) {
+                systems.put("kafka_group_classic", measure(new Fleet.KafkaGroup(env, "ho_classic", "classic", session), rate));
+            }
+            if (TakeoverBench.wanted("kafka_group_consumer")) {
+                systems.put("kafka_group_consumer", measure(new Fleet.KafkaGroup(env, "ho_consumer", "consumer", session), rate));
+            }
+            List<String> keys = List.of("unmoved_max_gap_ms", "baseline_max_gap_ms", "moved_pause_p99_ms", "moved_pause_max_ms", "duplicates");
+            Map<String, Object> sw = systems.getOrDefault("shardwork", Map.of());
+            for (String key : keys) {
                 results.put(key, sw.get(key));
             }
             // kafka_group_* is the classic protocol with cooperative-sticky; the consumer protocol follows with its own prefix
             for (String protocol : List.of("classic", "consumer")) {
-                Map<String, Object> g = systems.get("kafka_group_" + protocol);
+                Map<String, Object> g = systems.getOrDefault("kafka_group_" + protocol, Map.of());
                 String prefix = protocol.equals("classic") ? "kafka_group_" : "kafka_group_consumer_";
-                for (String key : List.of("unmoved_max_gap_ms", "baseline_max_gap_ms", "moved_pause_p99_ms", "moved_pause_max_ms", "duplicates")) {
+                for (String key : keys) {
                     results.put(prefix + key, g.get(key));
                 }
             }

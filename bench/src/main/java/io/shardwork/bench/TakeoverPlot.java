@@ -11,7 +11,7 @@ import java.util.Locale;
 final class TakeoverPlot {
     /** One panel. */
     record Panel(String title, double bucketSeconds, long[] buckets, List<Double> killsAt, List<Double> restartsAt,
-                 String subtitle) {
+                 List<double[]> outages, String subtitle) {
     }
 
     private static final int WIDTH = 1000;
@@ -32,18 +32,19 @@ final class TakeoverPlot {
                 + "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n", WIDTH, height, WIDTH, height));
         s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", WIDTH, height));
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"16\" font-weight=\"bold\">%s</text>\n", LEFT, esc(title)));
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"40\" fill=\"#555\">orders billed per second (invoice timestamps, "
-                + "0.5 s buckets); red: kill -9 of a worker, grey dotted: the killed worker restarted</text>\n", LEFT));
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"40\" fill=\"#555\">orders billed per second (invoice timestamps, 0.5 s buckets, bursts clipped); "
+                + "red: kill -9; shaded: until its last region was taken over; dotted: restart</text>\n", LEFT));
         double plotWidth = WIDTH - LEFT - RIGHT;
         for (int i = 0; i < panels.size(); i++) {
             Panel panel = panels.get(i);
             int top = TOP + 20 + i * (PANEL_HEIGHT + GAP);
             int bottom = top + PANEL_HEIGHT;
-            double max = 0;
-            for (long b : panel.buckets) {
-                max = Math.max(max, b / panel.bucketSeconds);
-            }
-            double yMax = niceCeiling(Math.max(1, max * 1.1));
+            // the scale follows the steady rate (2.5 x the median bucket): catch-up bursts after a takeover
+            // (redelivered orders) are clipped at the top instead of flattening everything else
+            long[] sorted = panel.buckets.clone();
+            java.util.Arrays.sort(sorted);
+            double median = sorted.length == 0 ? 1 : sorted[sorted.length / 2] / panel.bucketSeconds;
+            double yMax = niceCeiling(Math.max(1, median * 2.5));
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">%s</text>\n",
                     LEFT, top - 8, esc(panel.title)));
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#555\" text-anchor=\"end\">%s</text>\n",
@@ -67,7 +68,13 @@ final class TakeoverPlot {
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", LEFT, top, LEFT, bottom));
             s.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" fill=\"#333\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">orders/s</text>\n",
                     (top + bottom) / 2, (top + bottom) / 2));
-            // marks
+            // marks: the outage (kill to the last region taken over) shaded, kills red, restarts grey
+            for (double[] o : panel.outages) {
+                double x1 = LEFT + plotWidth * o[0] / maxSeconds;
+                double x2 = LEFT + plotWidth * o[1] / maxSeconds;
+                s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#d62728\" fill-opacity=\"0.12\"/>\n",
+                        x1, top, Math.max(1, x2 - x1), PANEL_HEIGHT));
+            }
             for (double r : panel.restartsAt) {
                 double x = LEFT + plotWidth * r / maxSeconds;
                 s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\" stroke-dasharray=\"2,3\"/>\n", x, top, x, bottom));
@@ -80,7 +87,7 @@ final class TakeoverPlot {
             StringBuilder points = new StringBuilder();
             for (int b = 0; b < panel.buckets.length; b++) {
                 double x = LEFT + plotWidth * (b + 0.5) * panel.bucketSeconds / maxSeconds;
-                double y = bottom - PANEL_HEIGHT * (panel.buckets[b] / panel.bucketSeconds) / yMax;
+                double y = bottom - PANEL_HEIGHT * Math.min(1.0, (panel.buckets[b] / panel.bucketSeconds) / yMax);
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
             s.append("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"").append(points.toString().trim()).append("\"/>\n");
