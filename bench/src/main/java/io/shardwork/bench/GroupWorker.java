@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * bills every order like the {@code billing} handler (same decode, same invoice, same headers, the group
  * generation as the epoch) through an idempotent producer (acks=all, linger 5 ms, as the runtime's), and
  * commits at least once: every {@code commitIntervalMs} and when partitions are revoked, after flushing the
- * producer. SIGTERM: commit, leave the group, exit 0.
+ * producer. SIGTERM: commit, leave the group, exit (the JVM's code for SIGTERM, 143).
  *
  * <p>Usage: {@code GroupWorker BOOTSTRAP ORDERS INVOICES GROUP classic|consumer SESSION_TIMEOUT_MS WORKER_ID COMMIT_INTERVAL_MS}.
  * With {@code classic}: cooperative-sticky assignment, {@code session.timeout.ms} as given, heartbeat

@@ -134,18 +134,26 @@ public final class HandoffBench {
         }
     }
 
-    /** Gaps between consecutive invoices (offset order) timestamped in [from, to), per region. */
+    /** Gaps between consecutive invoices (offset order) timestamped in [from, to), and the last one before, per region. */
     private static Window analyse(InvoiceTap tap, long from, long to) {
         long unmovedMax = 0;
         List<Long> pauses = new ArrayList<>();
         List<String> moved = new ArrayList<>();
         for (int p = 0; p < BenchEnv.REGIONS; p++) {
             List<InvoiceTap.Inv> all = tap.invoices(p);
+            // the window's invoices and the one just before it: a region whose old owner wrote its last invoice
+            // before the event began (a leaver stops at once on SIGTERM) still shows its pause and its move
             List<InvoiceTap.Inv> window = new ArrayList<>();
+            InvoiceTap.Inv before = null;
             for (InvoiceTap.Inv inv : all) {
-                if (inv.ts() >= from && inv.ts() < to) {
+                if (inv.ts() < from) {
+                    before = inv;
+                } else if (inv.ts() < to) {
                     window.add(inv);
                 }
+            }
+            if (before != null) {
+                window.add(0, before);
             }
             boolean changed = false;
             long maxGap = 0;
