@@ -134,6 +134,8 @@ final class BenchEnv implements AutoCloseable {
             admin.close();
         }
         cluster.close();
+        // the broker's and ZooKeeper's data (gigabytes after a full throughput run); worker logs stay in dir
+        deleteQuietly(dir.resolve("cluster"));
     }
 
     // ------------------------------------------------------------------ reporting
