@@ -61,7 +61,7 @@ build() {
 
 # jget FILE KEY: the first value of "KEY": in FILE (the top-level summary keys come first and are unique)
 jget() {
-  grep -o "\"$2\": \(\"[^\"]*\"\|[^,}]*\)" "$1" | head -n 1 | sed -E "s/\"$2\": //; s/\"//g; s/([0-9]+\.[0-9])[0-9]*$/\1/"
+  grep -o "\"$2\": \(\"[^\"]*\"\|[^,}]*\)" "$1" | head -n 1 | sed -E "s/\"$2\": //; s/\"//g; s/([0-9]+\.[0-9]{1,2})[0-9]*$/\1/"
 }
 
 run_bench() { # class, json, args...
