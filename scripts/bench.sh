@@ -1,17 +1,34 @@
 #!/usr/bin/env bash
-# Benchmarks of shardwork, each measured against a peer in the same run. Not tests.
+# Benchmarks of shardwork, each measured against a peer in the same run. Not tests: nothing asserts a time.
 #
 #   scripts/bench.sh [throughput|takeover|handoff|coordination|assigner|all]
 #
-# assigner  StickyWeightedAssigner vs Kafka's CooperativeStickyAssignor (10,000 regions, 1,000 members);
-#           writes bench/results/assigner.json
-# Every run appends a dated row with the machine's description to bench/RESULTS.md.
-# Exit codes: 0 done, 1 a benchmark failed, 2 unknown or not implemented benchmark.
+# throughput    1,000,000 orders over 16 regions, one worker (WorkerNode, and runners alone) vs a raw Kafka
+#               loop over the same topic, alternating rounds, medians: noop, billing at-least-once,
+#               billing exactly-once; writes bench/results/throughput.json
+# takeover      3 worker JVMs under load, 10 x kill -9 and restart; kill to first invoice of each region by
+#               its new owner; the same for a Kafka consumer group (classic cooperative-sticky, and the
+#               consumer protocol) with the same session timeout; bench/results/takeover.json and .svg
+# handoff       a worker joins a loaded cluster, one leaves with SIGTERM: gaps of unmoved regions, pause of
+#               moved ones, duplicates; the same for the Kafka group; bench/results/handoff.json
+# coordination  ZooKeeper operations per 1,000 orders at 100,000 and 1,000,000 orders (Curator's tracer,
+#               3 in-process WorkerNodes); bench/results/coordination.json
+# assigner      StickyWeightedAssigner vs Kafka's CooperativeStickyAssignor (10,000 regions, 1,000 members);
+#               writes bench/results/assigner.json
+#
+# Sizes (environment): BENCH_ORDERS (throughput, 1000000), BENCH_ROUNDS (3), BENCH_KILLS (10),
+# BENCH_RATE (orders/s offered in takeover and handoff, 1000), BENCH_SESSION_MS (4000),
+# BENCH_COORD_SMALL (100000), BENCH_COORD_LARGE (1000000), BENCH_HEAP (-Xmx512m, the bench JVM, which also
+# runs the embedded ZooKeeper and Kafka), BENCH_SKIP_BUILD=1 to use bench/target/bench.jar as it is.
+# Every run appends a dated row with the machine's description and load average to bench/RESULTS.md.
+# Exit codes: 0 done, 1 a benchmark failed, 2 unknown benchmark.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 HEAP="${BENCH_HEAP:--Xmx512m}"
+JAR=bench/target/bench.jar
+BUILT=""
 
 usage() {
   echo "usage: scripts/bench.sh [throughput|takeover|handoff|coordination|assigner|all]" >&2
@@ -21,7 +38,7 @@ machine() {
   local mem java
   mem="$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null || echo "unknown")"
   java="$(java -version 2>&1 | head -n 1 | tr -d '"')"
-  echo "nproc $(nproc), memory ${mem}, ${java}"
+  echo "nproc $(nproc), memory ${mem}, ${java}, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 }
 
 record() { # name, summary
@@ -33,26 +50,73 @@ record() { # name, summary
   printf '| %s | %s | %s | %s |\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$1" "$(machine)" "$2" >> "$file"
 }
 
-bench_assigner() {
+build() {
+  if [[ -n "$BUILT" || "${BENCH_SKIP_BUILD:-}" == "1" ]]; then
+    return
+  fi
   mvn -q -B -pl bench -am package -DskipTests
   mkdir -p bench/results
-  java "$HEAP" -XX:+UseSerialGC -jar bench/target/bench.jar bench/results/assigner.json
+  BUILT=1
+}
+
+# jget FILE KEY: the first value of "KEY": in FILE (the top-level summary keys come first and are unique)
+jget() {
+  grep -o "\"$2\": \(\"[^\"]*\"\|[^,}]*\)" "$1" | head -n 1 | sed -E "s/\"$2\": //; s/\"//g; s/([0-9]+\.[0-9]{1,2})[0-9]*$/\1/"
+}
+
+run_bench() { # class, json, args...
+  local class="$1" json="$2"
+  shift 2
+  java "$HEAP" -XX:+UseSerialGC -cp "$JAR" "io.shardwork.bench.$class" "$json" "$@"
+}
+
+bench_assigner() {
+  build
+  java "$HEAP" -XX:+UseSerialGC -jar "$JAR" bench/results/assigner.json
   local summary
   summary="$(tr -d '\n ' < bench/results/assigner.json | sed -E 's/.*"assign_ms_median":([0-9.]+).*"load_spread_in_region_weights":([0-9.]+).*"join_moved_weight":([0-9.]+).*"peer_assign_ms_median":([0-9.]+).*"peer_load_spread_in_region_weights":([0-9.]+).*"peer_join_moved_weight":([0-9.]+).*/join assign \1 ms vs peer \4 ms; spread \2 vs \5 heaviest weights; join moved weight \3 vs \6/')"
   record assigner "$summary"
 }
 
-not_implemented() {
-  echo "bench $1: not implemented yet" >&2
-  exit 2
+bench_throughput() {
+  build
+  local f=bench/results/throughput.json
+  run_bench ThroughputBench "$f" "${BENCH_ORDERS:-1000000}" "${BENCH_ROUNDS:-3}"
+  record throughput "$(jget $f orders) orders; ratio to raw: noop $(jget $f noop_ratio), billing at-least-once $(jget $f billing_alo_ratio), billing exactly-once $(jget $f billing_eos_ratio) (runtime $(jget $f noop_runtime_orders_per_s) / $(jget $f billing_alo_runtime_orders_per_s) / $(jget $f billing_eos_runtime_orders_per_s) orders/s); load $(jget $f load_average)"
+}
+
+bench_takeover() {
+  build
+  local f=bench/results/takeover.json
+  run_bench TakeoverBench "$f" "${BENCH_KILLS:-10}" "${BENCH_RATE:-1000}" "${BENCH_SESSION_MS:-4000}"
+  record takeover "$(jget $f kills_per_system) kills, session $(jget $f session_timeout_ms) ms: shardwork p50/p99 $(jget $f shardwork_p50_ms)/$(jget $f shardwork_p99_ms) ms; Kafka group classic $(jget $f kafka_group_classic_p50_ms)/$(jget $f kafka_group_classic_p99_ms) ms, consumer protocol $(jget $f kafka_group_consumer_p50_ms)/$(jget $f kafka_group_consumer_p99_ms) ms; load $(jget $f load_average)"
+}
+
+bench_handoff() {
+  build
+  local f=bench/results/handoff.json
+  run_bench HandoffBench "$f" "${BENCH_RATE:-1000}" "${BENCH_SESSION_MS:-4000}"
+  record handoff "shardwork: unmoved max gap $(jget $f unmoved_max_gap_ms) ms (baseline $(jget $f baseline_max_gap_ms)), moved pause p99 $(jget $f moved_pause_p99_ms) ms, duplicates $(jget $f duplicates); Kafka group classic: $(jget $f kafka_group_unmoved_max_gap_ms) ms, $(jget $f kafka_group_moved_pause_p99_ms) ms, $(jget $f kafka_group_duplicates); consumer protocol: $(jget $f kafka_group_consumer_unmoved_max_gap_ms) ms, $(jget $f kafka_group_consumer_moved_pause_p99_ms) ms, $(jget $f kafka_group_consumer_duplicates); load $(jget $f load_average)"
+}
+
+bench_coordination() {
+  build
+  local f=bench/results/coordination.json
+  run_bench CoordinationBench "$f" "${BENCH_COORD_SMALL:-100000}" "${BENCH_COORD_LARGE:-1000000}"
+  record coordination "ZooKeeper ops per 1,000 orders: $(jget $f zk_ops_per_1k_orders_small) at $(jget $f orders_small) orders, $(jget $f zk_ops_per_1k_orders_large) at $(jget $f orders_large); load $(jget $f load_average)"
 }
 
 case "${1:-}" in
   assigner) bench_assigner ;;
-  throughput|takeover|handoff|coordination) not_implemented "$1" ;;
+  throughput) bench_throughput ;;
+  takeover) bench_takeover ;;
+  handoff) bench_handoff ;;
+  coordination) bench_coordination ;;
   all)
     bench_assigner
-    for b in throughput takeover handoff coordination; do echo "bench $b: not implemented yet" >&2; done
-    exit 2 ;;
+    bench_throughput
+    bench_takeover
+    bench_handoff
+    bench_coordination ;;
   *) usage; exit 2 ;;
 esac

@@ -1,0 +1,189 @@
+package io.shardwork.bench;
+
+import io.shardwork.config.ShardworkConfig;
+import io.shardwork.coordination.worker.OwnershipListener;
+import io.shardwork.node.WorkerNode;
+import io.shardwork.produce.OrderGenerator;
+import io.shardwork.produce.OrderProducer;
+import io.shardwork.runner.RunnerStats;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.curator.drivers.AdvancedTracerDriver;
+import org.apache.curator.drivers.EventTrace;
+import org.apache.curator.drivers.OperationTrace;
+
+/**
+ * Coordination cost: ZooKeeper operations per 1,000 orders, counted by the ZooKeeper clients themselves
+ * (Curator's tracer driver sees every operation: reads, writes, multis, watches set, background ones) on
+ * three in-process {@link WorkerNode}s (billing, at-least-once, default checkpoint interval) that process
+ * a backlog of N orders from start to graceful close, for a small and a large N.
+ *
+ * <p>Usage: {@code CoordinationBench OUT.json [small] [large]} (default 100,000 and 1,000,000).
+ */
+public final class CoordinationBench {
+    private static final int NODES = 3;
+
+    /** Counts operations by name. */
+    static final class OpCounter extends AdvancedTracerDriver {
+        final Map<String, LongAdder> byName = new ConcurrentHashMap<>();
+        final AtomicLong events = new AtomicLong();
+
+        @Override
+        public void addTrace(OperationTrace trace) {
+            byName.computeIfAbsent(trace.getName(), k -> new LongAdder()).increment();
+        }
+
+        @Override
+        public void addEvent(EventTrace trace) {
+            events.incrementAndGet();
+        }
+
+        long total() {
+            return byName.values().stream().mapToLong(LongAdder::sum).sum();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench/results/coordination.json");
+        long small = args.length > 1 ? Long.parseLong(args[1]) : 100_000;
+        long large = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000;
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("benchmark", "coordination");
+        results.put("machine", BenchEnv.machine());
+        results.put("load_average_start", BenchEnv.loadAverage());
+        results.put("nodes", NODES);
+        results.put("regions", BenchEnv.REGIONS);
+        try (BenchEnv env = BenchEnv.start("coordination")) {
+            Map<String, Object> s = measure(env, "co-small", small);
+            Map<String, Object> l = measure(env, "co-large", large);
+            results.put("zk_ops_per_1k_orders_small", s.get("zk_ops_per_1k_orders"));
+            results.put("zk_ops_per_1k_orders_large", l.get("zk_ops_per_1k_orders"));
+            results.put("orders_small", small);
+            results.put("orders_large", large);
+            results.put("small", s);
+            results.put("large", l);
+        }
+        results.put("load_average_end", BenchEnv.loadAverage());
+        results.put("load_average", results.get("load_average_start") + " (start), " + results.get("load_average_end") + " (end)");
+        BenchEnv.writeResults(out, results);
+        System.exit(0);
+    }
+
+    /** The assignment's znode version: one fenced multi (check + setData) per generation written; the node is created empty through Curator. */
+    private static long assignmentWrites(BenchEnv env, ShardworkConfig config) throws Exception {
+        try (org.apache.curator.framework.CuratorFramework client = org.apache.curator.framework.CuratorFrameworkFactory
+                .newClient(env.cluster.zookeeperConnect(), new org.apache.curator.retry.RetryOneTime(100))) {
+            client.start();
+            client.blockUntilConnected(30, java.util.concurrent.TimeUnit.SECONDS);
+            org.apache.zookeeper.data.Stat stat = client.checkExists()
+                    .forPath(new io.shardwork.layout.ClusterPaths(config.clusterName()).assignment());
+            return stat == null ? 0 : stat.getVersion();
+        }
+    }
+
+    private static Map<String, Object> measure(BenchEnv env, String name, long orders) throws Exception {
+        Map<String, String> raw = env.raw(name, name, "billing", "at-least-once");
+        raw.put("zookeeper.session.timeout.ms", "10000");
+        ShardworkConfig config = BenchEnv.config(raw);
+        env.createTopics(config);
+        try (OrderProducer producer = new OrderProducer(config)) {
+            producer.produce(new OrderGenerator(config.regions(), 5).orders(orders, 0), 0);
+        }
+        Map<Integer, Long> ends = env.endOffsets(config.ordersTopic(), BenchEnv.REGIONS);
+        BenchEnv.log("%s: %d orders produced; starting %d nodes", name, orders, NODES);
+        List<WorkerNode> nodes = new ArrayList<>();
+        List<OpCounter> counters = new ArrayList<>();
+        for (int i = 1; i <= NODES; i++) {
+            WorkerNode node = new WorkerNode(config.with("worker.id", "n" + i), OwnershipListener.NONE);
+            OpCounter counter = new OpCounter();
+            node.coordinator().client().getZookeeperClient().setTracerDriver(counter);
+            nodes.add(node);
+            counters.add(counter);
+        }
+        long began = System.nanoTime();
+        for (WorkerNode node : nodes) {
+            node.start();
+        }
+        long opsAtStart = 0;
+        long processedAt;
+        long opsAtProcessed;
+        // the runtime's claim and checkpoint multis go to the raw ZooKeeper handle, which Curator's tracer does
+        // not see: count them from the runners' own counters (highest checkpoint count seen per region run)
+        Map<String, Long> checkpointsByRun = new HashMap<>();
+        while (true) {
+            Map<String, RunnerStats> byRegion = new HashMap<>();
+            for (WorkerNode node : nodes) {
+                node.runnerStats().forEach(s -> {
+                    byRegion.put(s.region(), s);
+                    checkpointsByRun.merge(node.workerId() + "/" + s.region() + "/e" + s.epoch(), s.checkpoints(), Math::max);
+                });
+            }
+            boolean done = byRegion.size() == BenchEnv.REGIONS;
+            for (int p = 0; p < BenchEnv.REGIONS && done; p++) {
+                RunnerStats s = byRegion.get(BenchEnv.region(p));
+                done = s != null && s.checkpointedOffset() >= ends.get(p);
+            }
+            if (opsAtStart == 0 && byRegion.size() == BenchEnv.REGIONS) {
+                opsAtStart = counters.stream().mapToLong(OpCounter::total).sum();
+            }
+            if (done) {
+                processedAt = System.nanoTime();
+                opsAtProcessed = counters.stream().mapToLong(OpCounter::total).sum();
+                break;
+            }
+            if (System.nanoTime() - began > 30L * 60 * 1_000_000_000L) {
+                throw new IllegalStateException(name + " did not finish: " + byRegion.values());
+            }
+            BenchEnv.sleep(20);
+        }
+        for (WorkerNode node : nodes) {
+            node.runnerStats().forEach(s -> checkpointsByRun.merge(node.workerId() + "/" + s.region() + "/e" + s.epoch(),
+                    s.checkpoints(), Math::max));
+        }
+        for (WorkerNode node : nodes) {
+            node.close();
+        }
+        long closedAt = System.nanoTime();
+        long curatorOps = counters.stream().mapToLong(OpCounter::total).sum();
+        // one claim multi per region run; every run ends with a graceful stop here, whose final checkpoint the
+        // sampling above cannot see: one more per run
+        long claimMultis = checkpointsByRun.size();
+        long checkpointMultis = checkpointsByRun.values().stream().mapToLong(Long::longValue).sum() + checkpointsByRun.size();
+        long assignmentMultis = assignmentWrites(env, config);
+        long rawMultis = claimMultis + checkpointMultis + assignmentMultis;
+        long total = curatorOps + rawMultis;
+        Map<String, Long> byName = new TreeMap<>();
+        for (OpCounter c : counters) {
+            c.byName.forEach((k, v) -> byName.merge(k, v.sum(), Long::sum));
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("orders", orders);
+        r.put("zk_ops", total);
+        r.put("zk_ops_through_curator", curatorOps);
+        r.put("zk_raw_multis", rawMultis);
+        r.put("zk_raw_multis_detail", Map.of("claims", claimMultis, "checkpoints", checkpointMultis,
+                "assignment_writes", assignmentMultis));
+        r.put("zk_ops_per_1k_orders", total * 1000.0 / orders);
+        r.put("processing_seconds", (processedAt - began) / 1e9);
+        r.put("curator_ops_until_all_regions_running", opsAtStart);
+        r.put("curator_ops_while_processing", opsAtProcessed - opsAtStart);
+        r.put("curator_ops_on_close", curatorOps - opsAtProcessed);
+        r.put("zk_ops_per_s", total / ((closedAt - began) / 1e9));
+        r.put("close_seconds", (closedAt - processedAt) / 1e9);
+        r.put("zk_ops_by_name", byName);
+        r.put("connection_events", counters.stream().mapToLong(c -> c.events.get()).sum());
+        r.put("load_average", BenchEnv.loadAverage());
+        BenchEnv.log("%s: %d ZooKeeper operations for %d orders: %.3f per 1,000 orders (%.1f s); load %s", name, total, orders,
+                total * 1000.0 / orders, (processedAt - began) / 1e9, BenchEnv.loadAverage());
+        env.deleteTopics(config.ordersTopic(), config.invoicesTopic());
+        return r;
+    }
+}

@@ -1,0 +1,178 @@
+package io.shardwork.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Graceful handoff: two worker JVMs bill a steady load; a third joins (the cluster moves regions to it),
+ * then the first leaves with SIGTERM (its regions move to the others). From the invoices (timestamps and
+ * writer headers): in regions that did not move, the longest gap between two invoices during each event
+ * compared with the longest gap of a quiet baseline window; in moved regions, the pause between the last
+ * invoice of the old owner and the first of the new; duplicates over the whole run (every order counted
+ * once all are invoiced). The same for a Kafka consumer group (classic cooperative-sticky, and the
+ * consumer protocol) whose members commit on revocation.
+ *
+ * <p>Usage: {@code HandoffBench OUT.json [orders_per_s] [session_timeout_ms]}.
+ */
+public final class HandoffBench {
+    private static final long BASELINE_MS = 8000;
+    private static final long AFTER_SETTLED_MS = 2000;
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench/results/handoff.json");
+        double rate = args.length > 1 ? Double.parseDouble(args[1]) : 1000;
+        int session = args.length > 2 ? Integer.parseInt(args[2]) : 4000;
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("benchmark", "handoff");
+        results.put("machine", BenchEnv.machine());
+        results.put("load_average_start", BenchEnv.loadAverage());
+        results.put("orders_per_s_offered", rate);
+        results.put("session_timeout_ms", session);
+        results.put("regions", BenchEnv.REGIONS);
+        try (BenchEnv env = BenchEnv.start("handoff")) {
+            Map<String, Map<String, Object>> systems = new LinkedHashMap<>();
+            if (TakeoverBench.wanted("shardwork")) {
+                systems.put("shardwork", measure(new Fleet.Shardwork(env, "ho_shardwork", session), rate));
+            }
+            if (TakeoverBench.wanted("kafka_group_classic")) {
+                systems.put("kafka_group_classic", measure(new Fleet.KafkaGroup(env, "ho_classic", "classic", session), rate));
+            }
+            if (TakeoverBench.wanted("kafka_group_consumer")) {
+                systems.put("kafka_group_consumer", measure(new Fleet.KafkaGroup(env, "ho_consumer", "consumer", session), rate));
+            }
+            List<String> keys = List.of("unmoved_max_gap_ms", "baseline_max_gap_ms", "moved_pause_p99_ms", "moved_pause_max_ms", "duplicates");
+            Map<String, Object> sw = systems.getOrDefault("shardwork", Map.of());
+            for (String key : keys) {
+                results.put(key, sw.get(key));
+            }
+            // kafka_group_* is the classic protocol with cooperative-sticky; the consumer protocol follows with its own prefix
+            for (String protocol : List.of("classic", "consumer")) {
+                Map<String, Object> g = systems.getOrDefault("kafka_group_" + protocol, Map.of());
+                String prefix = protocol.equals("classic") ? "kafka_group_" : "kafka_group_consumer_";
+                for (String key : keys) {
+                    results.put(prefix + key, g.get(key));
+                }
+            }
+            results.put("systems", systems);
+        }
+        results.put("load_average_end", BenchEnv.loadAverage());
+        results.put("load_average", results.get("load_average_start") + " (start), " + results.get("load_average_end") + " (end)");
+        BenchEnv.writeResults(out, results);
+        System.exit(0);
+    }
+
+    private static Map<String, Object> measure(Fleet fleet, double rate) throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (fleet; InvoiceTap tap = fleet.tap()) {
+            BenchEnv.log("%s: two workers", fleet.name);
+            fleet.start("w1");
+            fleet.start("w2");
+            fleet.startLoad(rate, 31);
+            Fleet.awaitSteady(tap, Set.of("w1", "w2"), Duration.ofSeconds(180));
+            long b0 = System.currentTimeMillis();
+            BenchEnv.sleep(BASELINE_MS);
+            long b1 = System.currentTimeMillis();
+
+            BenchEnv.log("%s: w3 joins", fleet.name);
+            long j0 = System.currentTimeMillis();
+            fleet.start("w3");
+            long joinSettled = Fleet.awaitSteady(tap, Set.of("w1", "w2", "w3"), Duration.ofSeconds(180));
+            BenchEnv.sleep(AFTER_SETTLED_MS);
+            long j1 = System.currentTimeMillis();
+
+            BenchEnv.log("%s: w1 leaves (SIGTERM)", fleet.name);
+            long l0 = System.currentTimeMillis();
+            int exit = fleet.terminate("w1");
+            long leaveSettled = Fleet.awaitSteady(tap, Set.of("w2", "w3"), Duration.ofSeconds(180));
+            BenchEnv.sleep(AFTER_SETTLED_MS);
+            long l1 = System.currentTimeMillis();
+
+            long produced = fleet.stopLoad();
+            long waitUntil = System.currentTimeMillis() + 60_000;
+            while (tap.distinctOrders() < produced && System.currentTimeMillis() < waitUntil) {
+                BenchEnv.sleep(200);
+            }
+            BenchEnv.sleep(1000);
+            Window baseline = analyse(tap, b0, b1);
+            Window join = analyse(tap, j0, j1);
+            Window leave = analyse(tap, l0, l1);
+            List<Long> pauses = new ArrayList<>(join.movedPauses);
+            pauses.addAll(leave.movedPauses);
+            r.put("unmoved_max_gap_ms", Math.max(join.unmovedMaxGap, leave.unmovedMaxGap));
+            r.put("baseline_max_gap_ms", baseline.unmovedMaxGap);
+            r.put("moved_pause_p50_ms", BenchEnv.percentile(pauses, 50));
+            r.put("moved_pause_p99_ms", BenchEnv.percentile(pauses, 99));
+            r.put("moved_pause_max_ms", pauses.stream().mapToLong(Long::longValue).max().orElse(-1));
+            r.put("duplicates", tap.duplicates());
+            r.put("orders_produced", produced);
+            r.put("orders_invoiced", tap.distinctOrders());
+            r.put("join", join.json(joinSettled));
+            r.put("leave", leave.json(leaveSettled));
+            r.put("leaver_exit_code", exit);
+            r.put("load_average", BenchEnv.loadAverage());
+            BenchEnv.log("%s: unmoved max gap %d ms (baseline %d), moved pauses %s, duplicates %d; load %s", fleet.name,
+                    r.get("unmoved_max_gap_ms"), r.get("baseline_max_gap_ms"), pauses, tap.duplicates(), BenchEnv.loadAverage());
+        }
+        return r;
+    }
+
+    /** One window's figures. */
+    private record Window(long unmovedMaxGap, List<Long> movedPauses, List<String> moved, long windowMs) {
+        Map<String, Object> json(long settledMs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("window_ms", windowMs);
+            m.put("settled_after_ms", settledMs);
+            m.put("moved_regions", moved);
+            m.put("moved_pause_ms", movedPauses);
+            m.put("unmoved_max_gap_ms", unmovedMaxGap);
+            return m;
+        }
+    }
+
+    /** Gaps between consecutive invoices (offset order) timestamped in [from, to), and the last one before, per region. */
+    private static Window analyse(InvoiceTap tap, long from, long to) {
+        long unmovedMax = 0;
+        List<Long> pauses = new ArrayList<>();
+        List<String> moved = new ArrayList<>();
+        for (int p = 0; p < BenchEnv.REGIONS; p++) {
+            List<InvoiceTap.Inv> all = tap.invoices(p);
+            // the window's invoices and the one just before it: a region whose old owner wrote its last invoice
+            // before the event began (a leaver stops at once on SIGTERM) still shows its pause and its move
+            List<InvoiceTap.Inv> window = new ArrayList<>();
+            InvoiceTap.Inv before = null;
+            for (InvoiceTap.Inv inv : all) {
+                if (inv.ts() < from) {
+                    before = inv;
+                } else if (inv.ts() < to) {
+                    window.add(inv);
+                }
+            }
+            if (before != null) {
+                window.add(0, before);
+            }
+            boolean changed = false;
+            long maxGap = 0;
+            for (int i = 1; i < window.size(); i++) {
+                InvoiceTap.Inv a = window.get(i - 1);
+                InvoiceTap.Inv b = window.get(i);
+                if (!a.worker().equals(b.worker())) {
+                    changed = true;
+                    pauses.add(b.ts() - a.ts());
+                } else {
+                    maxGap = Math.max(maxGap, b.ts() - a.ts());
+                }
+            }
+            if (changed) {
+                moved.add(BenchEnv.region(p));
+            } else {
+                unmovedMax = Math.max(unmovedMax, maxGap);
+            }
+        }
+        return new Window(unmovedMax, pauses, moved, to - from);
+    }
+}

@@ -1,0 +1,404 @@
+package io.shardwork.bench;
+
+import io.shardwork.billing.BillingHandler;
+import io.shardwork.billing.Invoice;
+import io.shardwork.billing.InvoiceCodec;
+import io.shardwork.config.ShardworkConfig;
+import io.shardwork.coordination.worker.OwnershipListener;
+import io.shardwork.node.WorkerNode;
+import io.shardwork.order.OrderCodec;
+import io.shardwork.order.ParseResult;
+import io.shardwork.produce.OrderGenerator;
+import io.shardwork.produce.OrderProducer;
+import io.shardwork.runner.KafkaClientSettings;
+import io.shardwork.runner.RegionRunner;
+import io.shardwork.runner.RegionRunnerFactory;
+import io.shardwork.runner.RunnerListener;
+import io.shardwork.runner.RunnerStats;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Throughput: the same orders over 16 regions, one worker, against a raw Kafka loop over the same topic
+ * in the same run, alternating, several rounds, medians.
+ *
+ * <p>Three sides per mode: {@code node} (a {@link WorkerNode}: ZooKeeper membership, leader, claims,
+ * fenced checkpoints, and the 16 region runners), {@code runners} (16 {@link RegionRunner}s from a
+ * {@link RegionRunnerFactory} with a checkpoint writer that does nothing: the runner alone), and
+ * {@code raw} (one thread, one KafkaConsumer assigned the 16 partitions, decoding every order with
+ * {@link OrderCodec#decode}; billing: the same invoice with the same headers through the same
+ * producer settings, flushed and committed once per checkpoint interval, as the runner does).
+ *
+ * <p>Usage: {@code ThroughputBench OUT.json [orders] [rounds]}.
+ */
+public final class ThroughputBench {
+    private static final long POLL_STATS_MS = 5;
+    private static final Duration RUN_DEADLINE = Duration.ofMinutes(15);
+
+    private record Mode(String key, String handler, String delivery) {
+        boolean billing() {
+            return handler.equals("billing");
+        }
+
+        boolean eos() {
+            return delivery.equals("exactly-once");
+        }
+    }
+
+    /** One timed run: to the last order handled, and to the last order durable (billing: checkpointed/committed). */
+    private record Run(String side, int round, long orders, double processedSeconds, double durableSeconds,
+                       double firstOrderSeconds) {
+        double rate() {
+            return orders / durableSeconds;
+        }
+
+        double processedRate() {
+            return orders / processedSeconds;
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("side", side);
+            m.put("round", round);
+            m.put("orders_per_s", rate());
+            m.put("processed_orders_per_s", processedRate());
+            m.put("seconds", durableSeconds);
+            m.put("first_order_after_s", firstOrderSeconds);
+            return m;
+        }
+    }
+
+    private final BenchEnv env;
+    private final long orders;
+    private final int rounds;
+    private final int checkpointIntervalMs;
+    private ShardworkConfig base;
+    private Map<Integer, Long> ends;
+    private int runCounter;
+
+    private ThroughputBench(BenchEnv env, long orders, int rounds, int checkpointIntervalMs) {
+        this.env = env;
+        this.orders = orders;
+        this.rounds = rounds;
+        this.checkpointIntervalMs = checkpointIntervalMs;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench/results/throughput.json");
+        long orders = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int interval = Integer.getInteger("bench.checkpoint.interval.ms", 1000);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("benchmark", "throughput");
+        results.put("machine", BenchEnv.machine());
+        results.put("load_average_start", BenchEnv.loadAverage());
+        try (BenchEnv env = BenchEnv.start("throughput")) {
+            new ThroughputBench(env, orders, rounds, interval).run(results);
+        }
+        results.put("load_average_end", BenchEnv.loadAverage());
+        results.put("load_average", results.get("load_average_start") + " (start), " + results.get("load_average_end") + " (end)");
+        BenchEnv.writeResults(out, results);
+        System.exit(0);
+    }
+
+    private void run(Map<String, Object> results) throws Exception {
+        Map<String, String> raw = env.raw("tp", "tp", "noop", "at-least-once");
+        base = BenchEnv.config(raw);
+        env.createTopics(base);
+        long began = System.nanoTime();
+        try (OrderProducer producer = new OrderProducer(base)) {
+            producer.produce(new OrderGenerator(base.regions(), 1).orders(orders, 0), 0);
+        }
+        double produceRate = orders * 1e9 / (System.nanoTime() - began);
+        ends = env.endOffsets(base.ordersTopic(), BenchEnv.REGIONS);
+        long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        BenchEnv.log("produced %d orders over %d regions at %.0f/s", total, BenchEnv.REGIONS, produceRate);
+        results.put("orders", total);
+        results.put("regions", BenchEnv.REGIONS);
+        results.put("rounds", rounds);
+        results.put("checkpoint_interval_ms", checkpointIntervalMs);
+        results.put("produce_orders_per_s", produceRate);
+
+        List<Mode> modes = List.of(new Mode("noop", "noop", "at-least-once"),
+                new Mode("billing_alo", "billing", "at-least-once"),
+                new Mode("billing_eos", "billing", "exactly-once"));
+        // warm-up, not measured: the JIT sees the decoder, the runner and the clients once
+        Mode warm = modes.get(0);
+        raw(warm, 0);
+        runners(warm, 0);
+        for (Mode mode : modes) {
+            List<Run> runs = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                List<String> order = round % 2 == 1 ? List.of("raw", "node", "runners") : List.of("node", "runners", "raw");
+                for (String side : order) {
+                    Run run = switch (side) {
+                        case "raw" -> raw(mode, round);
+                        case "node" -> node(mode, round);
+                        default -> runners(mode, round);
+                    };
+                    BenchEnv.log("%s round %d %-7s %9.0f orders/s durable (%.2f s), %9.0f/s processed, first order after %.2f s; load %s",
+                            mode.key, round, side, run.rate(), run.durableSeconds, run.processedRate(),
+                            run.firstOrderSeconds, BenchEnv.loadAverage());
+                    runs.add(run);
+                }
+            }
+            Map<String, Object> summary = summary(runs);
+            for (String key : List.of("runtime_orders_per_s", "raw_orders_per_s", "ratio", "runners_only_ratio")) {
+                results.put(mode.key + "_" + key, summary.get(key));
+            }
+            results.put(mode.key, summary);
+        }
+    }
+
+    private static Map<String, Object> summary(List<Run> runs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        double node = BenchEnv.median(runs.stream().filter(r -> r.side.equals("node")).map(Run::rate).toList());
+        double runners = BenchEnv.median(runs.stream().filter(r -> r.side.equals("runners")).map(Run::rate).toList());
+        double raw = BenchEnv.median(runs.stream().filter(r -> r.side.equals("raw")).map(Run::rate).toList());
+        m.put("runtime_orders_per_s", node);
+        m.put("raw_orders_per_s", raw);
+        m.put("ratio", node / raw);
+        m.put("runners_only_orders_per_s", runners);
+        m.put("runners_only_ratio", runners / raw);
+        double nodeProcessed = BenchEnv.median(runs.stream().filter(r -> r.side.equals("node")).map(Run::processedRate).toList());
+        double rawProcessed = BenchEnv.median(runs.stream().filter(r -> r.side.equals("raw")).map(Run::processedRate).toList());
+        m.put("processed_ratio", nodeProcessed / rawProcessed);
+        m.put("runs", runs.stream().map(Run::json).toList());
+        return m;
+    }
+
+    // ------------------------------------------------------------------ runtime sides
+
+    /** A config of its own per run: a fresh ZooKeeper layout, consumer group and transactional ids, a fresh invoices topic. */
+    private ShardworkConfig runConfig(Mode mode, String side, int round) {
+        String name = "tp-" + side + "-" + mode.key.replace('_', '-') + "-" + round + "-" + (++runCounter);
+        Map<String, String> raw = env.raw(name, "tp", mode.handler, mode.delivery);
+        raw.put("topic.invoices", "tp." + name + ".invoices");
+        raw.put("checkpoint.interval.ms", Integer.toString(checkpointIntervalMs));
+        raw.put("worker.id", "bench-" + side);
+        raw.put("zookeeper.session.timeout.ms", "10000");
+        ShardworkConfig config = BenchEnv.config(raw);
+        if (mode.billing()) {
+            env.createTopic(config.invoicesTopic(), BenchEnv.REGIONS);
+        }
+        return config;
+    }
+
+    private Run node(Mode mode, int round) throws Exception {
+        ShardworkConfig config = runConfig(mode, "node", round);
+        WorkerNode node = new WorkerNode(config, OwnershipListener.NONE);
+        long began = System.nanoTime();
+        try {
+            node.start();
+            return await("node", round, began, node::runnerStats, mode);
+        } finally {
+            node.close();
+            cleanUp(config, mode);
+        }
+    }
+
+    private Run runners(Mode mode, int round) throws Exception {
+        ShardworkConfig config = runConfig(mode, "runners", round);
+        List<RegionRunner> runners = new ArrayList<>();
+        long began = System.nanoTime();
+        try (RegionRunnerFactory factory = RegionRunnerFactory.builder(config).workerId("bench-runners").build()) {
+            for (int p = 0; p < BenchEnv.REGIONS; p++) {
+                RegionRunner runner = factory.newRunner((epoch, offset) -> { }, RunnerListener.NONE);
+                runner.start(BenchEnv.region(p), p, 1, 0);
+                runners.add(runner);
+            }
+            try {
+                return await("runners", round, began, () -> runners.stream().map(RegionRunner::stats).toList(), mode);
+            } finally {
+                for (RegionRunner runner : runners) {
+                    runner.stop();
+                }
+            }
+        } finally {
+            cleanUp(config, mode);
+        }
+    }
+
+    private void cleanUp(ShardworkConfig config, Mode mode) {
+        if (mode.billing()) {
+            env.deleteTopics(config.invoicesTopic());
+        }
+    }
+
+    /** Polls the runners' counters until every region has handled (noop) or checkpointed (billing) its last order. */
+    private Run await(String side, int round, long began, Supplier<List<RunnerStats>> stats, Mode mode) {
+        long deadline = began + RUN_DEADLINE.toNanos();
+        long first = -1;
+        long processedAt = -1;
+        while (System.nanoTime() < deadline) {
+            List<RunnerStats> now = stats.get();
+            long now_ = System.nanoTime();
+            if (first < 0 && now.stream().anyMatch(s -> s.processed() > 0)) {
+                first = now_;
+            }
+            Map<String, RunnerStats> byRegion = new HashMap<>();
+            now.forEach(s -> byRegion.put(s.region(), s));
+            if (byRegion.size() == BenchEnv.REGIONS) {
+                boolean processed = true;
+                boolean durable = true;
+                for (int p = 0; p < BenchEnv.REGIONS; p++) {
+                    RunnerStats s = byRegion.get(BenchEnv.region(p));
+                    long end = ends.get(p);
+                    processed &= s.nextOffset() >= end;
+                    durable &= s.checkpointedOffset() >= end;
+                }
+                if (processed && processedAt < 0) {
+                    processedAt = now_;
+                }
+                if (processed && (!mode.billing() || durable)) {
+                    long total = ends.values().stream().mapToLong(Long::longValue).sum();
+                    return new Run(side, round, total, (processedAt - began) / 1e9, (now_ - began) / 1e9,
+                            (first - began) / 1e9);
+                }
+            }
+            BenchEnv.sleep(POLL_STATS_MS);
+        }
+        throw new IllegalStateException(side + " " + mode.key + " did not finish within " + RUN_DEADLINE + ": " + stats.get());
+    }
+
+    // ------------------------------------------------------------------ the raw peer
+
+    private Run raw(Mode mode, int round) throws Exception {
+        ShardworkConfig config = runConfig(mode, "raw", round);
+        String[] regionOf = new String[BenchEnv.REGIONS];
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (int p = 0; p < BenchEnv.REGIONS; p++) {
+            regionOf[p] = BenchEnv.region(p);
+            partitions.add(new TopicPartition(config.ordersTopic(), p));
+        }
+        long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers().get(0));
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.runnerMaxInFlight()));
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "raw-" + config.clusterName());
+        if (mode.billing()) {
+            c.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaClientSettings.groupId(config));
+        }
+        long began = System.nanoTime();
+        long first = -1;
+        long processedAt;
+        long doneAt = -1;
+        String invoices = config.invoicesTopic();
+        byte[] worker = "raw".getBytes(StandardCharsets.UTF_8);
+        byte[] epoch = "1".getBytes(StandardCharsets.UTF_8);
+        long intervalNanos = config.checkpointIntervalMs() * 1_000_000L;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
+             Producer<byte[], byte[]> producer = !mode.billing() ? null : new KafkaProducer<>(mode.eos()
+                     ? KafkaClientSettings.transactionalProducer(config, "raw", "raw-tx-" + config.clusterName())
+                     : KafkaClientSettings.idempotentProducer(config, "raw-" + config.clusterName()))) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            if (mode.eos()) {
+                producer.initTransactions();
+            }
+            long consumed = 0;
+            long valid = 0;
+            long committed = 0;
+            boolean inTransaction = false;
+            long lastCommit = System.nanoTime();
+            Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+            processedAt = -1;
+            while (true) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    if (first < 0) {
+                        first = System.nanoTime();
+                    }
+                    ParseResult parsed = OrderCodec.decode(regionOf[record.partition()], record.key(), record.value());
+                    if (parsed instanceof ParseResult.Parsed ok) {
+                        valid++;
+                        if (producer != null) {
+                            if (mode.eos() && !inTransaction) {
+                                producer.beginTransaction();
+                                inTransaction = true;
+                            }
+                            ProducerRecord<byte[], byte[]> invoice = new ProducerRecord<>(invoices, record.partition(),
+                                    record.key(), InvoiceCodec.encode(Invoice.of(ok.order())));
+                            invoice.headers().add(BillingHandler.HEADER_WORKER, worker);
+                            invoice.headers().add(BillingHandler.HEADER_EPOCH, epoch);
+                            invoice.headers().add(BillingHandler.HEADER_OFFSET,
+                                    Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+                            producer.send(invoice);
+                        }
+                    }
+                    consumed++;
+                    positions.put(new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1));
+                    if (producer != null && System.nanoTime() - lastCommit >= intervalNanos) {
+                        committed = commit(mode, consumer, producer, positions, consumed);
+                        inTransaction = false;
+                        lastCommit = System.nanoTime();
+                    }
+                }
+                if (consumed >= total && processedAt < 0) {
+                    processedAt = System.nanoTime();
+                }
+                if (producer == null) {
+                    if (consumed >= total) {
+                        doneAt = System.nanoTime();
+                        break;
+                    }
+                } else if (records.isEmpty() && consumed > committed && System.nanoTime() - lastCommit >= intervalNanos) {
+                    committed = commit(mode, consumer, producer, positions, consumed);
+                    inTransaction = false;
+                    lastCommit = System.nanoTime();
+                }
+                if (producer != null && committed >= total) {
+                    doneAt = System.nanoTime();
+                    break;
+                }
+                if (System.nanoTime() - began > RUN_DEADLINE.toNanos()) {
+                    throw new IllegalStateException("raw " + mode.key + " did not finish: consumed " + consumed);
+                }
+            }
+            if (valid != total) {
+                BenchEnv.log("raw %s: %d of %d orders valid", mode.key, valid, total);
+            }
+        } finally {
+            cleanUp(config, mode);
+        }
+        // timed to the last commit (billing) or the last order (noop), not including closing the clients, as on the runtime side
+        return new Run("raw", round, total, (processedAt - began) / 1e9, (doneAt - began) / 1e9, (first - began) / 1e9);
+    }
+
+    /** At-least-once: every invoice acknowledged, then the offsets; exactly-once: offsets into the transaction, commit. */
+    private static long commit(Mode mode, KafkaConsumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
+                               Map<TopicPartition, OffsetAndMetadata> positions, long consumed) {
+        if (mode.eos()) {
+            producer.sendOffsetsToTransaction(Map.copyOf(positions), consumer.groupMetadata());
+            producer.commitTransaction();
+        } else {
+            producer.flush();
+            consumer.commitSync(Map.copyOf(positions));
+        }
+        return consumed;
+    }
+}
