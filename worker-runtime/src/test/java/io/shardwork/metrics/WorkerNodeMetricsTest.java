@@ -107,11 +107,13 @@ class WorkerNodeMetricsTest {
             setup.produce(orders.iterator(), 0);
 
             AtomicReference<PrometheusText> last = new AtomicReference<>();
-            // checkpoints follow processing by up to checkpoint.interval.ms: wait for both
-            Timing.await("every order processed and checkpointed, as the metrics say", PROCESSING, () -> {
+            // checkpoints follow processing by up to checkpoint.interval.ms, and a region's lag is known only
+            // once a fetch response carried the partition's end: wait for all three
+            Timing.await("every order processed and checkpointed, and lag known, as the metrics say", PROCESSING, () -> {
                 last.set(scrape(endpoint));
                 return last.get().sum("shardwork_orders_processed_total") == orders.size()
-                        && last.get().sum("shardwork_checkpoints_total") > 0;
+                        && last.get().sum("shardwork_checkpoints_total") > 0
+                        && last.get().value("shardwork_region_lag", Map.of("region", "r0")) >= 0;
             }, last::get);
             PrometheusText m = last.get();
             Map<String, String> w1 = Map.of("worker", "w1");
