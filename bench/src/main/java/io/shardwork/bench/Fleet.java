@@ -130,29 +130,44 @@ abstract class Fleet implements AutoCloseable {
 
     static final class Shardwork extends Fleet {
         private final Path configFile;
+        private final boolean supervised;
         private final Map<String, WorkerProcess> workers = new HashMap<>();
 
         Shardwork(BenchEnv env, String name, int sessionTimeoutMs) throws Exception {
-            this(env, name, deployment(env, name, sessionTimeoutMs), sessionTimeoutMs);
+            this(env, name, sessionTimeoutMs, false);
         }
 
-        private Shardwork(BenchEnv env, String name, Map<String, String> raw, int sessionTimeoutMs) throws Exception {
+        /** @param supervised start each worker with {@code worker --supervise}; a kill then hits the worker child */
+        Shardwork(BenchEnv env, String name, int sessionTimeoutMs, boolean supervised) throws Exception {
+            this(env, name, deployment(env, name, sessionTimeoutMs), sessionTimeoutMs, supervised);
+        }
+
+        private Shardwork(BenchEnv env, String name, Map<String, String> raw, int sessionTimeoutMs, boolean supervised) throws Exception {
             super(env, name, BenchEnv.config(raw), sessionTimeoutMs);
             this.configFile = BenchEnv.writeProperties(raw, env.dir.resolve(name + ".properties"));
+            this.supervised = supervised;
         }
 
         @Override
         void start(String workerId) throws Exception {
-            // TODO(supervised): when io.shardwork.cli.process.WorkerProcess gains a supervised start
-            // (`worker --supervise`, which closes a dead child's ZooKeeper session at once), add a third
-            // fleet "shardwork_supervised" that starts workers through it, and report supervised_p50_ms /
-            // supervised_p99_ms in TakeoverBench. It does not exist on this branch yet.
-            workers.put(workerId, WorkerProcess.start(configFile, workerId, HEAP, env.dir.resolve(name + "-" + workerId + ".log")));
+            Path log = env.dir.resolve(name + "-" + workerId + ".log");
+            workers.put(workerId, supervised ? WorkerProcess.startSupervised(configFile, workerId, HEAP, log)
+                    : WorkerProcess.start(configFile, workerId, HEAP, log));
         }
 
         @Override
         void kill(String workerId) throws Exception {
-            workers.remove(workerId).kill();
+            WorkerProcess worker = workers.remove(workerId);
+            if (supervised) {
+                // kill -9 of the worker JVM, not of its supervisor: the supervisor reaps it, closes its session, exits
+                ProcessHandle child = worker.supervisedWorker()
+                        .orElseThrow(() -> new IllegalStateException("supervisor of " + workerId + " runs no worker"));
+                child.destroyForcibly();
+                worker.awaitExit(Duration.ofSeconds(60));
+                worker.close();
+            } else {
+                worker.kill();
+            }
         }
 
         @Override

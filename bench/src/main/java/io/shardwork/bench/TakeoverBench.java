@@ -44,6 +44,10 @@ public final class TakeoverBench {
                 systems.put("shardwork", measure(new Fleet.Shardwork(env, "to_shardwork", session), kills, rate, panels,
                         "shardwork (ZooKeeper session " + session + " ms, tick 200 ms)"));
             }
+            if (wanted("shardwork_supervised")) {
+                systems.put("shardwork_supervised", measure(new Fleet.Shardwork(env, "to_supervised", session, true), kills, rate, panels,
+                        "shardwork, worker --supervise (kill -9 of the worker child; session " + session + " ms)"));
+            }
             if (wanted("kafka_group_classic")) {
                 Fleet.KafkaGroup classic = new Fleet.KafkaGroup(env, "to_classic", "classic", session);
                 systems.put("kafka_group_classic", measure(classic, kills, rate, panels,
@@ -79,11 +83,9 @@ public final class TakeoverBench {
                 results.put("kafka_group_" + protocol + "_p50_ms", g.get("p50_ms"));
                 results.put("kafka_group_" + protocol + "_p99_ms", g.get("p99_ms"));
             }
-            // TODO(supervised): `worker --supervise` (closes a dead child's session at once) is not on this
-            // branch's WorkerProcess; when it is, measure a "shardwork_supervised" fleet here.
-            results.put("supervised_p50_ms", null);
-            results.put("supervised_p99_ms", null);
-            results.put("supervised_note", "not measured: WorkerProcess has no supervised start on this branch (TODO in Fleet.Shardwork)");
+            Map<String, Object> supervised = systems.getOrDefault("shardwork_supervised", Map.of());
+            results.put("supervised_p50_ms", supervised.get("p50_ms"));
+            results.put("supervised_p99_ms", supervised.get("p99_ms"));
             results.put("systems", systems);
         }
         results.put("load_average_end", BenchEnv.loadAverage());
@@ -96,7 +98,7 @@ public final class TakeoverBench {
         System.exit(0);
     }
 
-    /** {@code -Dbench.systems=shardwork,kafka_group_classic,kafka_group_consumer} (the default: all). */
+    /** {@code -Dbench.systems=shardwork,shardwork_supervised,kafka_group_classic,kafka_group_consumer} (the default: all). */
     static boolean wanted(String system) {
         String systems = System.getProperty("bench.systems", "");
         return systems.isBlank() || List.of(systems.split(",")).contains(system);
