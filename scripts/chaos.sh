@@ -110,7 +110,7 @@ for w in $(dead_workers); do start_worker "$w"; log "restart $w (pid $(cat "$DIR
 if ! wait "$PRODUCER"; then
   log "chaos: the producer failed; see $DIR/chaos-produce.log"; tail -3 "$DIR/chaos-produce.log" >&2; exit 1
 fi
-log "chaos: $(cat "$DIR/chaos-produce.log")"
+log "chaos: $(grep "^produced" "$DIR/chaos-produce.log" || tail -1 "$DIR/chaos-produce.log")"
 
 VERIFY=("$SHARDWORK" verify --config "$CONFIG" --json)
 [[ -n "$HISTORY_DIR" ]] && VERIFY+=(--history "$HISTORY_DIR")
