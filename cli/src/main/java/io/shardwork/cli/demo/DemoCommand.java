@@ -17,6 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * midway, the checker's verdict and the takeover times, as a summary and a JSON report.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "The whole story: cluster, workers, a crash, a check.",
         description = {
                 "Start ZooKeeper and Kafka on free ports and N worker JVMs, produce",
                 "orders, SIGKILL workers midway, wait until every order is invoiced,",

@@ -16,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * deployment file, creates the topics, prints one ready line, and runs until SIGTERM or Ctrl-C.
  */
 @Command(name = "dev-cluster", mixinStandardHelpOptions = true,
+        header = "Run a real ZooKeeper and Kafka broker on the config's ports.",
         description = {
                 "Run a real ZooKeeper and Kafka broker (KRaft) on the config's ports.",
                 "Creates the topics (one partition per region), prints",

@@ -25,6 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * no region and prints the moves.
  */
 @Command(name = "drain", mixinStandardHelpOptions = true,
+        header = "Move every region off a worker and keep it out until undrain.",
         description = {"Move every region off a worker gracefully and keep it out of the",
                 "assignment until 'undrain'. Waits until it holds no region."})
 public final class DrainCommand implements Callable<Integer> {

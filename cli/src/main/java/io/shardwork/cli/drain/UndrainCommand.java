@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Removes a worker's drain marker: the leader may give it regions again (balancing, after rebalance.delay.ms). */
 @Command(name = "undrain", mixinStandardHelpOptions = true,
+        header = "Give a drained worker regions again.",
         description = "Remove a worker's drain marker; the leader may give it regions again.")
 public final class UndrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Deployment file.")

@@ -27,6 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * end of its orders partition and, with --watch, its orders per second. Read-only.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
+        header = "Show the leader, owners, claims, epochs, checkpoints and lag.",
         description = {"Show the leader, the assignment, claims, epochs, checkpoints, lag",
                 "(orders not yet checkpointed) and, with --watch, orders per second."})
 public final class StatusCommand implements Callable<Integer> {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Reads orders, invoices (read_committed) and dead letters to the end, and says whether anything is wrong. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
+        header = "Check for lost, duplicate, conflicting, out-of-order orders.",
         description = {"Check orders against invoices and dead letters: lost, duplicate,",
                 "conflicting, out of order. Exit 0 when ok, 3 when not."})
 public final class VerifyCommand implements Callable<Integer> {
