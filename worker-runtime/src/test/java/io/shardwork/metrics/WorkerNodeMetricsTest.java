@@ -183,10 +183,14 @@ class WorkerNodeMetricsTest {
                 last.set(get(endpoint, "/health"));
                 return last.get().statusCode() == 200;
             }, () -> last.get().body());
-            Timing.await("region claimed again", Timing.CONVERGE, () -> node.coordinator().heldRegions().size() == 1,
-                    () -> node.coordinator().heldRegions());
-            PrometheusText m = scrape(endpoint);
-            assertEquals(1, m.value("shardwork_regions_owned"));
+            // the gauge follows the claim once the region's runner is running again: wait for the metric itself
+            AtomicReference<PrometheusText> metrics = new AtomicReference<>();
+            Timing.await("region owned again, as the metrics say", Timing.CONVERGE, () -> {
+                metrics.set(scrape(endpoint));
+                return metrics.get().value("shardwork_regions_owned") == 1;
+            }, metrics::get);
+            PrometheusText m = metrics.get();
+            assertEquals(1, node.coordinator().heldRegions().size(), () -> "held: " + node.coordinator().heldRegions());
             assertEquals(2, m.value("shardwork_claim_duration_seconds_count"), "claimed twice: before and after the loss");
         }
     }
