@@ -4,12 +4,12 @@ import io.shardwork.cli.CommandFailure;
 import io.shardwork.cli.ExitCodes;
 import io.shardwork.cli.ShutdownSignal;
 import io.shardwork.cli.cluster.ClusterConnection;
+import io.shardwork.cli.devcluster.DevCluster;
 import io.shardwork.cli.process.WorkerProcess;
 import io.shardwork.config.RegionSpec;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.coordination.status.ClusterStatus;
 import io.shardwork.coordination.status.ClusterStatusReader;
-import io.shardwork.embedded.ClusterStartException;
 import io.shardwork.embedded.EmbeddedCluster;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.produce.GeneratedOrder;
@@ -152,19 +152,7 @@ final class DemoRun {
 
     private EmbeddedCluster startServers(ShardworkConfig base, Path clusterDir) {
         EmbeddedCluster.Settings settings = new EmbeddedCluster.Settings("127.0.0.1", 0, 0, 0, clusterDir, base.devZookeeperTickMs());
-        EmbeddedCluster cluster;
-        try {
-            cluster = EmbeddedCluster.start(settings);
-        } catch (ClusterStartException failed) {
-            throw new CommandFailure(ExitCodes.UNAVAILABLE, failed.getMessage(), failed);
-        }
-        try {
-            cluster.kafka().createTopics(base.topicPartitions());
-        } catch (RuntimeException failed) {
-            cluster.close();
-            throw new CommandFailure(ExitCodes.FAILURE, "Cannot create the topics " + base.topicPartitions().keySet() + ": " + failed.getMessage(), failed);
-        }
-        return cluster;
+        return DevCluster.startWithTopics(settings, base.topicPartitions());
     }
 
     private ShardworkConfig writeConfig(EmbeddedCluster cluster) throws IOException {

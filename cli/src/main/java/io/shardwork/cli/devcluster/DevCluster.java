@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +38,17 @@ public final class DevCluster implements AutoCloseable {
         }
         EmbeddedCluster.Settings settings = new EmbeddedCluster.Settings(zookeeper.host(), zookeeper.port(), kafka.port(),
                 config.devKafkaControllerPort(), dataDir, config.devZookeeperTickMs());
+        return new DevCluster(startWithTopics(settings, config.topicPartitions()));
+    }
+
+    /**
+     * Starts both servers with {@code settings} and creates {@code topics}; the one place that maps a
+     * start failure to an exit code (dev-cluster and demo). Blocks until both serve requests.
+     *
+     * @throws CommandFailure {@link ExitCodes#UNAVAILABLE} when a port is taken or a server fails to start,
+     *                        {@link ExitCodes#FAILURE} when the topics cannot be created (the servers are stopped)
+     */
+    public static EmbeddedCluster startWithTopics(EmbeddedCluster.Settings settings, Map<String, Integer> topics) {
         EmbeddedCluster cluster;
         try {
             cluster = EmbeddedCluster.start(settings);
@@ -44,12 +56,12 @@ public final class DevCluster implements AutoCloseable {
             throw new CommandFailure(ExitCodes.UNAVAILABLE, failed.getMessage(), failed);
         }
         try {
-            cluster.kafka().createTopics(config.topicPartitions());
+            cluster.kafka().createTopics(topics);
         } catch (RuntimeException failed) {
             cluster.close();
-            throw new CommandFailure(ExitCodes.FAILURE, "Cannot create the topics " + config.topicPartitions().keySet() + ": " + failed.getMessage(), failed);
+            throw new CommandFailure(ExitCodes.FAILURE, "Cannot create the topics " + topics.keySet() + ": " + failed.getMessage(), failed);
         }
-        return new DevCluster(cluster);
+        return cluster;
     }
 
     public String zookeeperConnect() {
