@@ -1,6 +1,5 @@
 package io.shardwork.embedded;
 
-import java.io.Closeable;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -46,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * Lifecycle methods are synchronized: safe from any thread, one at a time. {@link #createTopics}
  * uses its own admin client and may run concurrently with other calls except a stop.
  */
-public final class EmbeddedKafka implements Closeable {
+public final class EmbeddedKafka extends RestartableServer {
 
     /** The longest {@link #start} and {@link #restart()} wait for the broker to serve requests. */
     public static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -59,13 +58,10 @@ public final class EmbeddedKafka implements Closeable {
     private static final String CONTROLLER_NAME = "embedded Kafka controller";
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-    private enum State { RUNNING, STOPPED, CLOSED }
-
     private final String host;
     private final int brokerPort;
     private final int controllerPort;
     private final Path dataDir;
-    private State state;
     private KafkaRaftServer server;
 
     private EmbeddedKafka(String host, int brokerPort, int controllerPort, Path dataDir) {
@@ -94,7 +90,7 @@ public final class EmbeddedKafka implements Closeable {
     public static EmbeddedKafka start(String host, int brokerPort, int controllerPort, Path dataDir) {
         EmbeddedKafka kafka = new EmbeddedKafka(host, brokerPort, controllerPort, dataDir);
         synchronized (kafka) {
-            kafka.startServer();
+            kafka.startRunning();
         }
         return kafka;
     }
@@ -112,11 +108,6 @@ public final class EmbeddedKafka implements Closeable {
     /** The KRaft controller port. Does not block. */
     public int controllerPort() {
         return controllerPort;
-    }
-
-    /** Whether the broker is running now. Thread-safe, does not block. */
-    public synchronized boolean isRunning() {
-        return state == State.RUNNING;
     }
 
     /**
@@ -243,46 +234,8 @@ public final class EmbeddedKafka implements Closeable {
                 + (last == null ? "" : ": " + last.getMessage()), last);
     }
 
-    /**
-     * Shuts the broker down and waits until it has (controlled shutdown, then all threads and
-     * ports released); keeps the data. Usually 1 to 2 s. Does nothing when already stopped.
-     *
-     * @throws IllegalStateException after {@link #close()}
-     */
-    public synchronized void stop() {
-        requireNotClosed("stop");
-        if (state == State.RUNNING) {
-            stopServer();
-            state = State.STOPPED;
-        }
-    }
-
-    /**
-     * Starts the broker again with the same ports and data, stopping it first when it runs. Blocks
-     * like {@link #start}. Committed records and offsets are kept.
-     *
-     * @throws IllegalStateException after {@link #close()}
-     * @throws PortInUseException    when another process took a port meanwhile
-     */
-    public synchronized void restart() {
-        requireNotClosed("restart");
-        if (state == State.RUNNING) {
-            stopServer();
-            state = State.STOPPED;
-        }
-        startServer();
-    }
-
-    /** Stops the broker for good. Idempotent; blocks like {@link #stop()}. Thread-safe. */
     @Override
-    public synchronized void close() {
-        if (state == State.RUNNING) {
-            stopServer();
-        }
-        state = State.CLOSED;
-    }
-
-    private void startServer() {
+    protected void startServer() {
         PortProbe.requireFree(BROKER_NAME, host, brokerPort);
         PortProbe.requireFree(CONTROLLER_NAME, host, controllerPort);
         String logDir = dataDir.toAbsolutePath().toString();
@@ -293,7 +246,6 @@ public final class EmbeddedKafka implements Closeable {
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             awaitServing();
-            state = State.RUNNING;
             log.info("Embedded Kafka serving on {} (controller {}:{}, data {})",
                     bootstrapServers(), host, controllerPort, dataDir);
         } catch (ClusterStartException e) {
@@ -356,7 +308,8 @@ public final class EmbeddedKafka implements Closeable {
         return Admin.create(props);
     }
 
-    private void stopServer() {
+    @Override
+    protected void stopServer() {
         if (server == null) {
             return;
         }
@@ -370,17 +323,15 @@ public final class EmbeddedKafka implements Closeable {
         }
     }
 
-    private void requireNotClosed(String action) {
-        if (state == State.CLOSED) {
-            throw new IllegalStateException("Cannot " + action + " the " + BROKER_NAME + " on "
-                    + bootstrapServers() + ": it is closed");
-        }
-    }
-
     private static int requirePort(String which, int port) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("Invalid Kafka " + which + " port " + port + ": must be 0 (free port) to 65535");
         }
         return port;
+    }
+
+    @Override
+    protected String description() {
+        return BROKER_NAME + " on " + bootstrapServers();
     }
 }

@@ -1,6 +1,5 @@
 package io.shardwork.embedded;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * may be repeated (same port, same data); {@link #close()} ends it for good. All lifecycle methods
  * are synchronized: they are safe to call from any thread and run one at a time.
  */
-public final class EmbeddedZooKeeper implements Closeable {
+public final class EmbeddedZooKeeper extends RestartableServer {
 
     /** Tick time used when none is given: small, so session expiry is fast and tight. */
     public static final int DEFAULT_TICK_MS = 200;
@@ -36,13 +35,10 @@ public final class EmbeddedZooKeeper implements Closeable {
     private static final int MAX_CLIENT_CONNECTIONS = 200;
     private static final Logger log = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
 
-    private enum State { RUNNING, STOPPED, CLOSED }
-
     private final String host;
     private final Path dataDir;
     private final int tickMs;
     private int port;
-    private State state;
     private FileTxnSnapLog snapLog;
     private ZooKeeperServer server;
     private ServerCnxnFactory connections;
@@ -81,7 +77,7 @@ public final class EmbeddedZooKeeper implements Closeable {
     public static EmbeddedZooKeeper start(String host, int port, Path dataDir, int tickMs) {
         EmbeddedZooKeeper zookeeper = new EmbeddedZooKeeper(host, port, dataDir, tickMs);
         synchronized (zookeeper) {
-            zookeeper.startServer();
+            zookeeper.startRunning();
         }
         return zookeeper;
     }
@@ -96,54 +92,8 @@ public final class EmbeddedZooKeeper implements Closeable {
         return port;
     }
 
-    /** Whether the server is running now. Thread-safe, does not block. */
-    public synchronized boolean isRunning() {
-        return state == State.RUNNING;
-    }
-
-    /**
-     * Stops the server and frees its port, keeping the data. Clients see their connection drop and
-     * their sessions survive on disk until the server comes back and expires them. Blocks until the
-     * listener and the request pipeline have stopped (usually well under a second). Does nothing
-     * when already stopped.
-     *
-     * @throws IllegalStateException after {@link #close()}
-     */
-    public synchronized void stop() {
-        requireNotClosed("stop");
-        if (state == State.RUNNING) {
-            stopServer();
-            state = State.STOPPED;
-        }
-    }
-
-    /**
-     * Starts the server again on the same port with the same data, stopping it first when it is
-     * running. Blocks like {@link #start}. Sessions whose timeout passed while it was down are
-     * expired by the new server within a tick or two of their timeout.
-     *
-     * @throws IllegalStateException after {@link #close()}
-     * @throws PortInUseException    when another process took the port meanwhile
-     */
-    public synchronized void restart() {
-        requireNotClosed("restart");
-        if (state == State.RUNNING) {
-            stopServer();
-            state = State.STOPPED;
-        }
-        startServer();
-    }
-
-    /** Stops the server for good. Idempotent; blocks like {@link #stop()}. Thread-safe. */
     @Override
-    public synchronized void close() {
-        if (state == State.RUNNING) {
-            stopServer();
-        }
-        state = State.CLOSED;
-    }
-
-    private void startServer() {
+    protected void startServer() {
         if (port != 0) {
             PortProbe.requireFree(SERVER_NAME, host, port);
         }
@@ -157,7 +107,6 @@ public final class EmbeddedZooKeeper implements Closeable {
             connections.configure(new InetSocketAddress(host, port), MAX_CLIENT_CONNECTIONS);
             connections.startup(server);
             port = connections.getLocalPort();
-            state = State.RUNNING;
             log.info("Embedded ZooKeeper serving on {}:{} (tick {} ms, data {})", host, port, tickMs, dataDir);
         } catch (IOException | RuntimeException e) {
             stopServer();
@@ -173,7 +122,8 @@ public final class EmbeddedZooKeeper implements Closeable {
         }
     }
 
-    private void stopServer() {
+    @Override
+    protected void stopServer() {
         if (connections != null) {
             connections.shutdown();
             try {
@@ -197,10 +147,8 @@ public final class EmbeddedZooKeeper implements Closeable {
         }
     }
 
-    private void requireNotClosed(String action) {
-        if (state == State.CLOSED) {
-            throw new IllegalStateException("Cannot " + action + " the " + SERVER_NAME + " on "
-                    + host + ":" + port + ": it is closed");
-        }
+    @Override
+    protected String description() {
+        return SERVER_NAME + " on " + host + ":" + port;
     }
 }
