@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardwork.cli.process.WorkerProcess;
 import io.shardwork.coordination.status.ClusterStatus;
-import io.shardwork.coordination.status.ClusterStatusReader;
 import io.shardwork.embedded.EmbeddedCluster;
 import io.shardwork.layout.ClusterPaths;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -40,11 +38,15 @@ class WorkerProcessFailoverTest {
     private final List<WorkerProcess> workers = new ArrayList<>();
     private EmbeddedCluster cluster;
     private CuratorFramework client;
+    private ClusterStatusWaiter waiter;
 
     @AfterEach
     void stopEverything() throws Exception {
         for (WorkerProcess worker : workers) {
             worker.close();
+        }
+        if (waiter != null) {
+            waiter.close();
         }
         if (client != null) {
             client.close();
@@ -68,10 +70,10 @@ class WorkerProcessFailoverTest {
         }
         client = CuratorFrameworkFactory.newClient(cluster.zookeeperConnect(), new RetryOneTime(100));
         client.start();
-        ClusterStatusReader reader = new ClusterStatusReader(client, new ClusterPaths("local"));
+        waiter = new ClusterStatusWaiter(client, new ClusterPaths("local"));
 
         Set<String> everyone = Set.of("worker-1", "worker-2", "worker-3");
-        ClusterStatus settled = await(reader, SETTLE, status -> settledOn(status, everyone));
+        ClusterStatus settled = waiter.await(SETTLE, status -> settledOn(status, everyone));
         assertEquals(8, settled.regions().size());
         String leader = settled.leader();
         Map<String, Long> epochsBefore = epochs(settled);
@@ -82,7 +84,7 @@ class WorkerProcessFailoverTest {
         long killedAt = System.nanoTime();
         leaderProcess.kill();
         Set<String> survivors = everyone.stream().filter(id -> !id.equals(leader)).collect(Collectors.toSet());
-        ClusterStatus after = await(reader, TAKEOVER_DEADLINE, status -> settledOn(status, survivors));
+        ClusterStatus after = waiter.await(TAKEOVER_DEADLINE, status -> settledOn(status, survivors));
         long takeoverMs = (System.nanoTime() - killedAt) / 1_000_000;
         System.out.printf("leader %s killed; new leader %s; every region claimed again after %d ms (session timeout %d ms)%n",
                 leader, after.leader(), takeoverMs, SESSION_TIMEOUT_MS);
@@ -109,19 +111,5 @@ class WorkerProcessFailoverTest {
 
     private static Map<String, Long> epochs(ClusterStatus status) {
         return status.regions().stream().collect(Collectors.toMap(ClusterStatus.RegionStatus::name, ClusterStatus.RegionStatus::epoch));
-    }
-
-    /** Polls ZooKeeper (cheap reads) until the condition holds; fails with the last status after the deadline. */
-    private static ClusterStatus await(ClusterStatusReader reader, Duration deadline, Predicate<ClusterStatus> condition) throws Exception {
-        long end = System.nanoTime() + deadline.toNanos();
-        ClusterStatus last = null;
-        while (System.nanoTime() < end) {
-            last = reader.read();
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("condition not reached within " + deadline + "; last status: " + last);
     }
 }

@@ -10,7 +10,7 @@ import io.shardwork.config.ShardworkConfig;
 import io.shardwork.coordination.session.SessionCredentials;
 import io.shardwork.coordination.session.SessionFile;
 import io.shardwork.coordination.status.ClusterStatus;
-import io.shardwork.coordination.status.ClusterStatusReader;
+import io.shardwork.cli.ClusterStatusWaiter;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.embedded.EmbeddedCluster;
 import io.shardwork.layout.Checkpoint;
@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -65,13 +64,16 @@ class SupervisedWorkerProcessTest {
     private final List<WorkerProcess> processes = new ArrayList<>();
     private EmbeddedCluster cluster;
     private CuratorFramework observer;
-    private ClusterStatusReader reader;
+    private ClusterStatusWaiter reader;
     private final ClusterPaths paths = new ClusterPaths("local");
 
     @AfterEach
     void stopEverything() throws Exception {
         for (WorkerProcess process : processes) {
             process.close();
+        }
+        if (reader != null) {
+            reader.close();
         }
         if (observer != null) {
             observer.close();
@@ -87,7 +89,7 @@ class SupervisedWorkerProcessTest {
         Path config = startCluster(sessionTimeoutMs, 2000);
         Path sessions = dir.resolve("sessions");
         WorkerProcess supervisor = startWorkers(config, sessions, "--restart", "off");
-        ClusterStatus settled = await(SETTLE, status -> balancedOn(status, EVERYONE));
+        ClusterStatus settled = reader.await(SETTLE, status -> balancedOn(status, EVERYONE));
         ProcessHandle child = supervisor.supervisedWorker().orElseThrow();
         assertEquals(child.pid(), memberPid(settled, VICTIM), "the member node is the supervised child's");
         Map<String, Long> epochsBefore = epochs(settled);
@@ -100,7 +102,7 @@ class SupervisedWorkerProcessTest {
 
         long killedAt = System.nanoTime();
         child.destroyForcibly();
-        ClusterStatus after = await(Duration.ofMillis(sessionTimeoutMs), status -> settledOn(status, SURVIVORS));
+        ClusterStatus after = reader.await(Duration.ofMillis(sessionTimeoutMs), status -> settledOn(status, SURVIVORS));
         long takeoverMs = (System.nanoTime() - killedAt) / 1_000_000;
         System.out.printf("supervised worker's child killed (SIGKILL): its %d regions claimed by others after %d ms (session timeout %d ms)%n",
                 victimRegions.size(), takeoverMs, sessionTimeoutMs);
@@ -126,7 +128,7 @@ class SupervisedWorkerProcessTest {
         Path config = startCluster(sessionTimeoutMs, 5000);
         Path sessions = dir.resolve("sessions");
         WorkerProcess supervisor = startWorkers(config, sessions, "--restart", "on-failure");
-        ClusterStatus settled = await(SETTLE, status -> balancedOn(status, EVERYONE));
+        ClusterStatus settled = reader.await(SETTLE, status -> balancedOn(status, EVERYONE));
         ProcessHandle child = supervisor.supervisedWorker().orElseThrow();
         SessionFile sessionFile = new SessionFile(sessions.resolve("worker.session"));
         SessionCredentials stoppedSession = sessionFile.read().orElseThrow();
@@ -149,7 +151,7 @@ class SupervisedWorkerProcessTest {
             assertTrue(supervisor.isAlive() && child.isAlive(), "the supervisor neither exits nor kills a stopped child");
             Thread.sleep(50);
         }
-        ClusterStatus after = await(Duration.ofMillis(sessionTimeoutMs + 30_000), status -> settledOn(status, SURVIVORS));
+        ClusterStatus after = reader.await(Duration.ofMillis(sessionTimeoutMs + 30_000), status -> settledOn(status, SURVIVORS));
         long takeoverMs = (System.nanoTime() - stoppedAt) / 1_000_000;
         System.out.printf("supervised worker's child stopped (SIGSTOP): left alone; its %d regions claimed by others after %d ms (session timeout %d ms)%n",
                 victimRegions.size(), takeoverMs, sessionTimeoutMs);
@@ -187,7 +189,7 @@ class SupervisedWorkerProcessTest {
         WorkerProcess supervisor = WorkerProcess.startSupervised(config, VICTIM, "256m", dir.resolve(VICTIM + ".log"),
                 "--session-dir", sessions.toString());
         processes.add(supervisor);
-        await(SETTLE, status -> settledOn(status, Set.of(VICTIM)));
+        reader.await(SETTLE, status -> settledOn(status, Set.of(VICTIM)));
         ProcessHandle child = supervisor.supervisedWorker().orElseThrow();
         Path file = sessions.resolve("worker.session");
 
@@ -218,7 +220,7 @@ class SupervisedWorkerProcessTest {
         cluster.kafka().createTopics(deployment.topicPartitions());
         observer = CuratorFrameworkFactory.newClient(cluster.zookeeperConnect(), new RetryOneTime(100));
         observer.start();
-        reader = new ClusterStatusReader(observer, paths);
+        reader = new ClusterStatusWaiter(observer, paths);
         return config;
     }
 
@@ -324,19 +326,5 @@ class SupervisedWorkerProcessTest {
 
     private static Map<String, Long> epochs(ClusterStatus status) {
         return status.regions().stream().collect(Collectors.toMap(ClusterStatus.RegionStatus::name, ClusterStatus.RegionStatus::epoch));
-    }
-
-    /** Polls ZooKeeper (cheap reads) until the condition holds; fails with the last status after the deadline. */
-    private ClusterStatus await(Duration deadline, Predicate<ClusterStatus> condition) throws Exception {
-        long end = System.nanoTime() + deadline.toNanos();
-        ClusterStatus last = null;
-        while (System.nanoTime() < end) {
-            last = reader.read();
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("condition not reached within " + deadline + "; last status: " + last);
     }
 }
