@@ -37,6 +37,7 @@ public final class ZooKeeperOperationCounter extends AdvancedTracerDriver {
             Map.entry("SetDataBuilderImpl", "set_data"),
             Map.entry("GetChildrenBuilderImpl", "get_children"),
             Map.entry("CuratorMultiTransactionImpl", "multi"),
+            Map.entry("MultiRead", "multi_read"),
             Map.entry("SyncBuilderImpl", "sync"),
             Map.entry("BackgroundSyncImpl", "sync"),
             Map.entry("AddWatchBuilderImpl", "add_watch"),

@@ -4,7 +4,14 @@ import io.shardwork.layout.Claim;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.leader.TimeSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -12,24 +19,34 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * Claims and releases of regions by one worker. A claim is ONE multi:
+ * Claims and releases of regions by one worker. A claim of regions r1..rn named by one assignment
+ * generation is ONE read and ONE write, however many regions it takes:
  * <pre>
- * check(/assignment, generation)        the assignment that names us is still current
- * create(/owners/r, EPHEMERAL, claim)   at most one live claim
- * setData(/regions/r/epoch, versionRead) the new znode version is our epoch
+ * multi-read:  getData(/owners/ri), getData(/regions/ri/epoch)        for each region: held? by whom? epoch version
+ * multi:       check(/assignment, generation)                         the assignment that names us is still current
+ *              create(/owners/ri, EPHEMERAL, claim)                   at most one live claim      } for each
+ *              setData(/regions/ri/epoch, versionRead)                the new znode version is    } free region
+ *                                                                     our epoch
  * </pre>
- * The create op comes from the client's {@code transactionOp()}, so the claim gets the ACL of the client's
- * ACLProvider like every other node (see {@code ZooKeeperClientFactory}).
+ * A multi is all or nothing: when one region's ops fail (another worker's claim appeared in between),
+ * that region is Blocked and the multi is tried again without it; when the check fails, every region is
+ * Rejected. The create op comes from the client's {@code transactionOp()}, so the claim gets the ACL of the
+ * client's ACLProvider like every other node (see {@code ZooKeeperClientFactory}).
  * All methods block on ZooKeeper; call them from the coordinator's event thread.
  */
 public final class RegionClaims {
+    /** Positions of a region's two ops in the claim multi, after the one check. */
+    private static final int OPS_PER_REGION = 2;
+
     private final CuratorFramework client;
     private final ClusterPaths paths;
     private final String workerId;
     private final TimeSource time;
+    private final Set<String> regionNodesPresent = ConcurrentHashMap.newKeySet();
 
     public RegionClaims(CuratorFramework client, ClusterPaths paths, String workerId, TimeSource time) {
         this.client = client;
@@ -38,46 +55,73 @@ public final class RegionClaims {
         this.time = time;
     }
 
-    /**
-     * Tries to claim {@code region} for {@code generation}. Not retried: a connection loss throws, and the
-     * caller tries again after reconnecting (a claim that did land is then recognised as ours).
-     */
+    /** Tries to claim one region; see {@link #claimAll}. */
     public ClaimResult claim(String region, long generation) throws Exception {
-        ensureRegionNodes(region);
-        Stat owner = client.checkExists().forPath(paths.owner(region));
-        if (owner != null) {
-            if (owner.getEphemeralOwner() == sessionId()) {
-                Claim mine = LayoutJson.decode(client.getData().forPath(paths.owner(region)), Claim.class);
-                return new ClaimResult.Succeeded(mine.epoch());
-            }
-            return new ClaimResult.Blocked();
+        return claimAll(List.of(region), generation).get(region);
+    }
+
+    /**
+     * Tries to claim {@code regions}, all named by assignment {@code generation}, in one read and one write
+     * (plus one write per region that a competing claim took in between). Returns a result for every region,
+     * in their order. Not retried: a connection loss throws, and the caller tries again after reconnecting
+     * (a claim that did land is then recognised as ours, with its epoch).
+     */
+    public Map<String, ClaimResult> claimAll(Collection<String> regions, long generation) throws Exception {
+        Map<String, ClaimResult> results = new LinkedHashMap<>();
+        List<String> wanted = List.copyOf(new LinkedHashSet<>(regions));
+        if (wanted.isEmpty()) {
+            return results;
         }
-        Stat epochStat = client.checkExists().forPath(paths.regionEpoch(region));
-        long epoch = epochStat.getVersion() + 1L;
-        byte[] claim = LayoutJson.encode(new Claim(workerId, epoch, time.now()));
-        List<Op> ops = List.of(
-                Op.check(paths.assignment(), Math.toIntExact(generation)),
-                client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(paths.owner(region), claim).get(),
-                Op.setData(paths.regionEpoch(region), claim, epochStat.getVersion()));
-        // Traced like a Curator transaction, so the tracer (metrics) counts this raw multi, refused or not.
-        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer("CuratorMultiTransactionImpl-Foreground");
-        try {
-            client.getZookeeperClient().getZooKeeper().multi(ops);
-            return new ClaimResult.Succeeded(epoch);
-        } catch (KeeperException failed) {
-            List<OpResult> results = failed.getResults();
-            if (results != null && results.size() == 3) {
-                if (errorOf(results.get(0)) != 0) {
-                    return new ClaimResult.Rejected();
-                }
-                if (errorOf(results.get(1)) != 0 || errorOf(results.get(2)) != 0) {
-                    return new ClaimResult.Blocked();
-                }
+        ensureRegionNodes(wanted);
+        ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
+        long session = zooKeeper.getSessionId();
+        List<OpResult> read = traced("MultiRead-Foreground", () -> zooKeeper.multi(readOps(wanted)));
+        Map<String, Integer> epochVersions = new LinkedHashMap<>();
+        for (int i = 0; i < wanted.size(); i++) {
+            String region = wanted.get(i);
+            OpResult owner = read.get(2 * i);
+            OpResult epoch = read.get(2 * i + 1);
+            if (owner instanceof OpResult.GetDataResult held) {
+                results.put(region, held.getStat().getEphemeralOwner() == session
+                        ? new ClaimResult.Succeeded(LayoutJson.decode(held.getData(), Claim.class).epoch())
+                        : new ClaimResult.Blocked());
+            } else if (epoch instanceof OpResult.GetDataResult epochNode) {
+                results.put(region, null); // decided by the write below, keeps the order
+                epochVersions.put(region, epochNode.getStat().getVersion());
+            } else {
+                throw KeeperException.create(KeeperException.Code.get(errorOf(epoch)), paths.regionEpoch(region));
             }
-            throw failed;
-        } finally {
-            trace.commit();
         }
+        while (!epochVersions.isEmpty()) {
+            List<String> free = List.copyOf(epochVersions.keySet());
+            List<Op> ops = new ArrayList<>();
+            ops.add(Op.check(paths.assignment(), Math.toIntExact(generation)));
+            for (String region : free) {
+                int version = epochVersions.get(region);
+                byte[] claim = LayoutJson.encode(new Claim(workerId, version + 1L, time.now()));
+                ops.add(client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(paths.owner(region), claim).get());
+                ops.add(Op.setData(paths.regionEpoch(region), claim, version));
+            }
+            try {
+                // Traced like a Curator transaction, so the tracer (metrics) counts this raw multi, refused or not.
+                traced("CuratorMultiTransactionImpl-Foreground", () -> zooKeeper.multi(ops));
+                free.forEach(region -> results.put(region, new ClaimResult.Succeeded(epochVersions.get(region) + 1L)));
+                break;
+            } catch (KeeperException failed) {
+                int at = firstFailure(failed.getResults());
+                if (at < 0) {
+                    throw failed;
+                }
+                if (at == 0) {
+                    free.forEach(region -> results.put(region, new ClaimResult.Rejected()));
+                    break;
+                }
+                String taken = free.get((at - 1) / OPS_PER_REGION);
+                results.put(taken, new ClaimResult.Blocked());
+                epochVersions.remove(taken);
+            }
+        }
+        return results;
     }
 
     /**
@@ -106,14 +150,61 @@ public final class RegionClaims {
         }
     }
 
-    private void ensureRegionNodes(String region) throws Exception {
-        for (String path : List.of(paths.regionEpoch(region), paths.regionCheckpoint(region))) {
-            try {
-                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, new byte[0]);
-            } catch (KeeperException.NodeExistsException ignored) {
-                // never deleted once created
+    /**
+     * Creates a region's epoch and checkpoint nodes the first time this worker claims it (persistent, never
+     * deleted, so once seen they stay: later claims spend no write on them).
+     */
+    private void ensureRegionNodes(List<String> regions) throws Exception {
+        for (String region : regions) {
+            if (regionNodesPresent.contains(region)) {
+                continue;
+            }
+            for (String path : List.of(paths.regionEpoch(region), paths.regionCheckpoint(region))) {
+                try {
+                    client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, new byte[0]);
+                } catch (KeeperException.NodeExistsException ignored) {
+                    // never deleted once created
+                }
+            }
+            regionNodesPresent.add(region);
+        }
+    }
+
+    private List<Op> readOps(List<String> regions) {
+        List<Op> ops = new ArrayList<>();
+        for (String region : regions) {
+            ops.add(Op.getData(paths.owner(region)));
+            ops.add(Op.getData(paths.regionEpoch(region)));
+        }
+        return ops;
+    }
+
+    /** The index of the op that failed a multi (ZooKeeper marks the ops after it as rolled back), or -1. */
+    private static int firstFailure(List<OpResult> results) {
+        if (results == null) {
+            return -1;
+        }
+        for (int i = 0; i < results.size(); i++) {
+            int error = errorOf(results.get(i));
+            if (error != 0 && error != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
+                return i;
             }
         }
+        return -1;
+    }
+
+    private <T> T traced(String name, ZooKeeperCall<T> call) throws Exception {
+        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer(name);
+        try {
+            return call.run();
+        } finally {
+            trace.commit();
+        }
+    }
+
+    @FunctionalInterface
+    private interface ZooKeeperCall<T> {
+        T run() throws Exception;
     }
 
     private long sessionId() throws Exception {

@@ -31,6 +31,8 @@ import io.shardwork.leader.TimeSource;
 import java.io.Closeable;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +95,9 @@ public final class WorkerCoordinator implements Closeable {
     private final Map<String, RegionOwnership> ownerships = new ConcurrentHashMap<>();
     private final Watcher assignmentWatcher = this::onAssignmentWatch;
     private final Watcher staleMemberWatcher = event -> submit(this::registerMembership);
+    /** Claims asked for and not made yet, region to generation; event thread only. */
+    private final Map<String, Long> pendingClaims = new LinkedHashMap<>();
+    private boolean claimsScheduled;
 
     private volatile boolean leaving;
     private volatile Exception failure;
@@ -497,7 +502,7 @@ public final class WorkerCoordinator implements Closeable {
     private void execute(String region, RegionOwnership before, OwnershipAction action) {
         try {
             if (action instanceof OwnershipAction.Claim claim) {
-                claim(region, claim.generation());
+                claimSoon(region, claim.generation());
             } else if (action instanceof OwnershipAction.AwaitClaimRelease) {
                 boolean present = claims.watchClaim(region, event -> {
                     if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
@@ -526,17 +531,60 @@ public final class WorkerCoordinator implements Closeable {
         }
     }
 
-    private void claim(String region, long generation) throws Exception {
-        ClaimResult result = claims.claim(region, generation);
-        if (result instanceof ClaimResult.Succeeded succeeded) {
-            listener.claimed(region, settings.workerId(), succeeded.epoch(), time.now());
-            apply(region, new OwnershipEvent.ClaimSucceeded(succeeded.epoch()));
-        } else if (result instanceof ClaimResult.Blocked) {
-            apply(region, new OwnershipEvent.ClaimBlocked());
-        } else {
-            apply(region, new OwnershipEvent.ClaimRejected());
-            refreshAssignment();
+    /**
+     * Queues the claim of {@code region}: every claim asked for while the current event runs (typically
+     * all regions one assignment gives us) is made together by {@link #claimPending} right after it, in one
+     * ZooKeeper read and one write instead of a few round trips per region.
+     */
+    private void claimSoon(String region, long generation) {
+        pendingClaims.put(region, generation);
+        if (!claimsScheduled) {
+            claimsScheduled = true;
+            submit(this::claimPending);
         }
+    }
+
+    /**
+     * Claims the queued regions that are still CLAIMING for the generation they were queued with (an
+     * assignment read meanwhile may have taken them away), one batch per generation, and feeds each result
+     * to its region's state machine. A batch that fails on ZooKeeper leaves its regions CLAIMING: they are
+     * claimed again at the next event (reconnect, assignment change).
+     */
+    private void claimPending() {
+        claimsScheduled = false;
+        Map<Long, List<String>> byGeneration = new TreeMap<>();
+        pendingClaims.forEach((region, generation) -> {
+            RegionOwnership now = ownerships.get(region);
+            if (now.state() == OwnershipState.CLAIMING && now.generation() == generation) {
+                byGeneration.computeIfAbsent(generation, g -> new ArrayList<>()).add(region);
+            }
+        });
+        pendingClaims.clear();
+        byGeneration.forEach((generation, regions) -> {
+            Map<String, ClaimResult> results;
+            try {
+                results = claims.claimAll(regions, generation);
+            } catch (Exception e) {
+                LOG.warn("Worker {}: claiming {} failed, retrying at the next event: {}", settings.workerId(), regions, e.toString());
+                return;
+            }
+            boolean rejected = false;
+            for (Map.Entry<String, ClaimResult> outcome : results.entrySet()) {
+                String region = outcome.getKey();
+                if (outcome.getValue() instanceof ClaimResult.Succeeded succeeded) {
+                    listener.claimed(region, settings.workerId(), succeeded.epoch(), time.now());
+                    apply(region, new OwnershipEvent.ClaimSucceeded(succeeded.epoch()));
+                } else if (outcome.getValue() instanceof ClaimResult.Blocked) {
+                    apply(region, new OwnershipEvent.ClaimBlocked());
+                } else {
+                    apply(region, new OwnershipEvent.ClaimRejected());
+                    rejected = true;
+                }
+            }
+            if (rejected) {
+                refreshAssignment();
+            }
+        });
     }
 
     private void release(String region, long epoch) throws Exception {

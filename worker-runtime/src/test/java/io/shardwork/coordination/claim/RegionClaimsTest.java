@@ -1,0 +1,119 @@
+package io.shardwork.coordination.claim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.shardwork.coordination.testing.TestCluster;
+import io.shardwork.layout.Claim;
+import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.LayoutJson;
+import io.shardwork.leader.TimeSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Batched claims against a real ZooKeeper: one read and one write for many regions, each with its own outcome. */
+class RegionClaimsTest {
+    private static final ClusterPaths PATHS = new ClusterPaths(TestCluster.CLUSTER);
+
+    private TestCluster cluster;
+    private CuratorFramework mine;
+    private CuratorFramework other;
+    private int generation;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cluster = new TestCluster(0);
+        mine = cluster.newClient();
+        other = cluster.newClient();
+        mine.create().creatingParentsIfNeeded().forPath(PATHS.assignment(), new byte[0]);
+        mine.create().creatingParentsIfNeeded().forPath(PATHS.owners());
+        generation = mine.setData().forPath(PATHS.assignment(), new byte[0]).getVersion();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        mine.close();
+        other.close();
+        cluster.close();
+    }
+
+    @Test
+    void testFreeRegionsAreAllClaimedWithTheirNextEpochs() throws Exception {
+        RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
+        Map<String, ClaimResult> first = claims.claimAll(List.of("a", "b", "c"), generation);
+        assertEquals(expect("a", new ClaimResult.Succeeded(1), "b", new ClaimResult.Succeeded(1), "c", new ClaimResult.Succeeded(1)), first);
+        for (String region : List.of("a", "b", "c")) {
+            assertEquals(mine.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession(region), region + " held by our session");
+            assertEquals(1, LayoutJson.decode(mine.getData().forPath(PATHS.owner(region)), Claim.class).epoch());
+        }
+        // already ours: the same epoch again, nothing written
+        assertEquals(expect("b", new ClaimResult.Succeeded(1)), claims.claimAll(List.of("b"), generation));
+
+        claims.releaseIfOurs("a");
+        assertEquals(expect("a", new ClaimResult.Succeeded(2)), claims.claimAll(List.of("a"), generation), "a claim after a release has the next epoch");
+    }
+
+    @Test
+    void testARegionHeldByAnotherSessionIsBlockedAndTheOthersAreClaimed() throws Exception {
+        new RegionClaims(other, PATHS, "w2", TimeSource.system()).claim("b", generation);
+        Map<String, ClaimResult> results = new RegionClaims(mine, PATHS, "w1", TimeSource.system())
+                .claimAll(List.of("a", "b", "c"), generation);
+        assertEquals(expect("a", new ClaimResult.Succeeded(1), "b", new ClaimResult.Blocked(), "c", new ClaimResult.Succeeded(1)), results);
+        assertEquals(other.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession("b"), "b still w2's");
+    }
+
+    @Test
+    void testAStaleGenerationIsRejectedForEveryRegionAndNothingIsCreated() throws Exception {
+        int newer = mine.setData().forPath(PATHS.assignment(), new byte[0]).getVersion();
+        Map<String, ClaimResult> results = new RegionClaims(mine, PATHS, "w1", TimeSource.system())
+                .claimAll(List.of("a", "b"), newer - 1);
+        assertEquals(expect("a", new ClaimResult.Rejected(), "b", new ClaimResult.Rejected()), results);
+        assertNull(mine.checkExists().forPath(PATHS.owner("a")));
+        assertNull(mine.checkExists().forPath(PATHS.owner("b")));
+    }
+
+    @Test
+    void testAClaimMadeByAnotherWorkerBetweenOurReadAndOurWriteBlocksOnlyThatRegion() throws Exception {
+        RegionClaims rival = new RegionClaims(other, PATHS, "w2", TimeSource.system());
+        rival.claim("b", generation); // creates b's nodes, then frees it again
+        rival.releaseIfOurs("b");
+        AtomicBoolean raced = new AtomicBoolean();
+        // our clock is read while the write is being built, after the read: the rival claims b right then
+        TimeSource racing = () -> {
+            if (raced.compareAndSet(false, true)) {
+                try {
+                    rival.claim("b", generation);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return System.currentTimeMillis();
+        };
+        Map<String, ClaimResult> results = new RegionClaims(mine, PATHS, "w1", racing).claimAll(List.of("a", "b", "c"), generation);
+        assertEquals(expect("a", new ClaimResult.Succeeded(1), "b", new ClaimResult.Blocked(), "c", new ClaimResult.Succeeded(1)), results);
+        Claim rivals = LayoutJson.decode(mine.getData().forPath(PATHS.owner("b")), Claim.class);
+        assertEquals("w2", rivals.workerId());
+        assertEquals(2, rivals.epoch(), "the rival's claim stands with its epoch");
+        Stat epoch = mine.checkExists().forPath(PATHS.regionEpoch("b"));
+        assertEquals(2, epoch.getVersion(), "b's epoch node moved only by the rival's two claims");
+    }
+
+    private long ownerSession(String region) throws Exception {
+        return mine.checkExists().forPath(PATHS.owner(region)).getEphemeralOwner();
+    }
+
+    private static Map<String, ClaimResult> expect(Object... pairs) {
+        Map<String, ClaimResult> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], (ClaimResult) pairs[i + 1]);
+        }
+        return map;
+    }
+}
