@@ -95,7 +95,9 @@ public final class Supervisor {
         Thread forwarder = new Thread(this::forwardStop, "shardwork-supervisor-signals");
         forwarder.setDaemon(true);
         forwarder.start();
-        closer.warmUp();
+        Thread warmUp = new Thread(this::warmUpCloser, "shardwork-supervisor-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         int restarts = 0;
         while (true) {
             sessionFile.delete(); // a file left by an earlier child must never be taken for the new one's
@@ -169,6 +171,31 @@ public final class Supervisor {
             sessionFile.delete();
         } catch (IOException e) {
             LOG.warn("Cannot delete {}: {}", sessionFile, e.toString());
+        }
+    }
+
+    /**
+     * Primes the session closer while the child starts, so that closing a dead child's session costs a few
+     * milliseconds instead of a cold client's few hundred (see {@link SessionCloser#warmUp}). Two probes: the
+     * second runs on loaded, initialised code.
+     */
+    private void warmUpCloser() {
+        try {
+            for (int probe = 1; probe <= 2; probe++) {
+                long start = System.nanoTime();
+                SessionCloser.Outcome outcome = closer.warmUp();
+                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                if (outcome == SessionCloser.Outcome.UNREACHABLE) {
+                    LOG.warn("Session closer warm-up: ZooKeeper did not answer ({} ms); a dead worker's session will be closed "
+                            + "if it answers by then, or expire after its timeout", tookMs);
+                    return;
+                }
+                LOG.debug("Session closer warm-up probe {}: {} ms", probe, tookMs);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("Session closer warm-up failed: {}", e.toString());
         }
     }
 

@@ -2,6 +2,7 @@ package io.shardwork.coordination.session;
 
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.coordination.DigestCredentials;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -65,20 +66,23 @@ public final class SessionCloser {
     }
 
     /**
-     * Loads the ZooKeeper client's classes and parses the connect string, without connecting, so that a
-     * later {@link #close} spends its time on the network only. Never blocks on ZooKeeper.
+     * Makes a later {@link #close} spend its time on the network only: runs the whole attach path once
+     * (class loading, static set-up of the client, SASL and TLS configuration, the first socket) against a
+     * session that cannot exist, a random id with a random password. ZooKeeper answers that it expired; no
+     * session is created, taken or closed (even an id that happened to be live would be refused for its
+     * password). In a cold JVM the first attach takes a few hundred milliseconds, a warm one a few.
+     * Blocks up to the connect timeout when ZooKeeper is down; returns how the probe ended.
      */
-    public void warmUp() {
-        try {
-            new ZKClientConfig();
-            new ConnectStringParser(connectString);
-            for (String name : new String[] {"org.apache.zookeeper.ZooKeeper", "org.apache.zookeeper.ClientCnxn",
-                    "org.apache.zookeeper.ClientCnxnSocketNIO", "org.apache.zookeeper.client.StaticHostProvider"}) {
-                Class.forName(name, true, SessionCloser.class.getClassLoader());
-            }
-        } catch (Exception | LinkageError e) {
-            LOG.debug("ZooKeeper client warm-up failed: {}", e.toString());
+    public Outcome warmUp() throws InterruptedException {
+        SecureRandom random = new SecureRandom();
+        byte[] password = new byte[16];
+        random.nextBytes(password);
+        long id = random.nextLong();
+        Outcome probe = close(new SessionCredentials(id == 0 ? 1 : id, password, -1));
+        if (probe == Outcome.CLOSED) {
+            LOG.warn("ZooKeeper at {} accepted a made-up session during the warm-up; this should never happen.", connectString);
         }
+        return probe;
     }
 
     /**

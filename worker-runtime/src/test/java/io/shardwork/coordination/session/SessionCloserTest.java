@@ -77,6 +77,33 @@ class SessionCloserTest {
         }
     }
 
+    @Test
+    void testTheWarmUpProbeTouchesNoSessionAndReportsAnUnreachableServer() throws Exception {
+        try (EmbeddedZooKeeper zookeeper = EmbeddedZooKeeper.start("127.0.0.1", 0, dir.resolve("zk"))) {
+            CuratorFramework holder = CuratorFrameworkFactory.newClient(zookeeper.connectString(), LONG_SESSION_MS,
+                    Timing.CONNECTION_TIMEOUT_MS, new RetryOneTime(100));
+            holder.start();
+            try {
+                holder.blockUntilConnected();
+                holder.create().withMode(org.apache.zookeeper.CreateMode.EPHEMERAL).forPath("/held");
+                long session = holder.getZookeeperClient().getZooKeeper().getSessionId();
+                SessionCloser closer = new SessionCloser(zookeeper.connectString(), LONG_SESSION_MS,
+                        Duration.ofMillis(Timing.CONNECTION_TIMEOUT_MS), Optional.empty(), Map.of());
+                for (int probe = 0; probe < 3; probe++) {
+                    assertEquals(SessionCloser.Outcome.ALREADY_GONE, closer.warmUp(), "a made-up session is unknown to ZooKeeper");
+                }
+                assertEquals(session, ephemeralOwner(holder, "/held"), "the live session and its node are untouched");
+                assertEquals(session, holder.getZookeeperClient().getZooKeeper().getSessionId());
+            } finally {
+                holder.close();
+            }
+            int port = zookeeper.port();
+            zookeeper.stop();
+            assertEquals(SessionCloser.Outcome.UNREACHABLE, new SessionCloser("127.0.0.1:" + port, LONG_SESSION_MS,
+                    Duration.ofMillis(500), Optional.empty(), Map.of()).warmUp());
+        }
+    }
+
     private static long ephemeralOwner(CuratorFramework client, String path) {
         try {
             org.apache.zookeeper.data.Stat stat = client.checkExists().forPath(path);
