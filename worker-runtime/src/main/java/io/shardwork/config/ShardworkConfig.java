@@ -201,6 +201,10 @@ public final class ShardworkConfig {
         return (Integer) values.get(RUNNER_MAX_IN_FLIGHT);
     }
 
+    public int runnerWarmConsumers() {
+        return (Integer) values.get(RUNNER_WARM_CONSUMERS);
+    }
+
     public int retryMaxAttempts() {
         return (Integer) values.get(RETRY_MAX_ATTEMPTS);
     }

@@ -33,6 +33,8 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     private final Sleeper sleeper;
     private final long jitterSeed;
     private final AtomicLong runnersMade = new AtomicLong();
+    private final AtomicLong consumersMade = new AtomicLong();
+    private final WarmConsumers warm;
     private Producer<byte[], byte[]> shared;
     private boolean closed;
 
@@ -44,7 +46,15 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         this.clock = builder.clock;
         this.sleeper = builder.sleeper;
         this.jitterSeed = builder.jitterSeed;
+        int spares = builder.warmConsumers >= 0 ? builder.warmConsumers : config.runnerWarmConsumers();
+        this.warm = spares == 0 ? null : new WarmConsumers(this::newConsumer, settings.ordersTopic(), spares,
+                builder.refillDelay, WARM_REFRESH, "shardwork-" + settings.workerId() + "-warm-consumers");
     }
+
+    /** How often an idle spare consumer is touched again (under the broker's 9-minute idle-connection limit). */
+    static final Duration WARM_REFRESH = Duration.ofMinutes(1);
+    /** The pause after a spare was taken before the next is built: not while a takeover starts its regions. */
+    static final Duration REFILL_DELAY = Duration.ofSeconds(2);
 
     /** A builder for {@code config}; the worker id defaults to {@link ShardworkConfig#workerId()}. */
     public static Builder builder(ShardworkConfig config) {
@@ -67,10 +77,31 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
                 JitterSource.seeded(jitterSeed ^ (n * 0x9E3779B97F4A7C15L)));
     }
 
+    /**
+     * Starts keeping {@code runner.warm.consumers} consumers of the orders topic built and connected, for
+     * the next regions this worker claims (see {@link WarmConsumers}). Call once the worker runs; without
+     * it every claim builds its consumer. Returns at once.
+     */
+    public void startWarmConsumers() {
+        if (warm != null) {
+            warm.start();
+        }
+    }
+
+    /** Spare consumers ready now (0 when none are kept). */
+    public int warmConsumersReady() {
+        return warm == null ? 0 : warm.ready();
+    }
+
+    /** A spare consumer when one is ready, else a new one; the client ids are {@code shardwork-<worker>-orders-<n>}. */
     @Override
     public Consumer<byte[], byte[]> consumer(String region, long epoch) {
+        return warm != null ? warm.take() : newConsumer();
+    }
+
+    private Consumer<byte[], byte[]> newConsumer() {
         return new KafkaConsumer<>(KafkaClientSettings.regionConsumer(config,
-                "shardwork-" + settings.workerId() + "-" + region + "-e" + epoch + "-orders"));
+                "shardwork-" + settings.workerId() + "-orders-" + consumersMade.incrementAndGet()));
     }
 
     @Override
@@ -98,6 +129,9 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     @Override
     public synchronized void close() {
         closed = true;
+        if (warm != null) {
+            warm.close();
+        }
         if (shared != null) {
             shared.close(Duration.ofSeconds(30));
             shared = null;
@@ -112,6 +146,8 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         private MonotonicClock clock = MonotonicClock.SYSTEM;
         private Sleeper sleeper;
         private long jitterSeed = System.nanoTime();
+        private int warmConsumers = -1;
+        private Duration refillDelay = REFILL_DELAY;
 
         private Builder(ShardworkConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -142,6 +178,18 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         /** Waits between retries; by default a wait that {@link RegionRunner#abandon()} cuts short. */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = sleeper;
+            return this;
+        }
+
+        /** Overrides {@code runner.warm.consumers} (tests, benchmarks): 0 builds a consumer per claim. */
+        public Builder warmConsumers(int spares) {
+            this.warmConsumers = spares;
+            return this;
+        }
+
+        /** Overrides the pause between a spare taken and the next one built (tests). */
+        public Builder refillDelay(Duration delay) {
+            this.refillDelay = Objects.requireNonNull(delay, "delay");
             return this;
         }
 
