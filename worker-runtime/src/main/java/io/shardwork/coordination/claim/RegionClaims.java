@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -32,6 +30,7 @@ import org.apache.zookeeper.data.Stat;
  *              setData(/regions/ri/epoch, versionRead)                the new znode version is    } free region
  *                                                                     our epoch
  * </pre>
+ * (A region claimed for the first time in the cluster's life first gets its epoch and checkpoint nodes.)
  * A multi is all or nothing: when one region's ops fail (another worker's claim appeared in between),
  * that region is Blocked and the multi is tried again without it; when the check fails, every region is
  * Rejected. The create op comes from the client's {@code transactionOp()}, so the claim gets the ACL of the
@@ -46,7 +45,6 @@ public final class RegionClaims {
     private final ClusterPaths paths;
     private final String workerId;
     private final TimeSource time;
-    private final Set<String> regionNodesPresent = ConcurrentHashMap.newKeySet();
 
     public RegionClaims(CuratorFramework client, ClusterPaths paths, String workerId, TimeSource time) {
         this.client = client;
@@ -72,10 +70,9 @@ public final class RegionClaims {
         if (wanted.isEmpty()) {
             return results;
         }
-        ensureRegionNodes(wanted);
         ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
         long session = zooKeeper.getSessionId();
-        List<OpResult> read = traced("MultiRead-Foreground", () -> zooKeeper.multi(readOps(wanted)));
+        List<OpResult> read = readOwnersAndEpochs(zooKeeper, wanted);
         Map<String, Integer> epochVersions = new LinkedHashMap<>();
         for (int i = 0; i < wanted.size(); i++) {
             String region = wanted.get(i);
@@ -85,6 +82,8 @@ public final class RegionClaims {
                 results.put(region, held.getStat().getEphemeralOwner() == session
                         ? new ClaimResult.Succeeded(LayoutJson.decode(held.getData(), Claim.class).epoch())
                         : new ClaimResult.Blocked());
+            } else if (errorOf(owner) != KeeperException.Code.NONODE.intValue()) {
+                throw KeeperException.create(KeeperException.Code.get(errorOf(owner)), paths.owner(region));
             } else if (epoch instanceof OpResult.GetDataResult epochNode) {
                 results.put(region, null); // decided by the write below, keeps the order
                 epochVersions.put(region, epochNode.getStat().getVersion());
@@ -151,23 +150,26 @@ public final class RegionClaims {
     }
 
     /**
-     * Creates a region's epoch and checkpoint nodes the first time this worker claims it (persistent, never
-     * deleted, so once seen they stay: later claims spend no write on them).
+     * One multi-read of each region's claim and epoch node. A region claimed for the first time in the
+     * cluster's life has no epoch and checkpoint nodes yet: they are created (persistent, never deleted) and
+     * read again, so every later claim spends no write on them.
      */
-    private void ensureRegionNodes(List<String> regions) throws Exception {
-        for (String region : regions) {
-            if (regionNodesPresent.contains(region)) {
-                continue;
-            }
-            for (String path : List.of(paths.regionEpoch(region), paths.regionCheckpoint(region))) {
-                try {
-                    client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, new byte[0]);
-                } catch (KeeperException.NodeExistsException ignored) {
-                    // never deleted once created
+    private List<OpResult> readOwnersAndEpochs(ZooKeeper zooKeeper, List<String> regions) throws Exception {
+        List<OpResult> read = traced("MultiRead-Foreground", () -> zooKeeper.multi(readOps(regions)));
+        boolean created = false;
+        for (int i = 0; i < regions.size(); i++) {
+            if (errorOf(read.get(2 * i + 1)) == KeeperException.Code.NONODE.intValue()) {
+                for (String path : List.of(paths.regionEpoch(regions.get(i)), paths.regionCheckpoint(regions.get(i)))) {
+                    try {
+                        client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, new byte[0]);
+                    } catch (KeeperException.NodeExistsException ignored) {
+                        // created meanwhile by another worker
+                    }
                 }
+                created = true;
             }
-            regionNodesPresent.add(region);
         }
+        return created ? traced("MultiRead-Foreground", () -> zooKeeper.multi(readOps(regions))) : read;
     }
 
     private List<Op> readOps(List<String> regions) {
