@@ -52,8 +52,8 @@ abstract class Fleet implements AutoCloseable {
 
     abstract void start(String workerId) throws Exception;
 
-    /** SIGKILL, reaped. */
-    abstract void kill(String workerId) throws Exception;
+    /** SIGKILL, reaped; returns when the signal was sent (epoch millis), after any look-up of the process. */
+    abstract long kill(String workerId) throws Exception;
 
     /** SIGTERM; the exit code or -1. */
     abstract int terminate(String workerId) throws Exception;
@@ -156,18 +156,21 @@ abstract class Fleet implements AutoCloseable {
         }
 
         @Override
-        void kill(String workerId) throws Exception {
+        long kill(String workerId) throws Exception {
             WorkerProcess worker = workers.remove(workerId);
             if (supervised) {
                 // kill -9 of the worker JVM, not of its supervisor: the supervisor reaps it, closes its session, exits
                 ProcessHandle child = worker.supervisedWorker()
                         .orElseThrow(() -> new IllegalStateException("supervisor of " + workerId + " runs no worker"));
+                long at = System.currentTimeMillis();
                 child.destroyForcibly();
                 worker.awaitExit(Duration.ofSeconds(60));
                 worker.close();
-            } else {
-                worker.kill();
+                return at;
             }
+            long at = System.currentTimeMillis();
+            worker.kill();
+            return at;
         }
 
         @Override
@@ -226,8 +229,11 @@ abstract class Fleet implements AutoCloseable {
         }
 
         @Override
-        void kill(String workerId) throws Exception {
-            workers.remove(workerId).kill();
+        long kill(String workerId) throws Exception {
+            GroupWorkerProcess worker = workers.remove(workerId);
+            long at = System.currentTimeMillis();
+            worker.kill();
+            return at;
         }
 
         @Override

@@ -127,8 +127,7 @@ public final class TakeoverBench {
             for (int k = 0; k < kills; k++) {
                 String victim = IDS.get(k % IDS.size());
                 List<Integer> owned = Fleet.regionsOf(tap, victim);
-                long killAt = System.currentTimeMillis();
-                fleet.kill(victim);
+                long killAt = fleet.kill(victim);
                 killMarks.add((killAt - runStart) / 1000.0);
                 Map<Integer, Long> takeover = new LinkedHashMap<>();
                 long deadline = killAt + fleet.sessionTimeoutMs + 90_000;
