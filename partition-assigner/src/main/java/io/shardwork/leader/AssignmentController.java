@@ -13,6 +13,7 @@ import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.layout.MemberInfo;
 import io.shardwork.layout.MoveRecord;
+import io.shardwork.layout.MultiRead;
 import io.shardwork.layout.UnplaceableRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
@@ -42,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One round:
  * <ol>
- *   <li>Read members (and their data), drained markers and the previous assignment with its znode version.</li>
+ *   <li>Read members (and their data, in one multi-read), drained markers and the previous assignment with its znode version.</li>
  *   <li>If the member set changed, remember when. While it changed less than {@code rebalanceDelay} ago,
  *       call the strategy with {@code maxBalanceMovesPerRound = 0} (orphans still move at once) and
  *       schedule a round for when it settles.</li>
@@ -141,27 +144,46 @@ public final class AssignmentController {
         }
     }
 
+    /**
+     * Creates what is missing of the cluster's tree. One multi-read when everything is there (every term
+     * but the cluster's first): a new leader's first assignment should not wait on five failing creates.
+     */
     private void ensureTree() throws Exception {
-        for (String path : List.of(paths.members(), paths.drained(), paths.owners(), paths.regions())) {
-            try {
-                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path);
-            } catch (KeeperException.NodeExistsException ignored) {
-                // already there
+        List<String> tree = List.of(paths.members(), paths.drained(), paths.owners(), paths.regions(), paths.assignment());
+        List<Op> reads = new ArrayList<>();
+        tree.forEach(path -> reads.add(Op.getData(path)));
+        List<OpResult> present = MultiRead.of(client, reads);
+        for (int i = 0; i < tree.size(); i++) {
+            if (!(present.get(i) instanceof OpResult.GetDataResult)) {
+                if (tree.get(i).equals(paths.assignment())) {
+                    writer.ensureInitialized(time.now());
+                    continue;
+                }
+                try {
+                    client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(tree.get(i));
+                } catch (KeeperException.NodeExistsException ignored) {
+                    // created meanwhile
+                }
             }
         }
-        writer.ensureInitialized(time.now());
     }
 
     /** One round, steps numbered as in the class Javadoc. Runs on the leadership thread. */
     RoundOutcome round(long leaderEpoch) throws Exception {
         // 1. snapshot
         List<Member> members = new ArrayList<>();
-        for (String id : new TreeSet<>(client.getChildren().usingWatcher(trigger).forPath(paths.members()))) {
+        List<String> memberIds = new ArrayList<>(new TreeSet<>(client.getChildren().usingWatcher(trigger).forPath(paths.members())));
+        List<Op> memberReads = new ArrayList<>();
+        memberIds.forEach(id -> memberReads.add(Op.getData(paths.member(id))));
+        List<OpResult> memberData = MultiRead.of(client, memberReads);
+        for (int i = 0; i < memberIds.size(); i++) {
+            String id = memberIds.get(i);
+            if (!(memberData.get(i) instanceof OpResult.GetDataResult data)) {
+                continue; // left between the two reads; the children watch brings another round
+            }
             try {
-                MemberInfo info = LayoutJson.decode(client.getData().forPath(paths.member(id)), MemberInfo.class);
+                MemberInfo info = LayoutJson.decode(data.getData(), MemberInfo.class);
                 members.add(new Member(id, info.zone(), Math.max(1, info.capacity())));
-            } catch (KeeperException.NoNodeException gone) {
-                // left between the two reads; the children watch brings another round
             } catch (IllegalArgumentException invalid) {
                 LOG.warn("Ignoring member {} with invalid data: {}", id, invalid.getMessage());
             }

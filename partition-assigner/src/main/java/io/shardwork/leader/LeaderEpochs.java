@@ -31,14 +31,16 @@ public final class LeaderEpochs {
      */
     public long bump(String leaderId, Instant now) throws Exception {
         byte[] data = LayoutJson.encode(new LeaderRecord(leaderId, now));
-        try {
-            client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(paths.leaderEpoch(), data);
-        } catch (KeeperException.NodeExistsException ignored) {
-            // the usual case
-        }
         while (true) {
-            Stat read = new Stat();
-            client.getData().storingStatIn(read).forPath(paths.leaderEpoch());
+            Stat read = client.checkExists().forPath(paths.leaderEpoch());
+            if (read == null) { // the cluster's first leader
+                try {
+                    client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(paths.leaderEpoch(), data);
+                } catch (KeeperException.NodeExistsException raced) {
+                    // another first leader; bump past it below
+                }
+                continue;
+            }
             try {
                 return client.setData().withVersion(read.getVersion()).forPath(paths.leaderEpoch(), data).getVersion();
             } catch (KeeperException.BadVersionException raced) {

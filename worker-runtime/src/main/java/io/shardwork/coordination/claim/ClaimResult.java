@@ -1,9 +1,20 @@
 package io.shardwork.coordination.claim;
 
+import io.shardwork.layout.Checkpoint;
+import java.util.Optional;
+
 /** How a claim attempt ended. */
 public sealed interface ClaimResult {
-    /** The claim is ours under {@code epoch}. */
-    record Succeeded(long epoch) implements ClaimResult { }
+    /**
+     * The claim is ours under {@code epoch}; {@code checkpoint} is the region's checkpoint as read with the
+     * claim, current when the claim was made: no one can move it between that read and our claim (a
+     * checkpoint write needs a live claim, and any claim made in between would have failed ours).
+     */
+    record Succeeded(long epoch, Optional<Checkpoint> checkpoint) implements ClaimResult {
+        public Succeeded(long epoch) {
+            this(epoch, Optional.empty());
+        }
+    }
 
     /** Another claim exists on the region. */
     record Blocked() implements ClaimResult { }

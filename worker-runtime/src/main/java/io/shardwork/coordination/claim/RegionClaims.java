@@ -1,8 +1,12 @@
 package io.shardwork.coordination.claim;
 
+import static io.shardwork.layout.MultiRead.errorOf;
+
+import io.shardwork.layout.Checkpoint;
 import io.shardwork.layout.Claim;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
+import io.shardwork.layout.MultiRead;
 import io.shardwork.leader.TimeSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -24,7 +29,8 @@ import org.apache.zookeeper.data.Stat;
  * Claims and releases of regions by one worker. A claim of regions r1..rn named by one assignment
  * generation is ONE read and ONE write, however many regions it takes:
  * <pre>
- * multi-read:  getData(/owners/ri), getData(/regions/ri/epoch)        for each region: held? by whom? epoch version
+ * multi-read:  getData(/owners/ri), getData(/regions/ri/epoch),       for each region: held? by whom? epoch version,
+ *              getData(/regions/ri/checkpoint)                        and where to start (see ClaimResult.Succeeded)
  * multi:       check(/assignment, generation)                         the assignment that names us is still current
  *              create(/owners/ri, EPHEMERAL, claim)                   at most one live claim      } for each
  *              setData(/regions/ri/epoch, versionRead)                the new znode version is    } free region
@@ -38,8 +44,10 @@ import org.apache.zookeeper.data.Stat;
  * All methods block on ZooKeeper; call them from the coordinator's event thread.
  */
 public final class RegionClaims {
-    /** Positions of a region's two ops in the claim multi, after the one check. */
+    /** A region's ops in the claim multi, after the one check: create the claim, bump the epoch. */
     private static final int OPS_PER_REGION = 2;
+    /** A region's reads: its claim, its epoch, its checkpoint. */
+    private static final int READS_PER_REGION = 3;
 
     private final CuratorFramework client;
     private final ClusterPaths paths;
@@ -72,15 +80,17 @@ public final class RegionClaims {
         }
         ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
         long session = zooKeeper.getSessionId();
-        List<OpResult> read = readOwnersAndEpochs(zooKeeper, wanted);
+        List<OpResult> read = readOwnersAndEpochs(wanted);
         Map<String, Integer> epochVersions = new LinkedHashMap<>();
+        Map<String, Optional<Checkpoint>> checkpoints = new LinkedHashMap<>();
         for (int i = 0; i < wanted.size(); i++) {
             String region = wanted.get(i);
-            OpResult owner = read.get(2 * i);
-            OpResult epoch = read.get(2 * i + 1);
+            OpResult owner = read.get(READS_PER_REGION * i);
+            OpResult epoch = read.get(READS_PER_REGION * i + 1);
+            checkpoints.put(region, checkpointOf(read.get(READS_PER_REGION * i + 2)));
             if (owner instanceof OpResult.GetDataResult held) {
                 results.put(region, held.getStat().getEphemeralOwner() == session
-                        ? new ClaimResult.Succeeded(LayoutJson.decode(held.getData(), Claim.class).epoch())
+                        ? new ClaimResult.Succeeded(LayoutJson.decode(held.getData(), Claim.class).epoch(), checkpoints.get(region))
                         : new ClaimResult.Blocked());
             } else if (errorOf(owner) != KeeperException.Code.NONODE.intValue()) {
                 throw KeeperException.create(KeeperException.Code.get(errorOf(owner)), paths.owner(region));
@@ -104,7 +114,7 @@ public final class RegionClaims {
             try {
                 // Traced like a Curator transaction, so the tracer (metrics) counts this raw multi, refused or not.
                 traced("CuratorMultiTransactionImpl-Foreground", () -> zooKeeper.multi(ops));
-                free.forEach(region -> results.put(region, new ClaimResult.Succeeded(epochVersions.get(region) + 1L)));
+                free.forEach(region -> results.put(region, new ClaimResult.Succeeded(epochVersions.get(region) + 1L, checkpoints.get(region))));
                 break;
             } catch (KeeperException failed) {
                 int at = firstFailure(failed.getResults());
@@ -154,11 +164,11 @@ public final class RegionClaims {
      * cluster's life has no epoch and checkpoint nodes yet: they are created (persistent, never deleted) and
      * read again, so every later claim spends no write on them.
      */
-    private List<OpResult> readOwnersAndEpochs(ZooKeeper zooKeeper, List<String> regions) throws Exception {
-        List<OpResult> read = traced("MultiRead-Foreground", () -> zooKeeper.multi(readOps(regions)));
+    private List<OpResult> readOwnersAndEpochs(List<String> regions) throws Exception {
+        List<OpResult> read = MultiRead.of(client, readOps(regions));
         boolean created = false;
         for (int i = 0; i < regions.size(); i++) {
-            if (errorOf(read.get(2 * i + 1)) == KeeperException.Code.NONODE.intValue()) {
+            if (errorOf(read.get(READS_PER_REGION * i + 1)) == KeeperException.Code.NONODE.intValue()) {
                 for (String path : List.of(paths.regionEpoch(regions.get(i)), paths.regionCheckpoint(regions.get(i)))) {
                     try {
                         client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, new byte[0]);
@@ -169,7 +179,7 @@ public final class RegionClaims {
                 created = true;
             }
         }
-        return created ? traced("MultiRead-Foreground", () -> zooKeeper.multi(readOps(regions))) : read;
+        return created ? MultiRead.of(client, readOps(regions)) : read;
     }
 
     private List<Op> readOps(List<String> regions) {
@@ -177,8 +187,14 @@ public final class RegionClaims {
         for (String region : regions) {
             ops.add(Op.getData(paths.owner(region)));
             ops.add(Op.getData(paths.regionEpoch(region)));
+            ops.add(Op.getData(paths.regionCheckpoint(region)));
         }
         return ops;
+    }
+
+    private static Optional<Checkpoint> checkpointOf(OpResult read) {
+        return read instanceof OpResult.GetDataResult data && data.getData() != null && data.getData().length > 0
+                ? Optional.of(LayoutJson.decode(data.getData(), Checkpoint.class)) : Optional.empty();
     }
 
     /** The index of the op that failed a multi (ZooKeeper marks the ops after it as rolled back), or -1. */
@@ -211,9 +227,5 @@ public final class RegionClaims {
 
     private long sessionId() throws Exception {
         return client.getZookeeperClient().getZooKeeper().getSessionId();
-    }
-
-    private static int errorOf(OpResult result) {
-        return result instanceof OpResult.ErrorResult error ? error.getErr() : 0;
     }
 }

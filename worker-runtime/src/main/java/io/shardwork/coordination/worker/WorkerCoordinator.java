@@ -22,6 +22,7 @@ import io.shardwork.coordination.ownership.Transition;
 import io.shardwork.coordination.session.SessionCredentials;
 import io.shardwork.coordination.session.SessionListener;
 import io.shardwork.layout.AssignmentDocument;
+import io.shardwork.layout.Checkpoint;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.layout.MemberInfo;
@@ -36,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,6 +100,8 @@ public final class WorkerCoordinator implements Closeable {
     /** Claims asked for and not made yet, region to generation; event thread only. */
     private final Map<String, Long> pendingClaims = new LinkedHashMap<>();
     private boolean claimsScheduled;
+    /** The checkpoint read in the same snapshot as a successful claim, until its work starts; event thread only. */
+    private final Map<String, Optional<Checkpoint>> checkpointsReadWithClaims = new java.util.HashMap<>();
 
     private volatile boolean leaving;
     private volatile Exception failure;
@@ -276,8 +280,8 @@ public final class WorkerCoordinator implements Closeable {
      * its session was lost, another live worker had registered the same id. It then holds no region and
      * takes no part in the election; the process should exit. Never blocks.
      */
-    public java.util.Optional<Exception> failure() {
-        return java.util.Optional.ofNullable(failure);
+    public Optional<Exception> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /**
@@ -513,7 +517,8 @@ public final class WorkerCoordinator implements Closeable {
                     apply(region, new OwnershipEvent.ClaimFreed());
                 }
             } else if (action instanceof OwnershipAction.StartWork start) {
-                lifecycle.start(region, start.epoch(), checkpoints.read(region));
+                Optional<Checkpoint> readWithClaim = checkpointsReadWithClaims.remove(region);
+                lifecycle.start(region, start.epoch(), readWithClaim != null ? readWithClaim : checkpoints.read(region));
             } else if (action instanceof OwnershipAction.PauseWork) {
                 lifecycle.pause(region);
             } else if (action instanceof OwnershipAction.ResumeWork) {
@@ -572,8 +577,10 @@ public final class WorkerCoordinator implements Closeable {
             for (Map.Entry<String, ClaimResult> outcome : results.entrySet()) {
                 String region = outcome.getKey();
                 if (outcome.getValue() instanceof ClaimResult.Succeeded succeeded) {
+                    checkpointsReadWithClaims.put(region, succeeded.checkpoint());
                     listener.claimed(region, settings.workerId(), succeeded.epoch(), time.now());
                     apply(region, new OwnershipEvent.ClaimSucceeded(succeeded.epoch()));
+                    checkpointsReadWithClaims.remove(region); // used by StartWork inside apply, never later
                 } else if (outcome.getValue() instanceof ClaimResult.Blocked) {
                     apply(region, new OwnershipEvent.ClaimBlocked());
                 } else {

@@ -3,6 +3,8 @@ package io.shardwork.coordination.claim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.shardwork.coordination.checkpoint.FencingCounter;
+import io.shardwork.coordination.checkpoint.ZooKeeperCheckpointStore;
 import io.shardwork.coordination.testing.TestCluster;
 import io.shardwork.layout.Claim;
 import io.shardwork.layout.ClusterPaths;
@@ -56,8 +58,12 @@ class RegionClaimsTest {
         // already ours: the same epoch again, nothing written
         assertEquals(expect("b", new ClaimResult.Succeeded(1)), claims.claimAll(List.of("b"), generation));
 
+        new ZooKeeperCheckpointStore(mine, PATHS, "w1", new FencingCounter(), TimeSource.system()).commit("a", 1, 42);
         claims.releaseIfOurs("a");
-        assertEquals(expect("a", new ClaimResult.Succeeded(2)), claims.claimAll(List.of("a"), generation), "a claim after a release has the next epoch");
+        ClaimResult again = claims.claimAll(List.of("a"), generation).get("a");
+        assertEquals(2, ((ClaimResult.Succeeded) again).epoch(), "a claim after a release has the next epoch");
+        assertEquals(42, ((ClaimResult.Succeeded) again).checkpoint().orElseThrow().offset(),
+                "the checkpoint read with the claim is the last one written");
     }
 
     @Test
