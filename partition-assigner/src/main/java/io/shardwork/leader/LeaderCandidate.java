@@ -62,12 +62,25 @@ public final class LeaderCandidate implements Closeable {
         this.selector.autoRequeue();
     }
 
-    /** Joins the election. Does not block; the term runs on the selector's own thread. */
+    /**
+     * Joins the election. Does not block; the term runs on the selector's own thread. Also warms the
+     * leader's code on a thread of its own ({@link LeaderWarmUp}), so a first term after a failover is fast.
+     */
     public void start() {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("Cannot be started more than once");
         }
         selector.start();
+        Thread warmUp = new Thread(() -> {
+            try {
+                LeaderWarmUp.run(strategy, regions);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("Leader warm-up of {} failed: {}", workerId, e.toString());
+            }
+        }, "shardwork-leader-warm-up-" + workerId);
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
     }
 
     /**
