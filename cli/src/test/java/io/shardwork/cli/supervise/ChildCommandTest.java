@@ -28,6 +28,14 @@ class ChildCommandTest {
     }
 
     @Test
+    void testTheChildInheritsTheSupervisorsJvmOptionsButItsHeapAndDebugger() {
+        List<String> supervisor = List.of("-Xmx64m", "-Xms16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djavax.net.ssl.trustStore=/etc/ts.jks", "-agentlib:jdwp=transport=dt_socket,server=y,address=5005");
+        assertEquals(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djavax.net.ssl.trustStore=/etc/ts.jks"),
+                ChildCommand.jvmOptions(supervisor));
+    }
+
+    @Test
     void testPicocliGivesTheSubcommandTheWholeOriginalCommandLine() {
         CommandLine commandLine = new CommandLine(new ShardworkCommand());
         CommandLine.ParseResult parsed = commandLine.parseArgs("-v", "worker", "--config", "c", "--supervise", "--restart", "always");
