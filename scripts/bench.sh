@@ -67,7 +67,7 @@ jget() {
 run_bench() { # class, json, args...
   local class="$1" json="$2"
   shift 2
-  java "$HEAP" -XX:+UseSerialGC -cp "$JAR" "io.shardwork.bench.$class" "$json" "$@"
+  java "$HEAP" -XX:+UseParallelGC -cp "$JAR" "io.shardwork.bench.$class" "$json" "$@"
 }
 
 bench_assigner() {
