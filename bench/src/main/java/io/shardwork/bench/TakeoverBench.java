@@ -15,13 +15,16 @@ import java.util.TreeSet;
  * its regions the time from the kill to the first invoice written by another worker (the invoice's
  * timestamp) is a sample; the killed worker is restarted and the cluster settles before the next kill.
  * The same for a Kafka consumer group of plain consumers with subscribe(), with the same session
- * timeout: classic protocol with cooperative-sticky, and the broker-side consumer protocol.
+ * timeout: classic protocol with cooperative-sticky, and the broker-side consumer protocol. Each fleet runs
+ * steady under load for {@link #WARM_UP_MS} before its first kill; the restarted victims join young.
  *
  * <p>Usage: {@code TakeoverBench OUT.json [kills] [orders_per_s] [session_timeout_ms]}; writes the SVG
  * next to the JSON (same name, .svg).
  */
 public final class TakeoverBench {
     private static final List<String> IDS = List.of("w1", "w2", "w3");
+    /** {@code -Dbench.warmup.ms}: how long every fleet runs steady under load before its first kill (default 20 s). */
+    static final long WARM_UP_MS = Long.getLong("bench.warmup.ms", 20_000);
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results/takeover.json");
@@ -37,6 +40,7 @@ public final class TakeoverBench {
         results.put("orders_per_s_offered", rate);
         results.put("workers", IDS.size());
         results.put("regions", BenchEnv.REGIONS);
+        results.put("warm_up_before_first_kill_ms", WARM_UP_MS);
         List<TakeoverPlot.Panel> panels = new ArrayList<>();
         try (BenchEnv env = BenchEnv.start("takeover")) {
             Map<String, Map<String, Object>> systems = new LinkedHashMap<>();
@@ -123,6 +127,7 @@ public final class TakeoverBench {
             }
             fleet.startLoad(rate, 21);
             Fleet.awaitSteady(tap, Set.copyOf(IDS), Duration.ofSeconds(180));
+            BenchEnv.sleep(WARM_UP_MS); // every system runs its load this long before the first kill (JIT, pools)
             runStart = System.currentTimeMillis() - 3000;
             for (int k = 0; k < kills; k++) {
                 String victim = IDS.get(k % IDS.size());
