@@ -89,7 +89,7 @@ bench_takeover() {
   build
   local f=bench/results/takeover.json
   run_bench TakeoverBench "$f" "${BENCH_KILLS:-10}" "${BENCH_RATE:-1000}" "${BENCH_SESSION_MS:-4000}"
-  record takeover "$(jget $f kills_per_system) kills, session $(jget $f session_timeout_ms) ms: shardwork p50/p99 $(jget $f shardwork_p50_ms)/$(jget $f shardwork_p99_ms) ms; Kafka group classic $(jget $f kafka_group_classic_p50_ms)/$(jget $f kafka_group_classic_p99_ms) ms, consumer protocol $(jget $f kafka_group_consumer_p50_ms)/$(jget $f kafka_group_consumer_p99_ms) ms; load $(jget $f load_average)"
+  record takeover "$(jget $f kills_per_system) kills, session $(jget $f session_timeout_ms) ms: shardwork p50/p99 $(jget $f shardwork_p50_ms)/$(jget $f shardwork_p99_ms) ms; supervised (worker --supervise) $(jget $f supervised_p50_ms)/$(jget $f supervised_p99_ms) ms; Kafka group classic $(jget $f kafka_group_classic_p50_ms)/$(jget $f kafka_group_classic_p99_ms) ms, consumer protocol $(jget $f kafka_group_consumer_p50_ms)/$(jget $f kafka_group_consumer_p99_ms) ms; load $(jget $f load_average)"
 }
 
 bench_handoff() {
