@@ -2,7 +2,11 @@
 # A local shardwork cluster in the background: the embedded dev cluster (ZooKeeper + Kafka) and N worker
 # JVMs, each a 'scripts/shardwork' process with its log and pid file in one run directory.
 #
-#   scripts/local-cluster.sh start N     start the dev cluster, wait until it is ready, start worker-1..worker-N
+#   scripts/local-cluster.sh start N [--supervise]
+#                                        start the dev cluster, wait until it is ready, start worker-1..worker-N;
+#                                        --supervise: each under 'worker --supervise --restart on-failure' (the pid
+#                                        file is the supervisor's; kill -9 of its worker child moves the regions
+#                                        at once, and the worker is started again)
 #   scripts/local-cluster.sh stop        SIGTERM the workers (they release their regions), then the dev cluster
 #   scripts/local-cluster.sh status      which processes run, then 'shardwork status'
 #
@@ -17,14 +21,19 @@ READY_SECONDS=120
 STOP_SECONDS=30
 
 usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 start() {
-  local n="$1"
+  local n="$1" supervise=()
+  if [[ "${2:-}" == "--supervise" ]]; then
+    supervise=(--supervise --restart on-failure)
+  elif [[ -n "${2:-}" ]]; then
+    usage
+  fi
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "local-cluster: N must be a positive number, not '$n'" >&2; exit 2; }
   mkdir -p "$DIR"
   if alive "$DIR/dev-cluster.pid"; then
@@ -52,9 +61,10 @@ start() {
   done
   echo "$(grep '^ready ' "$DIR/dev-cluster.log")  (pid $(cat "$DIR/dev-cluster.pid"), log $DIR/dev-cluster.log)"
   for i in $(seq 1 "$n"); do
-    (cd "$ROOT" && SHARDWORK_NO_BUILD=1 exec "$SHARDWORK" worker --config "$CONFIG" --id "worker-$i") >"$DIR/worker-$i.log" 2>&1 &
+    (cd "$ROOT" && SHARDWORK_NO_BUILD=1 exec "$SHARDWORK" worker --config "$CONFIG" --id "worker-$i" ${supervise[@]+"${supervise[@]}"}) \
+      >"$DIR/worker-$i.log" 2>&1 &
     echo $! >"$DIR/worker-$i.pid"
-    echo "worker-$i started (pid $!, log $DIR/worker-$i.log)"
+    echo "worker-$i started (pid $!${supervise[*]:+, supervised}, log $DIR/worker-$i.log)"
   done
   echo "watch it:  scripts/shardwork status --config ${CONFIG#$ROOT/} --watch"
 }
@@ -117,7 +127,7 @@ status() {
 }
 
 case "${1:-}" in
-  start) [[ $# -eq 2 ]] || usage; start "$2" ;;
+  start) [[ $# -eq 2 || $# -eq 3 ]] || usage; start "$2" "${3:-}" ;;
   stop) stop ;;
   status) status ;;
   *) usage ;;

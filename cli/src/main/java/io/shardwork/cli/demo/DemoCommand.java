@@ -38,6 +38,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--kill-leader", description = "Also SIGKILL the leader midway.")
     boolean killLeader;
 
+    @Option(names = "--supervise", description = {"Run every worker under 'worker --supervise': a kill hits the worker JVM,",
+            "and its supervisor closes the dead worker's ZooKeeper session at once instead of",
+            "after the session timeout."})
+    boolean supervise;
+
     @Option(names = "--delivery", defaultValue = "at-least-once", paramLabel = "MODE",
             description = "at-least-once or exactly-once (default: ${DEFAULT-VALUE}).")
     String delivery;
@@ -69,7 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
         validate();
         PrintWriter out = spec.commandLine().getOut();
         DemoPlan plan = new DemoPlan(baseConfig, runDir, report, workers, orders, rate != null ? rate : Math.max(1, orders / PRODUCTION_SECONDS),
-                kill, killLeader, delivery, Duration.ofSeconds(settleTimeoutSeconds), "256m");
+                kill, killLeader, delivery, Duration.ofSeconds(settleTimeoutSeconds), "256m", supervise);
         ShutdownSignal signal = ShutdownSignal.install();
         DemoReport result = new DemoRun(plan, out, signal, System.console() != null).run();
         result.write(report);

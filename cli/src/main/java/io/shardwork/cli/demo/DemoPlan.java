@@ -18,9 +18,12 @@ import java.time.Duration;
  * @param settleTimeout  the most to wait for the workers to settle, and, after production ended, for
  *                       every order to be settled
  * @param workerHeap     -Xmx of each worker JVM
+ * @param supervised     each worker runs under {@code worker --supervise}; a kill hits the worker JVM, not its
+ *                       supervisor
  */
 record DemoPlan(Path baseConfig, Path runDir, Path report, int workers, long orders, double rate, int kills,
-                boolean killLeader, String delivery, Duration settleTimeout, String workerHeap) {
+                boolean killLeader, String delivery, Duration settleTimeout, String workerHeap,
+                boolean supervised) {
 
     int victims() {
         return kills + (killLeader ? 1 : 0);

@@ -21,9 +21,10 @@ import java.util.Map;
  * @param sessionTimeoutMs the workers' ZooKeeper session timeout
  * @param elapsedMs        from the start of the command to the verdict
  * @param completed        every produced order was invoiced or dead-lettered before the deadline
+ * @param supervised       the workers ran under {@code worker --supervise} (the kills hit the worker JVMs)
  */
 record DemoReport(VerifyReport verify, List<Kill> kills, Map<String, Long> takeoverMs, long sessionTimeoutMs,
-                  long elapsedMs, boolean completed, String zookeeper, String kafka) {
+                  long elapsedMs, boolean completed, String zookeeper, String kafka, boolean supervised) {
 
     /** One SIGKILL: the worker, whether it led, when (ms after the start) and the regions it held. */
     record Kill(String worker, boolean leader, long atMs, List<String> regions) {
@@ -59,6 +60,7 @@ record DemoReport(VerifyReport verify, List<Kill> kills, Map<String, Long> takeo
             killList.add(k);
         }
         map.put("kills", killList);
+        map.put("supervised", supervised);
         map.put("takeover_ms", takeoverMs);
         map.put("takeover_ms_max", takeoverMsMax());
         map.put("session_timeout_ms", sessionTimeoutMs);
@@ -101,7 +103,8 @@ record DemoReport(VerifyReport verify, List<Kill> kills, Map<String, Long> takeo
             List<String> figures = new ArrayList<>();
             takeoverMs.forEach((region, ms) -> figures.add(region + " " + (ms == null ? "none" : ms + " ms")));
             text.append("takeover: ").append(String.join(", ", figures)).append(String.format("%n"));
-            text.append(String.format("takeover max %s ms (session timeout %d ms)%n", takeoverMsMax(), sessionTimeoutMs));
+            text.append(String.format("takeover max %s ms (session timeout %d ms%s)%n", takeoverMsMax(), sessionTimeoutMs,
+                    supervised ? "; supervised: the dead workers' sessions were closed at once" : ""));
         }
         text.append(String.format("%s in %.1f s%n", ok() ? "OK" : completed ? "FAILED: a check failed" : "FAILED: not every order was settled in time",
                 elapsedMs / 1000.0));

@@ -108,7 +108,8 @@ final class DemoRun {
             out.printf("servers ready: zookeeper %s, kafka %s; config %s%n", cluster.zookeeperConnect(), cluster.kafkaBootstrap(),
                     plan.runDir().resolve("demo.properties"));
             startWorkers();
-            out.printf("started %d workers (-Xmx%s), logs %s%n", plan.workers(), plan.workerHeap(), plan.runDir().resolve("worker-N.log"));
+            out.printf("started %d workers (-Xmx%s%s), logs %s%n", plan.workers(), plan.workerHeap(),
+                    plan.supervised() ? ", each under a supervisor" : "", plan.runDir().resolve("worker-N.log"));
             out.flush();
             client = ClusterConnection.open(config);
             ClusterStatusReader reader = new ClusterStatusReader(client, new ClusterPaths(config.clusterName()));
@@ -128,7 +129,7 @@ final class DemoRun {
             VerifyReport verify = new Verifier(config, Duration.ofMinutes(2)).verify();
             long elapsedMs = elapsedMs();
             return new DemoReport(verify, List.copyOf(kills), takeoverFigures(), config.zookeeperSessionTimeoutMs(), elapsedMs,
-                    completed, cluster.zookeeperConnect(), cluster.kafkaBootstrap());
+                    completed, cluster.zookeeperConnect(), cluster.kafkaBootstrap(), plan.supervised());
         } finally {
             if (producerThread != null) {
                 producerThread.interrupt();
@@ -172,7 +173,9 @@ final class DemoRun {
             String id = "worker-" + i;
             Path logFile = plan.runDir().resolve(id + ".log");
             Files.deleteIfExists(logFile);
-            workers.add(WorkerProcess.start(plan.runDir().resolve("demo.properties"), id, plan.workerHeap(), logFile));
+            Path config = plan.runDir().resolve("demo.properties");
+            workers.add(plan.supervised() ? WorkerProcess.startSupervised(config, id, plan.workerHeap(), logFile)
+                    : WorkerProcess.start(config, id, plan.workerHeap(), logFile));
         }
     }
 
@@ -315,22 +318,31 @@ final class DemoRun {
             }
             held.put(victim, regions);
         }
-        // 1. SIGKILL every victim at once, each with its own time; 2. reap them
-        Map<String, Long> killedAt = new LinkedHashMap<>();
+        // 1. SIGKILL every victim at once (supervised: the worker JVM, not its supervisor), each with its own time;
+        // 2. reap them (a supervisor exits by itself once it closed its dead worker's session)
+        Map<String, ProcessHandle> targets = new LinkedHashMap<>();
         for (String victim : victims) {
             WorkerProcess process = workers.stream().filter(w -> w.workerId().equals(victim)).findFirst().orElseThrow();
-            killedAt.put(victim, System.currentTimeMillis());
-            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            targets.put(victim, plan.supervised() ? process.supervisedWorker().orElseThrow(() -> new CommandFailure(ExitCodes.FAILURE,
+                    "The supervisor of " + victim + " runs no worker process; see " + process.log())) : process.toHandle());
         }
+        Map<String, Long> killedAt = new LinkedHashMap<>();
+        targets.forEach((victim, target) -> {
+            killedAt.put(victim, System.currentTimeMillis());
+            target.destroyForcibly();
+        });
         for (String victim : victims) {
             WorkerProcess process = workers.stream().filter(w -> w.workerId().equals(victim)).findFirst().orElseThrow();
-            process.kill();
+            if (!plan.supervised() || process.awaitExit(Duration.ofSeconds(60)) < 0) {
+                process.kill();
+            }
             long at = killedAt.get(victim);
             killed.add(victim);
             held.get(victim).forEach(region -> killedAtWallMs.put(region, at));
             kills.add(new DemoReport.Kill(victim, victim.equals(leader), at - startWallMs, held.get(victim)));
             if (!terminal) {
-                out.printf("killed %s%s (SIGKILL) holding %s%n", victim, victim.equals(leader) ? " (leader)" : "", held.get(victim));
+                out.printf("killed %s%s (SIGKILL%s) holding %s%n", victim, victim.equals(leader) ? " (leader)" : "",
+                        plan.supervised() ? " of the worker JVM; its supervisor closed its session" : "", held.get(victim));
             }
         }
     }

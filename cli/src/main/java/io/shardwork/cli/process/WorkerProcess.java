@@ -66,6 +66,11 @@ public final class WorkerProcess implements AutoCloseable {
         return workerId;
     }
 
+    /** The process itself (the supervisor when started supervised). */
+    public ProcessHandle toHandle() {
+        return process.toHandle();
+    }
+
     public long pid() {
         return process.pid();
     }

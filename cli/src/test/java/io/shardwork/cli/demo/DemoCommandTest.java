@@ -79,6 +79,34 @@ class DemoCommandTest {
         assertEquals(List.of(), leftovers, "the demo must stop every worker it started");
     }
 
+    @Test
+    void testSupervisedDemoKillsAWorkerJvmAndItsSupervisorClosesItsSession() throws Exception {
+        Path report = dir.resolve("supervised.json");
+        Path runDir = dir.resolve("run-supervised");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<ProcessHandle> before = ProcessHandle.current().descendants().toList();
+
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                "demo", "--supervise", "--config", "../config/local.properties", "--run-dir", runDir.toString(), "--report", report.toString(),
+                "--orders", "10000", "--rate", "1000", "--kill", "1", "--settle-timeout", "60");
+        String printed = out.toString(StandardCharsets.UTF_8);
+        System.out.println(printed);
+
+        assertEquals(ExitCodes.OK, code, "supervised demo failed; stdout:\n" + printed);
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertTrue(json.get("ok").asBoolean());
+        assertTrue(json.get("supervised").asBoolean());
+        assertEquals(0, json.get("lost").asLong());
+        String victim = json.get("kills").get(0).get("worker").asText();
+        String victimLog = java.nio.file.Files.readString(runDir.resolve(victim + ".log"));
+        assertTrue(victimLog.matches("(?s).*worker process \\d+ exited with 137; session 0x[0-9a-f]+ closed in \\d+ ms.*"),
+                "the supervisor of " + victim + " closed the session of its killed worker; its log:\n" + victimLog);
+        System.out.printf("supervised takeover_ms_max %d ms (session timeout 4000 ms)%n", json.get("takeover_ms_max").asLong());
+        List<ProcessHandle> leftovers = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> !before.contains(p)).toList();
+        assertEquals(List.of(), leftovers, "the demo must stop every supervisor and worker it started");
+    }
+
     private static void assertPortFree(String hostPort) throws IOException {
         int colon = hostPort.lastIndexOf(':');
         try (ServerSocket socket = new ServerSocket()) {
