@@ -125,7 +125,7 @@ public final class WorkerNode implements Closeable {
      */
     public void start() throws Exception {
         coordinator.start();
-        runners.startWarmConsumers();
+        runners.warmUp();
     }
 
     public String workerId() {

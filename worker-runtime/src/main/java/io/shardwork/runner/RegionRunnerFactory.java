@@ -15,6 +15,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes the {@link RegionRunner}s of one worker and owns what they share: in at-least-once mode one
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.producer.Producer;
  * {@link #close()} after every runner has ended. Thread-safe.
  */
 public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
+    private static final Logger LOG = LoggerFactory.getLogger(RegionRunnerFactory.class);
     /** How long an at-least-once checkpoint waits for acknowledgements: beyond the producer's delivery.timeout.ms (120 s). */
     private static final long ACK_TIMEOUT_MS = 150_000;
 
@@ -78,13 +81,29 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     }
 
     /**
-     * Starts keeping {@code runner.warm.consumers} consumers of the orders topic built and connected, for
-     * the next regions this worker claims (see {@link WarmConsumers}). Call once the worker runs; without
-     * it every claim builds its consumer. Returns at once.
+     * Makes the clients of this worker's next claims ready before they are needed. Starts keeping
+     * {@code runner.warm.consumers} consumers of the orders topic built and connected (see
+     * {@link WarmConsumers}); in at-least-once mode also opens the worker's shared producer, with the
+     * metadata of the invoices and dead-letter topics, on a thread of its own: built by a region's first
+     * claim instead, in a JVM that never produced, it held every region of that claim back most of a second.
+     * Call once the worker runs; without it the first claims build their clients. Returns at once.
      */
-    public void startWarmConsumers() {
+    public void warmUp() {
         if (warm != null) {
             warm.start();
+        }
+        if (!config.exactlyOnce()) {
+            Thread producer = new Thread(() -> {
+                try {
+                    Producer<byte[], byte[]> shared = sharedProducer();
+                    shared.partitionsFor(config.invoicesTopic());
+                    shared.partitionsFor(config.deadLetterTopic());
+                } catch (RuntimeException e) {
+                    LOG.debug("Warming the shared producer of {} failed (the first claim opens it): {}", settings.workerId(), e.toString());
+                }
+            }, "shardwork-" + settings.workerId() + "-warm-producer");
+            producer.setDaemon(true);
+            producer.start();
         }
     }
 

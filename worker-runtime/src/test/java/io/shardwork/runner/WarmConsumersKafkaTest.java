@@ -1,13 +1,16 @@
 package io.shardwork.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardwork.coordination.testing.Timing;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Metric;
@@ -25,7 +28,7 @@ class WarmConsumersKafkaTest {
         setup.produce(5, 50, 0);
         try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("w1")
                 .warmConsumers(2).refillDelay(Duration.ZERO).build()) {
-            factory.startWarmConsumers();
+            factory.warmUp();
             Timing.await("two spares ready", WAIT, () -> factory.warmConsumersReady() == 2, factory::warmConsumersReady);
 
             try (Consumer<byte[], byte[]> spare = factory.consumer("r1", 1)) {
@@ -45,10 +48,22 @@ class WarmConsumersKafkaTest {
     }
 
     @Test
+    void testAtLeastOnceWarmUpOpensTheSharedProducerBeforeAnyClaim() throws Exception {
+        TestSetup setup = TestSetup.create("at-least-once", 1, Map.of());
+        ObjectName producer = new ObjectName("kafka.producer:type=app-info,id=shardwork-warm-w9-effects");
+        try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("warm-w9").warmConsumers(0).build()) {
+            assertFalse(ManagementFactory.getPlatformMBeanServer().isRegistered(producer), "no producer before the warm-up");
+            factory.warmUp();
+            Timing.await("the shared producer open", WAIT, () -> ManagementFactory.getPlatformMBeanServer().isRegistered(producer));
+        }
+        assertFalse(ManagementFactory.getPlatformMBeanServer().isRegistered(producer), "closed with the factory");
+    }
+
+    @Test
     void testWithoutSparesEveryClaimBuildsAColdConsumer() throws Exception {
         TestSetup setup = TestSetup.create("at-least-once", 1, Map.of("runner.warm.consumers", "0"));
         try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("w1").build()) {
-            factory.startWarmConsumers();
+            factory.warmUp();
             assertEquals(0, factory.warmConsumersReady());
             try (Consumer<byte[], byte[]> cold = factory.consumer("r0", 1)) {
                 assertEquals(0, connections(cold), "a consumer built at the claim has connected nowhere yet");
