@@ -23,7 +23,7 @@ import java.util.function.ToDoubleFunction;
  * shardwork_fenced_writes_rejected_total{region}  runs stopped by a refused checkpoint or Kafka transaction
  * shardwork_checkpoints_total{region}             checkpoints written
  * shardwork_checkpoint_writes_fenced_total        checkpoint multis ZooKeeper refused (FencingCounter)
- * shardwork_region_lag{region}                    orders behind the partition's end at the last fetch; NaN when not held here or unknown
+ * shardwork_region_lag{region}                    orders behind the partition's end at the last fetch; NaN when not held here or before the first fetch answered
  * shardwork_regions_owned                         regions this worker holds a claim on
  * shardwork_leader                                1 while this worker acts as leader, else 0
  * shardwork_leader_epoch                          the leader epoch of its running term, -1 when not leader

@@ -126,10 +126,11 @@ class WorkerNodeMetricsTest {
             assertEquals(0, m.sum("shardwork_fenced_writes_rejected_total"));
             assertEquals(0, m.value("shardwork_checkpoint_writes_fenced_total", w1));
             assertTrue(m.sum("shardwork_checkpoints_total") > 0, m.toString());
-            // a held region's lag is served; it is NaN while the consumer does not know the partition's end
-            // (KafkaConsumer.currentLag empty: seen for a whole minute after the last fetch; known issue)
-            double lag = m.value("shardwork_region_lag", Map.of("region", "r0"));
-            assertTrue(Double.isNaN(lag) || lag >= 0, "lag of a held region is unknown or at least 0: " + lag);
+            // a held region's lag is served once its consumer knows the partition's end (NaN until the first
+            // fetch answers: up to fetch.max.wait.ms on an idle partition); every order is processed, so it is 0
+            Timing.await("r0's lag known", PROCESSING, () -> !Double.isNaN(scrape(endpoint).value("shardwork_region_lag", Map.of("region", "r0"))),
+                    () -> scrape(endpoint).value("shardwork_region_lag", Map.of("region", "r0")));
+            assertEquals(0, scrape(endpoint).value("shardwork_region_lag", Map.of("region", "r0")), "every order of r0 is processed");
 
             assertEquals(2, m.value("shardwork_regions_owned", w1));
             assertEquals(1, m.value("shardwork_leader", w1));
@@ -191,7 +192,11 @@ class WorkerNodeMetricsTest {
             }, metrics::get);
             PrometheusText m = metrics.get();
             assertEquals(1, node.coordinator().heldRegions().size(), () -> "held: " + node.coordinator().heldRegions());
-            assertEquals(2, m.value("shardwork_claim_duration_seconds_count"), "claimed twice: before and after the loss");
+            // at least twice: before and after the loss. A third is legitimate: the leader (this worker) may run a
+            // round between ZooKeeper deleting the old session's member node and the new registration, unassign
+            // the region (no member) and assign it again, after the worker had already claimed it
+            double claims = m.value("shardwork_claim_duration_seconds_count");
+            assertTrue(claims >= 2 && claims <= 3, "claimed before and after the loss (a third after a membership flap): " + claims);
         }
     }
 }
