@@ -112,8 +112,8 @@ public final class ShardworkConfigDef {
                     "processing", "How often each owned region writes its fenced checkpoint to ZooKeeper; orders after the last checkpoint are delivered again after a crash.")
             .define(RUNNER_MAX_IN_FLIGHT, INT, 1000, Validator.between(1, 1_000_000),
                     "processing", "Orders fetched but not yet handled, per region; fetching pauses at this bound so a slow handler cannot exhaust memory.")
-            .define(RUNNER_WARM_CONSUMERS, INT, 4, Validator.between(0, 1000),
-                    "processing", "Consumers of the orders topic each worker keeps built and connected, so a region taken over fetches on its first poll instead of first building a client; 0 builds one per claim.")
+            .define(RUNNER_WARM_CONSUMERS, INT, 8, Validator.between(0, 1000),
+                    "processing", "Consumers of the orders topic each worker keeps built and connected, so a region taken over fetches on its first poll instead of first building a client; 0 builds one per claim. The default matches rebalance.max.moves: the most regions one balancing round moves.")
             .define(RETRY_MAX_ATTEMPTS, INT, 5, Validator.between(1, 100),
                     "processing", "Attempts of a failing order before it goes to the dead-letter topic.")
             .define(RETRY_BACKOFF_INITIAL_MS, INT, 50, Validator.between(0, 60_000),

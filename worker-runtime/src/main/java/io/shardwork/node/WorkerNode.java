@@ -124,8 +124,10 @@ public final class WorkerNode implements Closeable {
      * @throws IllegalStateException when ZooKeeper cannot be reached within zookeeper.connection.timeout.ms
      */
     public void start() throws Exception {
-        coordinator.start();
+        // the clients first: a new JVM's first Kafka clients take seconds to load, and a joining worker's first
+        // regions arrive rebalance.delay.ms after it registers
         runners.warmUp();
+        coordinator.start();
     }
 
     public String workerId() {

@@ -70,12 +70,15 @@ final class WarmConsumers implements AutoCloseable {
         this.threadName = threadName;
     }
 
-    /** Starts filling the pool after {@code refillDelay} (the first claims go first). Idempotent; returns at once. */
+    /**
+     * Starts filling the pool at once: a worker that joins a running cluster gets its first regions by
+     * balancing moves a few seconds later, and its spares should be ready by then. Idempotent; returns at once.
+     */
     synchronized void start() {
         if (thread != null || closed) {
             return;
         }
-        nextBuildNanos = System.nanoTime() + refillDelay.toNanos();
+        nextBuildNanos = System.nanoTime();
         thread = new Thread(this::keepWarm, threadName);
         thread.setDaemon(true);
         thread.start();
