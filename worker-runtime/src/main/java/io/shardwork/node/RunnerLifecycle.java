@@ -186,6 +186,15 @@ public final class RunnerLifecycle implements RegionLifecycle {
     }
 
     @Override
+    public void beginStop(String region) {
+        Run run = running.get(region);
+        if (run != null) {
+            run.requestedEnd = true;
+            run.runner.beginStop();
+        }
+    }
+
+    @Override
     public void stop(String region) throws FencedException {
         Run run = running.remove(region);
         if (run == null) {

@@ -152,6 +152,14 @@ public final class RegionRunner {
     }
 
     /**
+     * Asks for the graceful stop of {@link #stop()} and returns at once; a later {@code stop} waits for it.
+     * Any thread.
+     */
+    public void beginStop() {
+        requestStop();
+    }
+
+    /**
      * Like {@link #stop()} but waits at most {@code timeout}.
      *
      * @return whether the runner has ended; if not, the caller may {@link #abandon()} it

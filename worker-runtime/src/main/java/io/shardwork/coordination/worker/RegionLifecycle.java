@@ -30,6 +30,14 @@ public interface RegionLifecycle {
      */
     void stop(String region) throws FencedException;
 
+    /**
+     * The region is about to be released: start its graceful stop now, without waiting; {@link #stop}
+     * follows and waits. The coordinator calls it for every region one event releases before it releases the
+     * first, so that they stop side by side instead of one after another. Must not block. By default nothing.
+     */
+    default void beginStop(String region) {
+    }
+
     /** Fenced or session lost: stop at once, write nothing more. Must not block. */
     void abandon(String region);
 }

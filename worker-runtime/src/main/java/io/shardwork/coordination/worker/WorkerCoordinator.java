@@ -225,9 +225,9 @@ public final class WorkerCoordinator implements Closeable {
                 } catch (Exception e) {
                     LOG.warn("Worker {}: deregistration failed: {}", settings.workerId(), e.toString());
                 }
-                for (String region : ownerships.keySet()) {
-                    apply(region, new OwnershipEvent.Unassigned(-1));
-                }
+                Map<String, OwnershipEvent> leave = new LinkedHashMap<>();
+                ownerships.keySet().forEach(region -> leave.put(region, new OwnershipEvent.Unassigned(-1)));
+                applyAll(leave);
             }).get(Math.max(10_000, settings.sessionTimeoutMs() * 3L), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("Worker {}: graceful release did not finish: {}", settings.workerId(), e.toString());
@@ -471,10 +471,26 @@ public final class WorkerCoordinator implements Closeable {
             LOG.warn("Worker {}: cannot read the assignment, retrying at the next event: {}", settings.workerId(), e.toString());
             return;
         }
+        Map<String, OwnershipEvent> events = new LinkedHashMap<>();
         for (String region : ownerships.keySet()) {
             boolean mine = settings.workerId().equals(document.owners().get(region));
-            apply(region, mine ? new OwnershipEvent.Assigned(generation) : new OwnershipEvent.Unassigned(generation));
+            events.put(region, mine ? new OwnershipEvent.Assigned(generation) : new OwnershipEvent.Unassigned(generation));
         }
+        applyAll(events);
+    }
+
+    /**
+     * Applies one event per region. Looks ahead first (the state machine is pure): every region these events
+     * release begins its graceful stop at once, so the releases, each of which waits for its region's final
+     * checkpoint before deleting the claim, overlap instead of queueing behind one another.
+     */
+    private void applyAll(Map<String, OwnershipEvent> events) {
+        events.forEach((region, event) -> {
+            if (ownerships.get(region).on(event).actions().stream().anyMatch(OwnershipAction.Release.class::isInstance)) {
+                lifecycle.beginStop(region);
+            }
+        });
+        events.forEach(this::apply);
     }
 
     private void broadcast(OwnershipEvent event) {

@@ -1,0 +1,71 @@
+package io.shardwork.coordination.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardwork.coordination.testing.FairTestStrategy;
+import io.shardwork.coordination.testing.TestCluster;
+import io.shardwork.coordination.testing.Timing;
+import io.shardwork.layout.Checkpoint;
+import io.shardwork.leader.TimeSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A graceful leave releases all of a worker's regions, each waiting for its final checkpoint: every one of
+ * them is told to begin stopping before the first release waits, so they stop side by side.
+ */
+class SideBySideReleaseTest {
+    @Test
+    void testEveryRegionOfAGracefulLeaveBeginsStoppingBeforeTheFirstStopWaits() throws Exception {
+        try (TestCluster cluster = new TestCluster(3)) {
+            List<String> calls = Collections.synchronizedList(new ArrayList<>());
+            RegionLifecycle recording = new RegionLifecycle() {
+                @Override
+                public void start(String region, long epoch, Optional<Checkpoint> checkpoint) {
+                    calls.add("start " + region);
+                }
+
+                @Override
+                public void pause(String region) {
+                }
+
+                @Override
+                public void resume(String region) {
+                }
+
+                @Override
+                public void beginStop(String region) {
+                    calls.add("beginStop " + region);
+                }
+
+                @Override
+                public void stop(String region) {
+                    calls.add("stop " + region);
+                }
+
+                @Override
+                public void abandon(String region) {
+                    calls.add("abandon " + region);
+                }
+            };
+            WorkerCoordinator worker = new WorkerCoordinator(cluster.settings("w1"), new FairTestStrategy(), store -> recording,
+                    OwnershipListener.NONE, TimeSource.system());
+            worker.start();
+            Timing.await("w1 holding all three regions", Timing.CONVERGE, () -> worker.heldRegions().size() == 3, worker::heldRegions);
+
+            worker.close();
+
+            List<String> afterStart = new ArrayList<>(calls.subList(3, calls.size()));
+            assertEquals(6, afterStart.size(), "a begin and a stop per region: " + calls);
+            assertTrue(afterStart.subList(0, 3).stream().allMatch(call -> call.startsWith("beginStop ")), "all begin first: " + calls);
+            assertTrue(afterStart.subList(3, 6).stream().allMatch(call -> call.startsWith("stop ")), "then each release waits: " + calls);
+            for (String region : List.of("r0", "r1", "r2")) {
+                assertTrue(afterStart.contains("beginStop " + region) && afterStart.contains("stop " + region), region + ": " + calls);
+            }
+        }
+    }
+}
