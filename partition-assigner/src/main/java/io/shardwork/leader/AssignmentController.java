@@ -13,7 +13,7 @@ import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.layout.MemberInfo;
 import io.shardwork.layout.MoveRecord;
-import io.shardwork.layout.MultiRead;
+import io.shardwork.layout.TracedMulti;
 import io.shardwork.layout.UnplaceableRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One round:
  * <ol>
- *   <li>Read members (and their data, in one multi-read), drained markers and the previous assignment with its znode version.</li>
+ *   <li>Read members (and their data, in one multi-read: TracedMulti), drained markers and the previous assignment with its znode version.</li>
  *   <li>If the member set changed, remember when. While it changed less than {@code rebalanceDelay} ago,
  *       call the strategy with {@code maxBalanceMovesPerRound = 0} (orphans still move at once) and
  *       schedule a round for when it settles.</li>
@@ -149,22 +149,22 @@ public final class AssignmentController {
      * but the cluster's first): a new leader's first assignment should not wait on five failing creates.
      */
     private void ensureTree() throws Exception {
-        List<String> tree = List.of(paths.members(), paths.drained(), paths.owners(), paths.regions(), paths.assignment());
+        List<String> parents = List.of(paths.members(), paths.drained(), paths.owners(), paths.regions());
         List<Op> reads = new ArrayList<>();
-        tree.forEach(path -> reads.add(Op.getData(path)));
-        List<OpResult> present = MultiRead.of(client, reads);
-        for (int i = 0; i < tree.size(); i++) {
+        parents.forEach(path -> reads.add(Op.getData(path)));
+        reads.add(Op.getData(paths.assignment()));
+        List<OpResult> present = TracedMulti.read(client, reads);
+        for (int i = 0; i < parents.size(); i++) {
             if (!(present.get(i) instanceof OpResult.GetDataResult)) {
-                if (tree.get(i).equals(paths.assignment())) {
-                    writer.ensureInitialized(time.now());
-                    continue;
-                }
                 try {
-                    client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(tree.get(i));
+                    client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(parents.get(i));
                 } catch (KeeperException.NodeExistsException ignored) {
                     // created meanwhile
                 }
             }
+        }
+        if (!(present.get(parents.size()) instanceof OpResult.GetDataResult)) {
+            writer.ensureInitialized(time.now());
         }
     }
 
@@ -175,7 +175,7 @@ public final class AssignmentController {
         List<String> memberIds = new ArrayList<>(new TreeSet<>(client.getChildren().usingWatcher(trigger).forPath(paths.members())));
         List<Op> memberReads = new ArrayList<>();
         memberIds.forEach(id -> memberReads.add(Op.getData(paths.member(id))));
-        List<OpResult> memberData = MultiRead.of(client, memberReads);
+        List<OpResult> memberData = TracedMulti.read(client, memberReads);
         for (int i = 0; i < memberIds.size(); i++) {
             String id = memberIds.get(i);
             if (!(memberData.get(i) instanceof OpResult.GetDataResult data)) {

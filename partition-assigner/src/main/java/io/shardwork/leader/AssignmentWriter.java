@@ -3,9 +3,9 @@ package io.shardwork.leader;
 import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
+import io.shardwork.layout.TracedMulti;
 import java.time.Instant;
 import java.util.List;
-import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -49,29 +49,21 @@ public final class AssignmentWriter {
         List<Op> ops = List.of(
                 Op.check(paths.leaderEpoch(), Math.toIntExact(leaderEpoch)),
                 Op.setData(paths.assignment(), LayoutJson.encode(document), expectedVersion));
-        // Traced like a Curator transaction, so the tracer (metrics) counts this raw multi, refused or not.
-        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer("CuratorMultiTransactionImpl-Foreground");
         try {
-            client.getZookeeperClient().getZooKeeper().multi(ops);
+            TracedMulti.write(client, ops);
             return true;
         } catch (KeeperException failed) {
             List<OpResult> results = failed.getResults();
             if (results == null || results.size() != 2) {
                 throw failed;
             }
-            if (errorOf(results.get(0)) != KeeperException.Code.OK.intValue()) {
+            if (TracedMulti.errorOf(results.get(0)) != KeeperException.Code.OK.intValue()) {
                 throw new LeaderDeposedException(leaderEpoch);
             }
-            if (errorOf(results.get(1)) == KeeperException.Code.BADVERSION.intValue()) {
+            if (TracedMulti.errorOf(results.get(1)) == KeeperException.Code.BADVERSION.intValue()) {
                 return false;
             }
             throw failed;
-        } finally {
-            trace.commit();
         }
-    }
-
-    static int errorOf(OpResult result) {
-        return result instanceof OpResult.ErrorResult error ? error.getErr() : KeeperException.Code.OK.intValue();
     }
 }

@@ -1,12 +1,14 @@
 package io.shardwork.coordination.checkpoint;
 
+import static io.shardwork.layout.TracedMulti.errorOf;
+
 import io.shardwork.layout.Checkpoint;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
+import io.shardwork.layout.TracedMulti;
 import io.shardwork.leader.TimeSource;
 import java.util.List;
 import java.util.Optional;
-import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -71,10 +73,8 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
                 Op.check(paths.owner(region), -1),
                 Op.check(paths.regionEpoch(region), Math.toIntExact(epoch)),
                 Op.setData(paths.regionCheckpoint(region), data, -1));
-        // Traced like a Curator transaction, so the tracer (metrics) counts this raw multi, refused or not.
-        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer("CuratorMultiTransactionImpl-Foreground");
         try {
-            List<OpResult> results = client.getZookeeperClient().getZooKeeper().multi(ops);
+            List<OpResult> results = TracedMulti.write(client, ops);
             if (results.get(2) instanceof OpResult.SetDataResult set) {
                 audit.committed(region, epoch, nextOffset, set.getStat().getVersion());
             }
@@ -91,12 +91,6 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
                 }
             }
             throw failed;
-        } finally {
-            trace.commit();
         }
-    }
-
-    private static int errorOf(OpResult result) {
-        return result instanceof OpResult.ErrorResult error ? error.getErr() : 0;
     }
 }

@@ -1,12 +1,12 @@
 package io.shardwork.coordination.claim;
 
-import static io.shardwork.layout.MultiRead.errorOf;
+import static io.shardwork.layout.TracedMulti.errorOf;
 
 import io.shardwork.layout.Checkpoint;
 import io.shardwork.layout.Claim;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
-import io.shardwork.layout.MultiRead;
+import io.shardwork.layout.TracedMulti;
 import io.shardwork.leader.TimeSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,14 +15,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -78,8 +76,7 @@ public final class RegionClaims {
         if (wanted.isEmpty()) {
             return results;
         }
-        ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
-        long session = zooKeeper.getSessionId();
+        long session = sessionId();
         List<OpResult> read = readOwnersAndEpochs(wanted);
         Map<String, Integer> epochVersions = new LinkedHashMap<>();
         Map<String, Optional<Checkpoint>> checkpoints = new LinkedHashMap<>();
@@ -112,8 +109,7 @@ public final class RegionClaims {
                 ops.add(Op.setData(paths.regionEpoch(region), claim, version));
             }
             try {
-                // Traced like a Curator transaction, so the tracer (metrics) counts this raw multi, refused or not.
-                traced("CuratorMultiTransactionImpl-Foreground", () -> zooKeeper.multi(ops));
+                TracedMulti.write(client, ops);
                 free.forEach(region -> results.put(region, new ClaimResult.Succeeded(epochVersions.get(region) + 1L, checkpoints.get(region))));
                 break;
             } catch (KeeperException failed) {
@@ -165,7 +161,7 @@ public final class RegionClaims {
      * read again, so every later claim spends no write on them.
      */
     private List<OpResult> readOwnersAndEpochs(List<String> regions) throws Exception {
-        List<OpResult> read = MultiRead.of(client, readOps(regions));
+        List<OpResult> read = TracedMulti.read(client, readOps(regions));
         boolean created = false;
         for (int i = 0; i < regions.size(); i++) {
             if (errorOf(read.get(READS_PER_REGION * i + 1)) == KeeperException.Code.NONODE.intValue()) {
@@ -179,7 +175,7 @@ public final class RegionClaims {
                 created = true;
             }
         }
-        return created ? MultiRead.of(client, readOps(regions)) : read;
+        return created ? TracedMulti.read(client, readOps(regions)) : read;
     }
 
     private List<Op> readOps(List<String> regions) {
@@ -209,20 +205,6 @@ public final class RegionClaims {
             }
         }
         return -1;
-    }
-
-    private <T> T traced(String name, ZooKeeperCall<T> call) throws Exception {
-        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer(name);
-        try {
-            return call.run();
-        } finally {
-            trace.commit();
-        }
-    }
-
-    @FunctionalInterface
-    private interface ZooKeeperCall<T> {
-        T run() throws Exception;
     }
 
     private long sessionId() throws Exception {
