@@ -59,11 +59,6 @@ public final class RegionClaims {
         this.time = time;
     }
 
-    /** Tries to claim one region; see {@link #claimAll}. */
-    public ClaimResult claim(String region, long generation) throws Exception {
-        return claimAll(List.of(region), generation).get(region);
-    }
-
     /**
      * Tries to claim {@code regions}, all named by assignment {@code generation}, in one read and one write
      * (plus one write per region that a competing claim took in between). Returns a result for every region,

@@ -33,6 +33,7 @@ import java.io.Closeable;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -101,7 +102,7 @@ public final class WorkerCoordinator implements Closeable {
     private final Map<String, Long> pendingClaims = new LinkedHashMap<>();
     private boolean claimsScheduled;
     /** The checkpoint read in the same snapshot as a successful claim, until its work starts; event thread only. */
-    private final Map<String, Optional<Checkpoint>> checkpointsReadWithClaims = new java.util.HashMap<>();
+    private final Map<String, Optional<Checkpoint>> checkpointsReadWithClaims = new HashMap<>();
 
     private volatile boolean leaving;
     private volatile Exception failure;

@@ -68,7 +68,7 @@ class RegionClaimsTest {
 
     @Test
     void testARegionHeldByAnotherSessionIsBlockedAndTheOthersAreClaimed() throws Exception {
-        new RegionClaims(other, PATHS, "w2", TimeSource.system()).claim("b", generation);
+        new RegionClaims(other, PATHS, "w2", TimeSource.system()).claimAll(List.of("b"), generation);
         Map<String, ClaimResult> results = new RegionClaims(mine, PATHS, "w1", TimeSource.system())
                 .claimAll(List.of("a", "b", "c"), generation);
         assertEquals(expect("a", new ClaimResult.Succeeded(1), "b", new ClaimResult.Blocked(), "c", new ClaimResult.Succeeded(1)), results);
@@ -88,14 +88,14 @@ class RegionClaimsTest {
     @Test
     void testAClaimMadeByAnotherWorkerBetweenOurReadAndOurWriteBlocksOnlyThatRegion() throws Exception {
         RegionClaims rival = new RegionClaims(other, PATHS, "w2", TimeSource.system());
-        rival.claim("b", generation); // creates b's nodes, then frees it again
+        rival.claimAll(List.of("b"), generation); // creates b's nodes, then frees it again
         rival.releaseIfOurs("b");
         AtomicBoolean raced = new AtomicBoolean();
         // our clock is read while the write is being built, after the read: the rival claims b right then
         TimeSource racing = () -> {
             if (raced.compareAndSet(false, true)) {
                 try {
-                    rival.claim("b", generation);
+                    rival.claimAll(List.of("b"), generation);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
