@@ -20,7 +20,9 @@
 # BENCH_RATE (orders/s offered in takeover and handoff, 1000), BENCH_SESSION_MS (4000),
 # BENCH_COORD_SMALL (100000), BENCH_COORD_LARGE (1000000), BENCH_HEAP (-Xmx512m, the bench JVM, which also
 # runs the embedded ZooKeeper and Kafka), BENCH_SKIP_BUILD=1 to use bench/target/bench.jar as it is.
-# Every run appends a dated row with the machine's description and load average to bench/RESULTS.md.
+# Every run appends a dated row with the machine's description, load average and commit to bench/RESULTS.md;
+# every JSON holds the machine, the commit, load_average_start/_end and "quiet" (false, with a warning, when
+# the 1-minute load at the start is above 1.5: such a run's ratios are not results; rerun on a quiet machine).
 # Exit codes: 0 done, 1 a benchmark failed, 2 unknown benchmark.
 set -euo pipefail
 
@@ -29,6 +31,7 @@ cd "$ROOT"
 HEAP="${BENCH_HEAP:--Xmx512m}"
 JAR=bench/target/bench.jar
 BUILT=""
+COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo -dirty)"
 
 usage() {
   echo "usage: scripts/bench.sh [throughput|takeover|handoff|coordination|assigner|all]" >&2
@@ -47,7 +50,11 @@ record() { # name, summary
     printf '# Benchmark runs\n\nOne row per run of scripts/bench.sh; figures in bench/results/*.json.\n\n' > "$file"
     printf '| date (UTC) | benchmark | machine | summary |\n| --- | --- | --- | --- |\n' >> "$file"
   fi
-  printf '| %s | %s | %s | %s |\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$1" "$(machine)" "$2" >> "$file"
+  local json="bench/results/$1.json" quiet=""
+  if [[ -f "$json" && "$(jget "$json" quiet)" == "false" ]]; then
+    quiet=" [NOT QUIET: load above 1.5 at the start, not a result]"
+  fi
+  printf '| %s | %s | %s | %s%s (commit %s) |\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$1" "$(machine)" "$2" "$quiet" "$COMMIT" >> "$file"
 }
 
 build() {
@@ -67,12 +74,12 @@ jget() {
 run_bench() { # class, json, args...
   local class="$1" json="$2"
   shift 2
-  java "$HEAP" -XX:+UseParallelGC -cp "$JAR" "io.shardwork.bench.$class" "$json" "$@"
+  java "$HEAP" -XX:+UseParallelGC -Dbench.commit="$COMMIT" -cp "$JAR" "io.shardwork.bench.$class" "$json" "$@"
 }
 
 bench_assigner() {
   build
-  java "$HEAP" -XX:+UseSerialGC -jar "$JAR" bench/results/assigner.json
+  java "$HEAP" -XX:+UseSerialGC -Dbench.commit="$COMMIT" -jar "$JAR" bench/results/assigner.json
   local summary
   summary="$(tr -d '\n ' < bench/results/assigner.json | sed -E 's/.*"assign_ms_median":([0-9.]+).*"load_spread_in_region_weights":([0-9.]+).*"join_moved_weight":([0-9.]+).*"peer_assign_ms_median":([0-9.]+).*"peer_load_spread_in_region_weights":([0-9.]+).*"peer_join_moved_weight":([0-9.]+).*/join assign \1 ms vs peer \4 ms; spread \2 vs \5 heaviest weights; join moved weight \3 vs \6/')"
   record assigner "$summary"

@@ -46,11 +46,10 @@ public final class AssignerBench {
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results/assigner.json");
-        Map<String, Object> results = new AssignerBench().run();
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, toJson(results));
+        Map<String, Object> results = BenchEnv.begin("assigner");
+        results.putAll(new AssignerBench().run());
+        BenchEnv.finish(out, results);
         printTable(results);
-        System.out.println("wrote " + out);
     }
 
     private Map<String, Object> run() {
@@ -192,16 +191,6 @@ public final class AssignerBench {
 
     private static double round(double value) {
         return Math.round(value * 1000) / 1000.0;
-    }
-
-    private static String toJson(Map<String, Object> results) {
-        StringBuilder json = new StringBuilder("{\n");
-        int i = 0;
-        for (Map.Entry<String, Object> e : results.entrySet()) {
-            json.append("  \"").append(e.getKey()).append("\": ").append(e.getValue());
-            json.append(++i < results.size() ? ",\n" : "\n");
-        }
-        return json.append("}\n").toString();
     }
 
     private static void printTable(Map<String, Object> r) {

@@ -140,6 +140,7 @@ final class BenchEnv implements AutoCloseable {
 
     // ------------------------------------------------------------------ reporting
 
+    /** The 1-, 5- and 15-minute load averages as "a b c", or "unknown". */
     static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
@@ -149,14 +150,68 @@ final class BenchEnv implements AutoCloseable {
         }
     }
 
-    /** The machine, and the load average at the start and (call again) at the end. */
+    /** Above this 1-minute load at the start a run is not quiet: its ratios are not results. */
+    static final double QUIET_LOAD = 1.5;
+
+    /**
+     * Starts a benchmark's JSON: its name, the machine, the commit, the load average at the start and
+     * {@code quiet} (false, with a warning on the output, when the 1-minute load is above {@link #QUIET_LOAD}).
+     * {@link #finish} adds the load at the end and writes it.
+     */
+    static Map<String, Object> begin(String benchmark) {
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("benchmark", benchmark);
+        results.put("machine", machine());
+        results.put("commit", commit());
+        String load = loadAverage();
+        results.put("load_average_start", load);
+        boolean quiet = quiet(load);
+        results.put("quiet", quiet);
+        if (!quiet) {
+            log("WARNING: load average %s at the start is above %.1f: this run's figures are not results", load, QUIET_LOAD);
+        }
+        return results;
+    }
+
+    /** Adds the load average at the end to {@code results} and writes them to {@code out}. */
+    static void finish(Path out, Map<String, Object> results) throws IOException {
+        results.put("load_average_end", loadAverage());
+        results.put("load_average", results.get("load_average_start") + " (start), " + results.get("load_average_end") + " (end)");
+        writeResults(out, results);
+    }
+
+    static boolean quiet(String loadAverage) {
+        try {
+            return Double.parseDouble(loadAverage.split(" ")[0]) <= QUIET_LOAD;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** The commit measured (bench.commit, set by scripts/bench.sh, with "-dirty" when the tree had changes). */
+    static String commit() {
+        return System.getProperty("bench.commit", "unknown");
+    }
+
+    /** The machine: processors, memory, Java and heap, and when the run started. */
     static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("nproc", Runtime.getRuntime().availableProcessors());
+        m.put("memory", memory());
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         m.put("started_at", Instant.now().toString());
         return m;
+    }
+
+    private static String memory() {
+        try (var lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
+                    .map(l -> String.format("%.1f GiB", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1048576.0))
+                    .orElse("unknown");
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     static void writeResults(Path out, Map<String, Object> results) throws IOException {

@@ -55,10 +55,7 @@ public final class CoordinationBench {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results/coordination.json");
         long small = args.length > 1 ? Long.parseLong(args[1]) : 100_000;
         long large = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000;
-        Map<String, Object> results = new LinkedHashMap<>();
-        results.put("benchmark", "coordination");
-        results.put("machine", BenchEnv.machine());
-        results.put("load_average_start", BenchEnv.loadAverage());
+        Map<String, Object> results = BenchEnv.begin("coordination");
         results.put("nodes", NODES);
         results.put("regions", BenchEnv.REGIONS);
         try (BenchEnv env = BenchEnv.start("coordination")) {
@@ -71,9 +68,7 @@ public final class CoordinationBench {
             results.put("small", s);
             results.put("large", l);
         }
-        results.put("load_average_end", BenchEnv.loadAverage());
-        results.put("load_average", results.get("load_average_start") + " (start), " + results.get("load_average_end") + " (end)");
-        BenchEnv.writeResults(out, results);
+        BenchEnv.finish(out, results);
         System.exit(0);
     }
 

@@ -27,10 +27,7 @@ public final class HandoffBench {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results/handoff.json");
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 1000;
         int session = args.length > 2 ? Integer.parseInt(args[2]) : 4000;
-        Map<String, Object> results = new LinkedHashMap<>();
-        results.put("benchmark", "handoff");
-        results.put("machine", BenchEnv.machine());
-        results.put("load_average_start", BenchEnv.loadAverage());
+        Map<String, Object> results = BenchEnv.begin("handoff");
         results.put("orders_per_s_offered", rate);
         results.put("session_timeout_ms", session);
         results.put("regions", BenchEnv.REGIONS);
@@ -60,9 +57,7 @@ public final class HandoffBench {
             }
             results.put("systems", systems);
         }
-        results.put("load_average_end", BenchEnv.loadAverage());
-        results.put("load_average", results.get("load_average_start") + " (start), " + results.get("load_average_end") + " (end)");
-        BenchEnv.writeResults(out, results);
+        BenchEnv.finish(out, results);
         System.exit(0);
     }
 

@@ -31,10 +31,7 @@ public final class TakeoverBench {
         int kills = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         double rate = args.length > 2 ? Double.parseDouble(args[2]) : 1000;
         int session = args.length > 3 ? Integer.parseInt(args[3]) : 4000;
-        Map<String, Object> results = new LinkedHashMap<>();
-        results.put("benchmark", "takeover");
-        results.put("machine", BenchEnv.machine());
-        results.put("load_average_start", BenchEnv.loadAverage());
+        Map<String, Object> results = BenchEnv.begin("takeover");
         results.put("session_timeout_ms", session);
         results.put("kills_per_system", kills);
         results.put("orders_per_s_offered", rate);
@@ -92,9 +89,7 @@ public final class TakeoverBench {
             results.put("supervised_p99_ms", supervised.get("p99_ms"));
             results.put("systems", systems);
         }
-        results.put("load_average_end", BenchEnv.loadAverage());
-        results.put("load_average", results.get("load_average_start") + " (start), " + results.get("load_average_end") + " (end)");
-        BenchEnv.writeResults(out, results);
+        BenchEnv.finish(out, results);
         Path svg = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.json$", "") + ".svg");
         Files.writeString(svg, TakeoverPlot.svg("Crash takeover: " + kills + " kill -9 per system, 3 worker JVMs, 16 regions, "
                 + (long) rate + " orders/s offered", panels));

@@ -106,16 +106,11 @@ public final class ThroughputBench {
         long orders = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int interval = Integer.getInteger("bench.checkpoint.interval.ms", 1000);
-        Map<String, Object> results = new LinkedHashMap<>();
-        results.put("benchmark", "throughput");
-        results.put("machine", BenchEnv.machine());
-        results.put("load_average_start", BenchEnv.loadAverage());
+        Map<String, Object> results = BenchEnv.begin("throughput");
         try (BenchEnv env = BenchEnv.start("throughput")) {
             new ThroughputBench(env, orders, rounds, interval).run(results);
         }
-        results.put("load_average_end", BenchEnv.loadAverage());
-        results.put("load_average", results.get("load_average_start") + " (start), " + results.get("load_average_end") + " (end)");
-        BenchEnv.writeResults(out, results);
+        BenchEnv.finish(out, results);
         System.exit(0);
     }
 
