@@ -18,12 +18,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Benchmarks {@link StickyWeightedAssigner} against Kafka's {@code CooperativeStickyAssignor} on the same
- * inputs in the same JVM: 10,000 regions with skewed weights, 1,000 members of equal capacity.
+ * Benchmarks {@link StickyWeightedAssigner} against Kafka's assignors on the same inputs in the same JVM:
+ * the client-side {@code CooperativeStickyAssignor} (the {@code peer_} keys) and the broker's server-side
+ * {@code uniform} assignor of the consumer protocol (the {@code uniform_} keys); 10,000 regions with skewed
+ * weights and 1,000 members of equal capacity, then 100,000 regions and 10,000 members (the {@code large_}
+ * keys).
  *
- * <p>Scenarios: cold (no previous assignment), join (999 members in a stable assignment, one joins) and
- * leave (one of the 1,000 leaves the stable post-join assignment). Times are medians after warm-up;
- * spreads are (max load - min load) / heaviest region weight, with the same weights for both.
+ * <p>Scenarios: cold (no previous assignment: every region orphaned), join (all but one member in a stable
+ * assignment, one joins) and leave (one of the 1,000 leaves the stable post-join assignment). Times are medians
+ * of interleaved rounds after a warm-up long enough for the JIT to compile every side (300 rounds; the first
+ * round's 30 measured interpreted code); spreads are (max load - min load) / heaviest region weight, with the
+ * same weights for all.
  *
  * <p>Usage: {@code java -jar bench.jar [output.json]} (default {@code bench/results/assigner.json}).
  */
@@ -31,8 +36,8 @@ public final class AssignerBench {
     static final long SEED = 42L;
     static final int REGIONS = 10_000;
     static final int MEMBERS = 1_000;
-    static final int WARMUPS = 30;
-    static final int RUNS = 21;
+    static final int WARMUPS = 300;
+    static final int RUNS = 51;
 
     private final BenchWorkload workload = BenchWorkload.create(SEED, REGIONS, MEMBERS);
     private final StickyWeightedAssigner assigner = new StickyWeightedAssigner();
@@ -48,6 +53,7 @@ public final class AssignerBench {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results/assigner.json");
         Map<String, Object> results = BenchEnv.begin("assigner");
         results.putAll(new AssignerBench().run());
+        results.putAll(large());
         BenchEnv.finish(out, results);
         printTable(results);
     }
@@ -83,7 +89,14 @@ public final class AssignerBench {
         tasks.put("peer_assign_cold_ms_median", () -> peer.assignOnce(allIds, Map.of(), -1));
         tasks.put("assign_ms_median", () -> assigner.assign(join));
         tasks.put("peer_assign_ms_median", () -> peer.assignOnce(allIds, peerBefore, 1));
+        KafkaUniformPeer uniform = new KafkaUniformPeer(REGIONS);
+        Map<Integer, String> uniformBefore = uniform.assign(beforeIds, Map.of());
+        tasks.put("uniform_assign_cold_ms_median", () -> uniform.assign(allIds, Map.of()));
+        tasks.put("uniform_assign_ms_median", () -> uniform.assign(allIds, uniformBefore));
         Medians.interleavedMedianMillis(WARMUPS, RUNS, tasks).forEach((key, median) -> r.put(key, round(median)));
+        Map<Integer, String> uniformJoined = uniform.assign(allIds, uniformBefore);
+        r.put("uniform_load_spread_in_region_weights", round(spread(uniformJoined) / (double) heaviest));
+        r.put("uniform_join_moved_weight", movedWeight(uniformBefore, uniformJoined));
 
         // ours: what the join moved, then one of the 1,000 leaves
         Assignment joined = assigner.assign(join);
@@ -109,6 +122,43 @@ public final class AssignerBench {
         Map<Integer, String> peerLeft = peer.rebalance(remainingIds, peerJoined, 3, REGIONS);
         r.put("peer_leave_moved_regions", moved(peerJoined, peerLeft));
         r.put("peer_leave_orphaned_regions", peerJoined.values().stream().filter(leaver.id()::equals).count());
+        return r;
+    }
+
+    static final int LARGE_REGIONS = 100_000;
+    static final int LARGE_MEMBERS = 10_000;
+
+    /**
+     * 100,000 regions x 10,000 members: ours cold and join against Kafka's uniform assignor (the sticky client
+     * assignor is left out at this size: one call takes seconds), fewer rounds.
+     */
+    private static Map<String, Object> large() {
+        BenchWorkload large = BenchWorkload.create(SEED, LARGE_REGIONS, LARGE_MEMBERS);
+        StickyWeightedAssigner assigner = new StickyWeightedAssigner();
+        List<Member> all = large.members();
+        Map<String, String> owners = Map.of();
+        for (int round = 0; round < 100; round++) {
+            Assignment a = assigner.assign(new AssignmentInput(all.subList(0, LARGE_MEMBERS - 1), large.regions(), owners,
+                    AssignmentOptions.unlimited()));
+            owners = a.owners();
+            if (a.moves().isEmpty()) {
+                break;
+            }
+        }
+        AssignmentInput cold = new AssignmentInput(all, large.regions(), Map.of(), AssignmentOptions.unlimited());
+        AssignmentInput join = new AssignmentInput(all, large.regions(), owners, AssignmentOptions.unlimited());
+        List<String> ids = all.stream().map(Member::id).toList();
+        KafkaUniformPeer uniform = new KafkaUniformPeer(LARGE_REGIONS);
+        Map<Integer, String> uniformBefore = uniform.assign(ids.subList(0, LARGE_MEMBERS - 1), Map.of());
+        java.util.LinkedHashMap<String, Runnable> tasks = new java.util.LinkedHashMap<>();
+        tasks.put("large_assign_cold_ms_median", () -> assigner.assign(cold));
+        tasks.put("large_uniform_assign_cold_ms_median", () -> uniform.assign(ids, Map.of()));
+        tasks.put("large_assign_ms_median", () -> assigner.assign(join));
+        tasks.put("large_uniform_assign_ms_median", () -> uniform.assign(ids, uniformBefore));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("large_regions", LARGE_REGIONS);
+        r.put("large_members", LARGE_MEMBERS);
+        Medians.interleavedMedianMillis(30, 11, tasks).forEach((key, median) -> r.put(key, round(median)));
         return r;
     }
 
@@ -199,6 +249,10 @@ public final class AssignerBench {
         System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "figure", "shardwork", "kafka sticky", "ours/peer");
         row(r, "join assign, ms (median)", "assign_ms_median", "peer_assign_ms_median");
         row(r, "cold assign, ms (median)", "assign_cold_ms_median", "peer_assign_cold_ms_median");
+        row(r, "join assign vs uniform, ms", "assign_ms_median", "uniform_assign_ms_median");
+        row(r, "cold assign vs uniform, ms", "assign_cold_ms_median", "uniform_assign_cold_ms_median");
+        row(r, "100k x 10k join vs uniform, ms", "large_assign_ms_median", "large_uniform_assign_ms_median");
+        row(r, "100k x 10k cold vs uniform, ms", "large_assign_cold_ms_median", "large_uniform_assign_cold_ms_median");
         row(r, "load spread, heaviest weights", "load_spread_in_region_weights", "peer_load_spread_in_region_weights");
         row(r, "join moved weight", "join_moved_weight", "peer_join_moved_weight");
         row(r, "join moved regions", "join_moved_regions", "peer_join_moved_regions");

@@ -13,7 +13,8 @@ import java.util.TreeMap;
  */
 public record Assignment(SortedMap<String, String> owners, List<Move> moves, List<Unplaceable> unplaceable) {
     public Assignment {
-        owners = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(owners));
+        // the assigner's own result is already an immutable sorted view over its arrays: no copy
+        owners = owners instanceof RegionOwners ? owners : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(owners));
         moves = List.copyOf(moves);
         unplaceable = List.copyOf(unplaceable);
     }

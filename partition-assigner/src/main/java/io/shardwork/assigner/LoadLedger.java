@@ -29,14 +29,23 @@ final class LoadLedger {
     private final long[] load;
     private final long[] keptLoad;
     private final long[] heaviest;
-    /** The scaled excess of each member at the current level, kept for the indexes' comparisons. */
-    private final long[] excess;
     private final int[] heaviestCount;
     private final boolean[] pinned;
     private boolean pinsTracked;
     private boolean[] newcomer;
     private boolean hasNewcomers;
+    /**
+     * The key of both excess indexes: the scaled excess at the current level, or with equal capacities simply
+     * the load (the same order at any level, so a level change needs no update).
+     */
+    private final long[] loadKey;
     private final MemberHeap[] byZoneLeastExcess;
+    /**
+     * With equal capacities, the next member to pin first: unpinned members by heaviest region, pinned ones last
+     * ({@code pinKey}); with unequal capacities null, and {@link #pinOversized} scans.
+     */
+    private final MemberHeap byHeaviest;
+    private final long[] pinKey;
     private MemberHeap byMostExcess;
     private int[][] held;
     private int[] heldCount;
@@ -65,13 +74,15 @@ final class LoadLedger {
         this.load = new long[members];
         this.keptLoad = new long[members];
         this.heaviest = new long[members];
-        this.excess = new long[members];
         this.heaviestCount = new int[members];
         this.pinned = new boolean[members];
+        this.loadKey = new long[members];
         this.byZoneLeastExcess = new MemberHeap[zoneCount];
         for (int z = 0; z < zoneCount; z++) {
-            byZoneLeastExcess[z] = new MemberHeap(this::isLessLoaded, members);
+            byZoneLeastExcess[z] = new MemberHeap(loadKey, false, members);
         }
+        this.pinKey = uniformCapacity ? new long[members] : null;
+        this.byHeaviest = uniformCapacity ? new MemberHeap(pinKey, true, members) : null;
         this.weight = weight;
         this.allowedZonesOfRegion = allowedZones;
         this.previousOwner = previousOwner;
@@ -97,10 +108,17 @@ final class LoadLedger {
             newcomer[m] = keptLoad[m] == 0;
             hasNewcomers |= newcomer[m];
             byZoneLeastExcess[zoneOfMember[m]].addUnordered(m);
+            if (byHeaviest != null) {
+                pinKey[m] = heaviest[m];
+                byHeaviest.addUnordered(m);
+            }
+        }
+        if (byHeaviest != null) {
+            byHeaviest.heapify();
         }
         pinsTracked = true;
         pinOversized();
-        recomputeExcess();
+        updateLoadKeys();
         for (MemberHeap zone : byZoneLeastExcess) {
             zone.heapify();
         }
@@ -127,7 +145,7 @@ final class LoadLedger {
         for (int r = 0; r < owner.length; r++) {
             held[owner[r]][heldCount[owner[r]]++] = r;
         }
-        byMostExcess = new MemberHeap(this::isMoreLoaded, load.length);
+        byMostExcess = new MemberHeap(loadKey, true, load.length);
         for (int m = 0; m < load.length; m++) {
             byMostExcess.addUnordered(m);
         }
@@ -165,6 +183,9 @@ final class LoadLedger {
             long before = heaviest[member];
             heaviest[member] = w;
             heaviestCount[member] = 1;
+            if (pinsTracked) {
+                heaviestChanged(member);
+            }
             if (pinsTracked && pinned[member]) {
                 share.setAside(w - before, 0);
                 levelFell();
@@ -202,35 +223,59 @@ final class LoadLedger {
                     heaviestCount[member] = 1;
                 }
             }
+            heaviestChanged(member);
+        }
+    }
+
+    private void heaviestChanged(int member) {
+        if (byHeaviest != null && !pinned[member]) {
+            pinKey[member] = heaviest[member];
+            byHeaviest.changed(member);
         }
     }
 
     /**
      * Pins every member whose heaviest region outweighs the level times its capacity, until none is left;
-     * each pin lowers the level, which may pin more.
+     * each pin lowers the level, which may pin more. With equal capacities whether a member pins grows with
+     * its heaviest weight, so only the first of {@link #byHeaviest} needs asking; otherwise every member is.
      */
     private void pinOversized() {
+        if (byHeaviest != null) {
+            int m = byHeaviest.firstExcept(NONE);
+            while (m != NONE && !pinned[m] && share.pins(heaviest[m], capacity[m])) {
+                pin(m);
+                pinKey[m] = Long.MIN_VALUE;
+                byHeaviest.changed(m);
+                m = byHeaviest.firstExcept(NONE);
+            }
+            return;
+        }
         boolean pinnedOne = true;
         while (pinnedOne) {
             pinnedOne = false;
             for (int m = 0; m < load.length; m++) {
                 if (!pinned[m] && share.pins(heaviest[m], capacity[m])) {
-                    pinned[m] = true;
-                    share.setAside(heaviest[m], capacity[m]);
+                    pin(m);
                     pinnedOne = true;
                 }
             }
         }
     }
 
+    private void pin(int member) {
+        pinned[member] = true;
+        share.setAside(heaviest[member], capacity[member]);
+    }
+
     /**
      * After the level fell: pins whoever it now pins, and when capacities differ, rebuilds the indexes, since
-     * the excess {@code load - level * capacity} of members of different capacities moved unequally.
+     * the excess {@code load - level * capacity} of members of different capacities moved unequally (with equal
+     * capacities every excess moved by the same amount: the order holds).
      */
     private void levelFell() {
         pinOversized();
-        recomputeExcess();
         if (!uniformCapacity) {
+            updateLoadKeys();
             for (MemberHeap zone : byZoneLeastExcess) {
                 zone.heapify();
             }
@@ -240,14 +285,14 @@ final class LoadLedger {
         }
     }
 
-    private void recomputeExcess() {
+    private void updateLoadKeys() {
         for (int m = 0; m < load.length; m++) {
-            excess[m] = share.scaledExcess(load[m], capacity[m]);
+            loadKey[m] = uniformCapacity ? load[m] : excess(m);
         }
     }
 
     private void reindex(int member) {
-        excess[member] = share.scaledExcess(load[member], capacity[member]);
+        loadKey[member] = uniformCapacity ? load[member] : excess(member);
         byZoneLeastExcess[zoneOfMember[member]].changed(member);
         if (byMostExcess != null) {
             byMostExcess.changed(member);
@@ -255,11 +300,7 @@ final class LoadLedger {
     }
 
     private boolean isLessLoaded(int a, int b) {
-        return excess[a] < excess[b] || (excess[a] == excess[b] && a < b);
-    }
-
-    private boolean isMoreLoaded(int a, int b) {
-        return excess[a] > excess[b] || (excess[a] == excess[b] && a < b);
+        return loadKey[a] < loadKey[b] || (loadKey[a] == loadKey[b] && a < b);
     }
 
     /** Marks whether the member kept nothing from last round; see {@link #finishKeeping}. */
@@ -345,7 +386,7 @@ final class LoadLedger {
 
     /** {@code C' * (load - level * capacity)}; see {@link CapacityShare}. */
     long excess(int member) {
-        return excess[member];
+        return share.scaledExcess(load[member], capacity[member]);
     }
 
     /** {@code C' * (load - share)}; see {@link CapacityShare}. */

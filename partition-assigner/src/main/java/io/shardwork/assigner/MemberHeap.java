@@ -4,26 +4,27 @@ import java.util.Arrays;
 import java.util.PriorityQueue;
 
 /**
- * A binary heap of member indices that knows where each member sits, so a member whose load changed is
- * moved to its new place in logarithmic time, without boxing. The order is read live from the ledger's
- * arrays: when something changes the order of members whose load did not change (the level fell and
- * capacities differ), call {@link #heapify}.
+ * A binary heap of member indices that knows where each member sits, so a member whose key changed is
+ * moved to its new place in logarithmic time, without boxing. The keys are read live from an array the
+ * ledger owns and updates: after changing one member's key call {@link #changed}; after changing many,
+ * {@link #heapify}. Order: the smaller key first (the larger when descending), ties by the smaller index.
+ * Keys are plain longs compared inline, so the sift loops need no call per comparison.
  */
 final class MemberHeap {
-
-    /** A strict total order of member indices (ties broken by index). */
-    @FunctionalInterface
-    interface Order {
-        boolean before(int a, int b);
-    }
-
-    private final Order order;
+    private final long[] key;
+    private final boolean descending;
     private final int[] heap;
     private final int[] position;
     private int size;
 
-    MemberHeap(Order order, int memberCount) {
-        this.order = order;
+    /**
+     * @param key         the key of each member index, owned and updated by the caller
+     * @param descending  whether larger keys come first
+     * @param memberCount the number of member indices
+     */
+    MemberHeap(long[] key, boolean descending, int memberCount) {
+        this.key = key;
+        this.descending = descending;
         this.heap = new int[memberCount];
         this.position = new int[memberCount];
         Arrays.fill(position, LoadLedger.NONE);
@@ -63,7 +64,7 @@ final class MemberHeap {
             return LoadLedger.NONE;
         }
         // The second in order is a child of the first.
-        return size == 2 || order.before(heap[1], heap[2]) ? heap[1] : heap[2];
+        return size == 2 || before(heap[1], heap[2]) ? heap[1] : heap[2];
     }
 
     /** The members in order, sorted lazily: only as far as the caller reads. Invalid once a member changes. */
@@ -73,7 +74,7 @@ final class MemberHeap {
 
     /** See {@link #inOrder}. */
     final class InOrder {
-        private final PriorityQueue<Integer> frontier = new PriorityQueue<>((p, q) -> order.before(heap[p], heap[q]) ? -1 : 1);
+        private final PriorityQueue<Integer> frontier = new PriorityQueue<>((p, q) -> before(heap[p], heap[q]) ? -1 : 1);
 
         private InOrder() {
             if (size > 0) {
@@ -98,7 +99,7 @@ final class MemberHeap {
         int member = heap[i];
         while (i > 0) {
             int parent = (i - 1) / 2;
-            if (!order.before(member, heap[parent])) {
+            if (!before(member, heap[parent])) {
                 break;
             }
             place(heap[parent], i);
@@ -114,16 +115,26 @@ final class MemberHeap {
             if (child >= size) {
                 break;
             }
-            if (child + 1 < size && order.before(heap[child + 1], heap[child])) {
+            if (child + 1 < size && before(heap[child + 1], heap[child])) {
                 child++;
             }
-            if (!order.before(heap[child], member)) {
+            if (!before(heap[child], member)) {
                 break;
             }
             place(heap[child], i);
             i = child;
         }
         place(member, i);
+    }
+
+    /** Whether member {@code a} comes before member {@code b}: a strict total order. */
+    boolean before(int a, int b) {
+        long ka = key[a];
+        long kb = key[b];
+        if (ka != kb) {
+            return descending ? ka > kb : ka < kb;
+        }
+        return a < b;
     }
 
     private void place(int member, int i) {

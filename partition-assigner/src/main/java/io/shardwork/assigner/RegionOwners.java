@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.SortedMap;
 
 /**
- * A read-only sorted map of region name to owner over two arrays already in name order. It exists so that
- * {@link Assignment} copies the owners into its {@code TreeMap} in linear time (a {@code TreeMap} built from
- * a {@code SortedMap} skips the comparisons), instead of inserting every region one by one.
+ * A read-only sorted map of region name to owner over two arrays already in name order, which nothing else
+ * holds: {@link Assignment} keeps it as it is instead of copying the owners into a {@code TreeMap} (lookups are
+ * binary searches over the names).
  */
 final class RegionOwners extends AbstractMap<String, String> implements SortedMap<String, String> {
     private final String[] regions;

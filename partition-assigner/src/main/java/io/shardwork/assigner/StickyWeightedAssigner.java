@@ -1,6 +1,7 @@
 package io.shardwork.assigner;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -173,25 +174,21 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         LoadLedger ledger = new LoadLedger(share, capacity, zoneOfMember, zoneNames.size(), weight, allowedZones, previousOwner);
 
         // 5. Kept regions stay with their previous owner; then members are pinned by their heaviest regions.
-        List<Integer> toPlace = new ArrayList<>();
+        int[] toPlace = new int[count];
+        int forcedCount = 0;
+        boolean[] restricted = new boolean[count];
         for (int i = 0; i < count; i++) {
+            restricted[i] = allowedZones[i] != allZones;
             if (forced.get(i) == null) {
                 ledger.keep(i);
             } else {
-                toPlace.add(i);
+                toPlace[forcedCount++] = i;
             }
         }
         ledger.finishKeeping();
 
         // 6. Forced regions: zone-restricted first, then heaviest first, then by name; the least loaded allowed member wins.
-        toPlace.sort((a, b) -> {
-            boolean restrictedA = allowedZones[a] != allZones;
-            if (restrictedA != (allowedZones[b] != allZones)) {
-                return restrictedA ? -1 : 1;
-            }
-            return weight[a] != weight[b] ? Long.compare(weight[b], weight[a]) : Integer.compare(a, b);
-        });
-        for (int i : toPlace) {
+        for (int i : PlacementOrder.of(Arrays.copyOf(toPlace, forcedCount), weight, restricted)) {
             ledger.place(i, ledger.leastLoadedAllowed(i, LoadLedger.NONE));
         }
 
