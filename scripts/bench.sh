@@ -13,8 +13,8 @@
 #               moved ones, duplicates; the same for the Kafka group; bench/results/handoff.json
 # coordination  ZooKeeper operations per 1,000 orders at 100,000 and 1,000,000 orders (Curator's tracer,
 #               3 in-process WorkerNodes); bench/results/coordination.json
-# assigner      StickyWeightedAssigner vs Kafka's CooperativeStickyAssignor (10,000 regions, 1,000 members);
-#               writes bench/results/assigner.json
+# assigner      StickyWeightedAssigner vs Kafka's CooperativeStickyAssignor and the broker's uniform assignor
+#               (10,000 regions x 1,000 members, then 100,000 x 10,000); writes bench/results/assigner.json
 #
 # Sizes (environment): BENCH_ORDERS (throughput, 1000000), BENCH_ROUNDS (3), BENCH_KILLS (10),
 # BENCH_RATE (orders/s offered in takeover and handoff, 1000), BENCH_SESSION_MS (4000),
@@ -79,10 +79,9 @@ run_bench() { # class, json, args...
 
 bench_assigner() {
   build
-  java "$HEAP" -XX:+UseSerialGC -Dbench.commit="$COMMIT" -jar "$JAR" bench/results/assigner.json
-  local summary
-  summary="$(tr -d '\n ' < bench/results/assigner.json | sed -E 's/.*"assign_ms_median":([0-9.]+).*"load_spread_in_region_weights":([0-9.]+).*"join_moved_weight":([0-9.]+).*"peer_assign_ms_median":([0-9.]+).*"peer_load_spread_in_region_weights":([0-9.]+).*"peer_join_moved_weight":([0-9.]+).*/join assign \1 ms vs peer \4 ms; spread \2 vs \5 heaviest weights; join moved weight \3 vs \6/')"
-  record assigner "$summary"
+  local f=bench/results/assigner.json
+  java "$HEAP" -XX:+UseSerialGC -Dbench.commit="$COMMIT" -jar "$JAR" "$f"
+  record assigner "10,000 x 1,000: join $(jget $f assign_ms_median) ms vs sticky $(jget $f peer_assign_ms_median) / uniform $(jget $f uniform_assign_ms_median); cold $(jget $f assign_cold_ms_median) ms vs sticky $(jget $f peer_assign_cold_ms_median) / uniform $(jget $f uniform_assign_cold_ms_median); spread $(jget $f load_spread_in_region_weights) vs $(jget $f peer_load_spread_in_region_weights) / $(jget $f uniform_load_spread_in_region_weights) heaviest weights; 100,000 x 10,000: join $(jget $f large_assign_ms_median) ms vs uniform $(jget $f large_uniform_assign_ms_median), cold $(jget $f large_assign_cold_ms_median) vs $(jget $f large_uniform_assign_cold_ms_median); load $(jget $f load_average)"
 }
 
 bench_throughput() {
