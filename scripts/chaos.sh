@@ -2,7 +2,8 @@
 # Chaos drill against a running local cluster (scripts/local-cluster.sh start N): while orders keep being
 # produced, every interval one action picked by a seeded generator:
 #   kill -9 a random worker | kill -9 the leader | SIGSTOP a worker past the session timeout, then SIGCONT
-#   | restart ZooKeeper | restart the Kafka broker | restart a killed worker
+#   | restart ZooKeeper | restart the Kafka broker | stop the broker past the producers' delivery timeout
+#   (kafka.producer.delivery.timeout.ms of the config, +3 s), then start it | restart a killed worker
 # Then it stops acting, restarts the killed workers, waits until every order is invoiced or dead-lettered,
 # runs 'shardwork verify' (with --history when the config sets history.dir) and prints the verdict.
 #
@@ -47,6 +48,7 @@ alive "$DIR/dev-cluster.pid" || { echo "chaos: no local cluster runs in $DIR; st
 DEV_PID="$(cat "$DIR/dev-cluster.pid")"
 SESSION_MS="$(config_value zookeeper.session.timeout.ms)"; SESSION_MS="${SESSION_MS:-6000}"
 HISTORY_DIR="$(config_value history.dir)"
+DELIVERY_MS="$(config_value kafka.producer.delivery.timeout.ms)"; DELIVERY_MS="${DELIVERY_MS:-120000}"
 RANDOM="$SEED"
 
 workers() { for f in "$DIR"/worker-*.pid; do [[ -e "$f" ]] && basename "$f" .pid; done | sort -V; }
@@ -68,7 +70,7 @@ kill_worker() { # worker, why
 }
 
 act() {
-  local action=$((RANDOM % 6)) victim
+  local action=$((RANDOM % 7)) victim
   local up; up=($(alive_workers))
   # never take the last worker away: fall back to restarting a killed one
   if (( ${#up[@]} <= 1 )) && (( action <= 2 )); then action=5; fi
@@ -86,6 +88,10 @@ act() {
        kill -CONT "$pid" 2>/dev/null || true; log "SIGCONT $victim (pid $pid)" ;;
     3) kill -USR1 "$DEV_PID"; log "restart ZooKeeper" ;;
     4) kill -HUP "$DEV_PID"; log "restart the Kafka broker" ;;
+    6) local outage=$(( DELIVERY_MS / 1000 + 3 ))
+       kill -USR2 "$DEV_PID"; log "stop the Kafka broker for ${outage} s, past the ${DELIVERY_MS} ms delivery timeout"
+       sleep "$outage"
+       kill -HUP "$DEV_PID"; log "start the Kafka broker again" ;;
     5) local down; down=($(dead_workers))
        pick "${down[@]}" || { log "restart a killed worker: none is down"; return 0; }
        victim="$PICKED"
