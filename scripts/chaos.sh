@@ -3,7 +3,10 @@
 # produced, every interval one action picked by a seeded generator:
 #   kill -9 a random worker | kill -9 the leader | SIGSTOP a worker past the session timeout, then SIGCONT
 #   | restart ZooKeeper | restart the Kafka broker | stop the broker past the producers' delivery timeout
-#   (kafka.producer.delivery.timeout.ms of the config, +3 s), then start it | restart a killed worker
+#   (kafka.producer.delivery.timeout.ms of the config, +3 s), then start it | hang one worker's handler on
+#   one of its regions for shutdown.timeout.ms + 5 s and drain that worker meanwhile (needs handler=chaos and
+#   handler.config.chaos.trigger.dir, as config/three-workers.properties sets; the drain must end within
+#   shutdown.timeout.ms + 10 s) | restart a killed worker
 # Then it stops acting, restarts the killed workers, waits until every order is invoiced or dead-lettered,
 # runs 'shardwork verify' (with --history when the config sets history.dir) and prints the verdict.
 #
@@ -24,7 +27,7 @@ SEED=1
 RATE=400
 DRAIN_SECONDS=300
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="${2:?}"; shift 2 ;;
@@ -49,6 +52,9 @@ DEV_PID="$(cat "$DIR/dev-cluster.pid")"
 SESSION_MS="$(config_value zookeeper.session.timeout.ms)"; SESSION_MS="${SESSION_MS:-6000}"
 HISTORY_DIR="$(config_value history.dir)"
 DELIVERY_MS="$(config_value kafka.producer.delivery.timeout.ms)"; DELIVERY_MS="${DELIVERY_MS:-120000}"
+SHUTDOWN_MS="$(config_value shutdown.timeout.ms)"; SHUTDOWN_MS="${SHUTDOWN_MS:-30000}"
+TRIGGER_DIR="$(config_value handler.config.chaos.trigger.dir)"
+[[ -z "$TRIGGER_DIR" || "$TRIGGER_DIR" == /* ]] || TRIGGER_DIR="$ROOT/$TRIGGER_DIR"
 RANDOM="$SEED"
 
 workers() { for f in "$DIR"/worker-*.pid; do [[ -e "$f" ]] && basename "$f" .pid; done | sort -V; }
@@ -57,6 +63,28 @@ dead_workers() { for w in $(workers); do alive "$DIR/$w.pid" || echo "$w"; done;
 # sets PICKED to one of its arguments; runs in this shell, not a subshell (bash reseeds RANDOM in subshells)
 pick() { (( $# > 0 )) || return 1; local items=("$@"); PICKED="${items[$((RANDOM % $#))]}"; }
 leader() { "$SHARDWORK" status --config "$CONFIG" --json 2>/dev/null | sed -n 's/^  "leader" : "\(.*\)",$/\1/p'; }
+held_region() { "$SHARDWORK" status --config "$CONFIG" --json 2>/dev/null | awk -v w="$1" -F'"' '/"name" :/ {name=$4} /"claimed_by" :/ && $4 == w {print name; exit}'; }
+
+hang_and_drain() { # worker: its handler hangs on one of its regions past shutdown.timeout.ms while it is drained
+  local region hang_ms trigger began waited
+  [[ -n "$TRIGGER_DIR" ]] || { log "hang a handler: the config sets no handler.config.chaos.trigger.dir"; return 0; }
+  region="$(held_region "$1")"
+  [[ -n "$region" ]] || { log "hang a handler: $1 holds no region"; return 0; }
+  hang_ms=$(( SHUTDOWN_MS + 5000 ))
+  mkdir -p "$TRIGGER_DIR"
+  trigger="$TRIGGER_DIR/hang-$1"
+  printf 'region=%s\nms=%s\n' "$region" "$hang_ms" >"$trigger"
+  for (( waited = 0; waited < 100 && -e "$trigger"; waited++ )); do sleep 0.1; done
+  if [[ -e "$trigger" ]]; then rm -f "$trigger"; log "hang a handler: $1 handled no order of $region within 10 s"; return 0; fi
+  log "hang: $1's handler blocks on $region for ${hang_ms} ms; drain $1 meanwhile"
+  began=$SECONDS
+  if "$SHARDWORK" drain --config "$CONFIG" --worker "$1" --timeout $(( SHUTDOWN_MS / 1000 + 10 )) >>"$DIR/chaos-drain.log" 2>&1; then
+    log "drain of $1 finished in $(( SECONDS - began )) s (bound: shutdown.timeout.ms + 10 s)"
+  else
+    log "drain of $1 did NOT finish within $(( SHUTDOWN_MS / 1000 + 10 )) s"
+  fi
+  "$SHARDWORK" undrain --config "$CONFIG" --worker "$1" >>"$DIR/chaos-drain.log" 2>&1 || log "undrain of $1 failed"
+}
 
 start_worker() {
   (cd "$ROOT" && exec "$SHARDWORK" worker --config "$CONFIG" --id "$1") >>"$DIR/$1.log" 2>&1 &
@@ -70,7 +98,7 @@ kill_worker() { # worker, why
 }
 
 act() {
-  local action=$((RANDOM % 7)) victim
+  local action=$((RANDOM % 8)) victim
   local up; up=($(alive_workers))
   # never take the last worker away: fall back to restarting a killed one
   if (( ${#up[@]} <= 1 )) && (( action <= 2 )); then action=5; fi
@@ -92,6 +120,7 @@ act() {
        kill -USR2 "$DEV_PID"; log "stop the Kafka broker for ${outage} s, past the ${DELIVERY_MS} ms delivery timeout"
        sleep "$outage"
        kill -HUP "$DEV_PID"; log "start the Kafka broker again" ;;
+    7) pick "${up[@]}" && hang_and_drain "$PICKED" ;;
     5) local down; down=($(dead_workers))
        pick "${down[@]}" || { log "restart a killed worker: none is down"; return 0; }
        victim="$PICKED"
