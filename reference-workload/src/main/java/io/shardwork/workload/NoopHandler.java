@@ -1,4 +1,4 @@
-package io.shardwork.handler;
+package io.shardwork.workload;
 
 import io.shardwork.order.Order;
 

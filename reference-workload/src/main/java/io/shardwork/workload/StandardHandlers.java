@@ -1,4 +1,4 @@
-package io.shardwork.runner;
+package io.shardwork.workload;
 
 import io.shardwork.billing.BillingHandler;
 import io.shardwork.config.ShardworkConfig;

@@ -1,4 +1,4 @@
-package io.shardwork.handler;
+package io.shardwork.api;
 
 import java.util.Map;
 

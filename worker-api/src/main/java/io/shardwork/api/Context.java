@@ -1,4 +1,4 @@
-package io.shardwork.handler;
+package io.shardwork.api;
 
 /**
  * Everything a handler knows about the delivery of one order besides the order. Valid only during
