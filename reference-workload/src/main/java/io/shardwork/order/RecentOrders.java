@@ -32,7 +32,7 @@ import java.util.Optional;
  * first. A conflicting duplicate whose first order was read by an earlier run, or was evicted, is
  * processed like any order.
  *
- * <p>Not thread-safe: one instance per runner, used by its thread only.
+ * <p>Not thread-safe: one instance per {@link OrderDecoder}, that is per region run, used by its runner thread only.
  */
 public final class RecentOrders {
     /** The number of order ids remembered per region. */

@@ -1,16 +1,22 @@
 package io.shardwork.workload;
 
+import io.shardwork.api.Handler;
 import io.shardwork.billing.BillingHandler;
-import io.shardwork.config.ShardworkConfig;
-import io.shardwork.handler.HandlerRegistry;
+import io.shardwork.handler.HandlerCatalog;
+import java.util.Map;
+import java.util.function.Supplier;
 
-/** The handler names every worker knows: {@code noop} and {@code billing} (writing to the configured invoices topic). */
-public final class StandardHandlers {
-    private StandardHandlers() {
-    }
+/**
+ * The handler names every worker with this module on its class path knows: {@code noop} and {@code billing}
+ * (writing to the cluster's output topic, {@code topic.invoices}). Found by the runtime through
+ * {@code META-INF/services/io.shardwork.handler.HandlerCatalog}.
+ */
+public final class StandardHandlers implements HandlerCatalog {
+    public static final String NOOP = "noop";
+    public static final String BILLING = "billing";
 
-    public static HandlerRegistry registry(ShardworkConfig config) {
-        String invoices = config.invoicesTopic();
-        return HandlerRegistry.withNoop().with("billing", () -> new BillingHandler(invoices));
+    @Override
+    public Map<String, Supplier<Handler<?>>> handlers() {
+        return Map.of(NOOP, NoopHandler::new, BILLING, BillingHandler::new);
     }
 }

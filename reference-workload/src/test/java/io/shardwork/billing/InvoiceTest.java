@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.shardwork.handler.HandlerContext;
-import io.shardwork.handler.RegionOutput;
+import io.shardwork.api.Context;
+import io.shardwork.api.Headers;
+import io.shardwork.api.Output;
+import io.shardwork.workload.TestHandlers;
 import io.shardwork.order.Order;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -46,7 +48,7 @@ class InvoiceTest {
     void handlerSendsTheInvoiceWithHeadersOutsideTheBody() throws Exception {
         List<byte[]> bodies = new ArrayList<>();
         List<Map<String, String>> headers = new ArrayList<>();
-        BillingHandler handler = new BillingHandler("invoices");
+        BillingHandler handler = TestHandlers.billing("invoices");
         for (long epoch : new long[] {1, 2}) {
             handler.handle(ORDER, context(epoch, (topic, key, value, h) -> {
                 assertEquals("invoices", topic);
@@ -65,19 +67,21 @@ class InvoiceTest {
     void poisonCustomerAlwaysFails() {
         Order poison = new Order("o-p", "eu-west", BillingHandler.POISON_CUSTOMER, 100, "EUR", 2, Instant.EPOCH);
         assertThrows(BillingHandler.BillingRefusedException.class,
-                () -> new BillingHandler("invoices").handle(poison, context(1, (t, k, v, h) -> { })));
+                () -> TestHandlers.billing("invoices").handle(poison, context(1, (t, k, v, h) -> { })));
     }
 
-    private static HandlerContext context(long epoch, RegionOutput output) {
-        return new HandlerContext() {
-            public String orderId() { return ORDER.orderId(); }
+    private static Context context(long epoch, Output output) {
+        return new Context() {
             public String region() { return ORDER.region(); }
             public int partition() { return 0; }
             public long offset() { return 41; }
             public long epoch() { return epoch; }
             public int attempt() { return 1; }
             public String workerId() { return "w-1"; }
-            public RegionOutput output() { return output; }
+            public String idempotencyKey() { return "orders-0@41"; }
+            public byte[] key() { return ORDER.orderId().getBytes(StandardCharsets.UTF_8); }
+            public Headers headers() { return Headers.EMPTY; }
+            public Output output() { return output; }
         };
     }
 }

@@ -35,6 +35,10 @@ final class FakeRegionClients implements RegionClients {
         consumer.addRecord(new ConsumerRecord<>(topic, partition, offset, key, value));
     }
 
+    void add(ConsumerRecord<byte[], byte[]> record) {
+        consumer.addRecord(record);
+    }
+
     /** A MockConsumer whose empty polls wait a little, so an idle runner does not spin. */
     static final class SlowMockConsumer extends MockConsumer<byte[], byte[]> {
         SlowMockConsumer() {

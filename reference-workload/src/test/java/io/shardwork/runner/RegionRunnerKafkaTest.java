@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardwork.billing.BillingHandler;
 import io.shardwork.deadletter.DeadLetter;
-import io.shardwork.handler.HandlerContext;
-import io.shardwork.handler.OrderHandler;
+import io.shardwork.api.Context;
+import io.shardwork.api.Handler;
+import io.shardwork.workload.TestHandlers;
 import io.shardwork.order.Order;
 import io.shardwork.produce.GeneratedOrder;
 import io.shardwork.produce.OrderGenerator;
@@ -51,8 +52,8 @@ class RegionRunnerKafkaTest {
         assertEquals(RunnerState.RUNNING, runner.state(), () -> "runner ended early: " + runner.stats());
     }
 
-    private static Supplier<OrderHandler> billing(TestSetup setup) {
-        return () -> new BillingHandler(setup.config.invoicesTopic());
+    private static Supplier<Handler<?>> billing(TestSetup setup) {
+        return BillingHandler::new;
     }
 
     @ParameterizedTest
@@ -93,7 +94,7 @@ class RegionRunnerKafkaTest {
         ManualClock clock = new ManualClock();
         Gate gate = new Gate("r0", 1, 200, 400, clock);
         try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("w-1").clock(clock)
-                .handlers(() -> gate.around(new BillingHandler(setup.config.invoicesTopic()))).build()) {
+                .handlers(() -> gate.around(TestHandlers.billing(setup.config.invoicesTopic()))).build()) {
             RegionRunner first = start(factory, setup, 0);
             RegionRunner r1 = start(factory, setup, 1);
             RegionRunner r2 = start(factory, setup, 2);
@@ -130,7 +131,7 @@ class RegionRunnerKafkaTest {
         Gate gate = new Gate("r0", 1, 100, 300, clock);
         RegionRunner zombie;
         try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("w-1").clock(clock)
-                .handlers(() -> gate.around(new BillingHandler(setup.config.invoicesTopic()))).build()) {
+                .handlers(() -> gate.around(TestHandlers.billing(setup.config.invoicesTopic()))).build()) {
             zombie = start(factory, setup, 0);
             RegionRunner other = start(factory, setup, 1);
             Timing.await(gate.blocked, Timing.RUNNER, "r0 to block at offset 300");
@@ -185,14 +186,14 @@ class RegionRunnerKafkaTest {
         List<RegionRunner> runners = new ArrayList<>();
         try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("w-poison")
                 .sleeper(delays::add).jitterSeed(4).handlers(() -> {
-                    OrderHandler billing = new BillingHandler(setup.config.invoicesTopic());
-                    return (order, context) -> {
+                    BillingHandler billing = TestHandlers.billing(setup.config.invoicesTopic());
+                    return TestHandlers.orders((order, context) -> {
                         if (order.region().equals("r1") && order.seq() == 5 && context.attempt() == 1) {
                             erroredOnce.set(order.orderId());
                             throw new StackOverflowError("a handler bug");
                         }
                         billing.handle(order, context);
-                    };
+                    });
                 }).build()) {
             for (int p = 0; p < 3; p++) {
                 runners.add(start(factory, setup, p));
@@ -250,11 +251,11 @@ class RegionRunnerKafkaTest {
         }, "steady-load");
         List<RegionRunner> runners = new ArrayList<>();
         try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("w-1").handlers(() -> {
-            OrderHandler billing = new BillingHandler(setup.config.invoicesTopic());
-            return (order, context) -> {
+            BillingHandler billing = TestHandlers.billing(setup.config.invoicesTopic());
+            return TestHandlers.orders((order, context) -> {
                 deliveries.computeIfAbsent(order.orderId(), id -> new AtomicInteger()).incrementAndGet();
                 billing.handle(order, context);
-            };
+            });
         }).build()) {
             for (int p = 0; p < 3; p++) {
                 runners.add(start(factory, setup, p));
@@ -334,8 +335,8 @@ class RegionRunnerKafkaTest {
             this.clock = clock;
         }
 
-        OrderHandler around(OrderHandler delegate) {
-            return (Order order, HandlerContext context) -> {
+        Handler<Order> around(BillingHandler delegate) {
+            return TestHandlers.orders((Order order, Context context) -> {
                 if (context.region().equals(region) && context.epoch() == epoch && context.attempt() == 1) {
                     if (context.offset() == advanceAt) {
                         clock.advance(Duration.ofSeconds(1));
@@ -346,7 +347,7 @@ class RegionRunnerKafkaTest {
                     }
                 }
                 delegate.handle(order, context);
-            };
+            });
         }
     }
 }

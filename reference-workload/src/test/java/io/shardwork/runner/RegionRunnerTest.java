@@ -6,25 +6,35 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardwork.api.Context;
+import io.shardwork.api.Decoder;
+import io.shardwork.api.Handler;
+import io.shardwork.api.Output;
+import io.shardwork.api.RecordRejectedException;
 import io.shardwork.billing.BillingHandler;
 import io.shardwork.deadletter.DeadLetter;
 import io.shardwork.deadletter.JitterSource;
 import io.shardwork.deadletter.RetryBackoff;
-import io.shardwork.handler.HandlerContext;
-import io.shardwork.handler.OrderHandler;
-import io.shardwork.handler.RegionOutput;
 import io.shardwork.order.Order;
 import io.shardwork.order.OrderCodec;
+import io.shardwork.order.OrderDecoder;
+import io.shardwork.workload.TestHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 /** The runner's rules without Kafka: MockConsumer in, a recording ledger out, a manual clock. */
@@ -65,9 +75,13 @@ class RegionRunnerTest {
         }
     };
 
-    private RegionRunner runner(OrderHandler handler, CheckpointWriter writer) {
-        return new RegionRunner(SETTINGS, clients, handler, writer, listener, clock, millis -> { },
-                JitterSource.seeded(1));
+    private RegionRunner runner(TestHandlers.OrderAction action, CheckpointWriter writer) {
+        return runner(TestHandlers.orders(action), writer);
+    }
+
+    private RegionRunner runner(Handler<?> handler, CheckpointWriter writer) {
+        return new RegionRunner(SETTINGS, clients, handler, TestHandlers.config("invoices"), writer, listener, clock,
+                millis -> { }, JitterSource.seeded(1));
     }
 
     private void addOrders(int from, int to) {
@@ -77,7 +91,7 @@ class RegionRunnerTest {
         }
     }
 
-    private static final OrderHandler BILLING = new BillingHandler("invoices");
+    private final BillingHandler billing = TestHandlers.billing("invoices");
 
     @Test
     void rejectedCheckpointStopsTheRegionAtOnceWithoutFurtherEffects() throws Exception {
@@ -86,7 +100,7 @@ class RegionRunnerTest {
             if (context.offset() == 2) {
                 clock.advance(Duration.ofSeconds(1));
             }
-            BILLING.handle(order, context);
+            billing.handle(order, context);
         }, (epoch, next) -> {
             rejections.incrementAndGet();
             throw new RegionFencedException("epoch " + epoch + " is stale");
@@ -169,8 +183,8 @@ class RegionRunnerTest {
         RegionRunner runner = runner((order, context) -> {
             calls.incrementAndGet();
             try {
-                BILLING.handle(order, context);
-            } catch (RegionOutput.OutputFencedException swallowed) {
+                billing.handle(order, context);
+            } catch (Output.OutputFencedException swallowed) {
                 // a careless handler
             }
         }, (epoch, next) -> { });
@@ -194,7 +208,7 @@ class RegionRunnerTest {
                 blocked.countDown();
                 release.await();
                 try {
-                    BILLING.handle(order, context);
+                    billing.handle(order, context);
                 } catch (RuntimeException e) {
                     sendFailure.set(e);
                     throw e;
@@ -209,7 +223,7 @@ class RegionRunnerTest {
         release.countDown();
         assertTrue(runner.awaitEnd(Timing.RUNNER));
         assertEquals(RunnerState.ABANDONED, runner.state());
-        assertInstanceOf(RegionOutput.OutputFencedException.class, sendFailure.get());
+        assertInstanceOf(Output.OutputFencedException.class, sendFailure.get());
         assertEquals(0, clients.ledger.sentCount());
         assertEquals(List.of(), written);
         assertEquals(List.of("started@0", "abandoned"), events);
@@ -235,7 +249,7 @@ class RegionRunnerTest {
     @Test
     void contextCarriesWhereTheOrderCameFrom() throws Exception {
         AtomicReference<String> seen = new AtomicReference<>();
-        RegionRunner runner = runner((Order order, HandlerContext c) -> seen.compareAndSet(null, c.orderId() + "|"
+        RegionRunner runner = runner((Order order, Context c) -> seen.compareAndSet(null, order.orderId() + "|"
                 + c.region() + "|" + c.partition() + "|" + c.offset() + "|" + c.epoch() + "|" + c.attempt() + "|"
                 + c.workerId()), (e, n) -> { });
         runner.start("eu", 0, 42, 0);
@@ -244,6 +258,49 @@ class RegionRunnerTest {
         Timing.awaitUntil(() -> seen.get() != null, Timing.RUNNER, "the handler call", runner::stats);
         runner.stop();
         assertEquals("o-1|eu|0|0|42|1|w-1", seen.get());
+    }
+
+    /** Any item type, not orders: the decoder sees key, value and headers; the handler the context of the record. */
+    @Test
+    void genericHandlerGetsItsDecodedItemTheRecordKeyHeadersAndIdempotencyKey() throws Exception {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        Handler<String> upper = new Handler<>() {
+            @Override
+            public Decoder<String> decoder() {
+                return record -> {
+                    if (record.value().length == 0) {
+                        throw new RecordRejectedException("empty shipment");
+                    }
+                    return new String(record.value(), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT)
+                            + "/" + text(record.headers().lastValue("source"));
+                };
+            }
+
+            @Override
+            public void handle(String item, Context c) {
+                seen.add(item + "|" + text(c.key()) + "|" + text(c.headers().lastValue("source")) + "|"
+                        + c.idempotencyKey() + "|" + c.epoch());
+                c.output().send("shipments.out", c.key(), item.getBytes(StandardCharsets.UTF_8), Map.of());
+            }
+        };
+        RegionRunner runner = runner(upper, (e, n) -> { });
+        runner.start("eu", 0, 5, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("source", "depot-7".getBytes(StandardCharsets.UTF_8));
+        clients.add(new ConsumerRecord<>(TOPIC, 0, 0, 0L, TimestampType.CREATE_TIME, 0, 0,
+                "s-1".getBytes(StandardCharsets.UTF_8), "parcel".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()));
+        clients.add(TOPIC, 0, 1, "s-2".getBytes(StandardCharsets.UTF_8), new byte[0]);
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 2, Timing.RUNNER, "both records", runner::stats);
+        runner.stop();
+        assertEquals(List.of("PARCEL/depot-7|s-1|depot-7|" + TOPIC + "-0@0|5"), seen);
+        List<ProducerRecord<byte[], byte[]>> sent;
+        synchronized (clients.ledger) {
+            sent = List.copyOf(clients.ledger.sent);
+        }
+        assertEquals(List.of("shipments.out:s-1", "orders.dlq:s-2"), sent.stream().map(r -> r.topic() + ":" + text(r.key())).toList());
+        assertEquals("empty shipment", header(sent.get(1), DeadLetter.HEADER_ERROR));
+        assertEquals("parse", header(sent.get(1), DeadLetter.HEADER_STAGE));
     }
 
     private void addOrder(long offset, String id, long amountCents, long seq) {
@@ -261,7 +318,7 @@ class RegionRunnerTest {
 
     @Test
     void duplicateOrderIdWithDifferentContentIsDeadLetteredAndTheRegionKeepsFlowing() throws Exception {
-        RegionRunner runner = runner(BILLING, (e, n) -> { });
+        RegionRunner runner = runner(billing, (e, n) -> { });
         runner.start("eu", 0, 3, 0);
         Timing.await(started, Timing.RUNNER, "the runner to start");
         addOrder(0, "o-1", 100, 1);
@@ -280,7 +337,7 @@ class RegionRunnerTest {
         ProducerRecord<byte[], byte[]> letter = sent.get(2);
         assertEquals("duplicate order id o-1 with different content; first seen at offset 0",
                 header(letter, DeadLetter.HEADER_ERROR));
-        assertEquals(RegionRunner.STAGE_DUPLICATE, header(letter, DeadLetter.HEADER_STAGE));
+        assertEquals(OrderDecoder.STAGE_DUPLICATE, header(letter, DeadLetter.HEADER_STAGE));
         assertEquals("2", header(letter, DeadLetter.HEADER_OFFSET));
         assertEquals("0", header(letter, DeadLetter.HEADER_ATTEMPTS));
         assertTrue(text(letter.value()).contains("999"), "the dead letter carries the refused record as it was");
@@ -292,7 +349,7 @@ class RegionRunnerTest {
 
     @Test
     void duplicateOrderIdWithIdenticalContentIsProcessedAgainWithTheIdenticalInvoice() throws Exception {
-        RegionRunner runner = runner(BILLING, (e, n) -> { });
+        RegionRunner runner = runner(billing, (e, n) -> { });
         runner.start("eu", 0, 3, 0);
         Timing.await(started, Timing.RUNNER, "the runner to start");
         addOrder(0, "o-1", 100, 1);

@@ -1,7 +1,7 @@
 package io.shardwork.runner;
 
-import io.shardwork.handler.NoopHandler;
-import io.shardwork.handler.OrderHandler;
+import io.shardwork.api.Handler;
+import io.shardwork.workload.NoopHandler;
 import io.shardwork.billing.BillingHandler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +36,7 @@ class ThroughputBenchmark {
                 Map<Integer, Long> perPartition = setup.produce(7, orders, 0);
                 double produceRate = orders * 1e9 / (System.nanoTime() - produceStart);
                 double peerRate = rawConsumerRate(setup, orders);
-                Supplier<OrderHandler> handlers = handler.equals("noop") ? NoopHandler::new
-                        : () -> new BillingHandler(setup.config.invoicesTopic());
+                Supplier<Handler<?>> handlers = handler.equals("noop") ? NoopHandler::new : BillingHandler::new;
                 InMemoryCheckpoints checkpoints = new InMemoryCheckpoints();
                 List<RegionRunner> runners = new ArrayList<>();
                 long began;
