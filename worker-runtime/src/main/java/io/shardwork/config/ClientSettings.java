@@ -11,8 +11,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Client settings that pass through by prefix: {@code kafka.client.*} to every Kafka client,
- * {@code kafka.consumer.*}, {@code kafka.producer.*}, {@code kafka.admin.*} to one kind, and any undeclared
- * {@code zookeeper.*} key to the ZooKeeper client under its own name. Kafka keys are checked against the
+ * {@code kafka.consumer.*}, {@code kafka.producer.*}, {@code kafka.admin.*} to one kind, any undeclared
+ * {@code zookeeper.*} key to the ZooKeeper client under its own name, and {@code handler.config.*} to the
+ * handler's {@code open}, prefix stripped and unchecked (the handler checks its own settings). Kafka keys are checked against the
  * client's own list of settings; the ones shardwork owns (its correctness depends on them) are refused.
  */
 public final class ClientSettings {
@@ -21,6 +22,7 @@ public final class ClientSettings {
     public static final String KAFKA_PRODUCER = "kafka.producer.";
     public static final String KAFKA_ADMIN = "kafka.admin.";
     public static final String ZOOKEEPER = "zookeeper.";
+    public static final String HANDLER_CONFIG = "handler.config.";
 
     /** Settings shardwork sets itself; overriding them would break ordering, fencing or delivery. */
     static final Set<String> OWNED_BY_SHARDWORK = Set.of(
@@ -33,20 +35,22 @@ public final class ClientSettings {
     private final Map<String, String> producer;
     private final Map<String, String> admin;
     private final Map<String, String> zookeeper;
+    private final Map<String, String> handler;
 
     private ClientSettings(Map<String, String> common, Map<String, String> consumer, Map<String, String> producer,
-                           Map<String, String> admin, Map<String, String> zookeeper) {
+                           Map<String, String> admin, Map<String, String> zookeeper, Map<String, String> handler) {
         this.common = Map.copyOf(common);
         this.consumer = Map.copyOf(consumer);
         this.producer = Map.copyOf(producer);
         this.admin = Map.copyOf(admin);
         this.zookeeper = Map.copyOf(zookeeper);
+        this.handler = Map.copyOf(handler);
     }
 
     /** Whether {@code key} belongs to one of the pass-through families (declared keys are checked first). */
     static boolean isPassThrough(String key) {
         return key.startsWith(KAFKA_CLIENT) || key.startsWith(KAFKA_CONSUMER) || key.startsWith(KAFKA_PRODUCER)
-                || key.startsWith(KAFKA_ADMIN) || key.startsWith(ZOOKEEPER);
+                || key.startsWith(KAFKA_ADMIN) || key.startsWith(ZOOKEEPER) || key.startsWith(HANDLER_CONFIG);
     }
 
     static ClientSettings parse(String source, Map<String, String> raw, ConfigDef declared, List<ConfigProblem> problems) {
@@ -55,11 +59,19 @@ public final class ClientSettings {
         Map<String, String> producer = new LinkedHashMap<>();
         Map<String, String> admin = new LinkedHashMap<>();
         Map<String, String> zookeeper = new LinkedHashMap<>();
+        Map<String, String> handler = new LinkedHashMap<>();
         raw.forEach((key, value) -> {
             if (declared.declares(key) || !isPassThrough(key)) {
                 return;
             }
-            if (key.startsWith(KAFKA_CLIENT)) {
+            if (key.startsWith(HANDLER_CONFIG)) {
+                if (key.length() == HANDLER_CONFIG.length()) {
+                    problems.add(new ConfigProblem(source, key, Secrets.display(key, value), "handler.config.<name>",
+                            "a handler setting needs a name after the prefix"));
+                } else {
+                    handler.put(key.substring(HANDLER_CONFIG.length()), value);
+                }
+            } else if (key.startsWith(KAFKA_CLIENT)) {
                 String name = key.substring(KAFKA_CLIENT.length());
                 if (check(source, key, value, name, union(), "a setting common to Kafka clients", problems)) {
                     common.put(name, value);
@@ -90,7 +102,7 @@ public final class ClientSettings {
                 }
             }
         });
-        return new ClientSettings(common, consumer, producer, admin, zookeeper);
+        return new ClientSettings(common, consumer, producer, admin, zookeeper, handler);
     }
 
     private static Set<String> union() {
@@ -130,6 +142,11 @@ public final class ClientSettings {
         return merged(admin);
     }
 
+    /** The {@code handler.config.*} settings, prefix stripped: what the handler's {@code open} is given. */
+    public Map<String, String> handler() {
+        return handler;
+    }
+
     /** ZooKeeper client properties under their own names (zookeeper.ssl.*, zookeeper.sasl.client, ...). */
     public Map<String, String> zookeeper() {
         return zookeeper;
@@ -156,6 +173,7 @@ public final class ClientSettings {
         producer.forEach((k, v) -> raw.put(KAFKA_PRODUCER + k, v));
         admin.forEach((k, v) -> raw.put(KAFKA_ADMIN + k, v));
         raw.putAll(zookeeper);
+        handler.forEach((k, v) -> raw.put(HANDLER_CONFIG + k, v));
         return raw;
     }
 
@@ -167,6 +185,7 @@ public final class ClientSettings {
         producer.forEach((k, v) -> shown.put(KAFKA_PRODUCER + k, Secrets.display(k, v)));
         admin.forEach((k, v) -> shown.put(KAFKA_ADMIN + k, Secrets.display(k, v)));
         zookeeper.forEach((k, v) -> shown.put(k, Secrets.display(k, v)));
+        handler.forEach((k, v) -> shown.put(HANDLER_CONFIG + k, Secrets.display(k, v)));
         return shown;
     }
 }

@@ -185,6 +185,16 @@ public final class ShardworkConfig {
         return (String) values.get(HANDLER);
     }
 
+    /** The {@code handler.path} as written; {@link io.shardwork.handler.PluginPath} resolves it. */
+    public String handlerPath() {
+        return (String) values.get(HANDLER_PATH);
+    }
+
+    /** The {@code handler.config.*} settings, prefix stripped. */
+    public Map<String, String> handlerSettings() {
+        return clients.handler();
+    }
+
     public boolean exactlyOnce() {
         return EXACTLY_ONCE.equals(values.get(DELIVERY));
     }

@@ -1,7 +1,7 @@
 /**
- * The public handler API: {@link io.shardwork.handler.OrderHandler} (what may be delivered twice,
- * which thread calls it), {@link io.shardwork.handler.HandlerContext} (offset, epoch, attempt) and
- * {@link io.shardwork.handler.RegionOutput} (effects that join the region's transaction in
- * exactly-once mode); handlers are chosen by name through {@link io.shardwork.handler.HandlerRegistry}.
+ * How a worker finds its handler: {@link io.shardwork.handler.HandlerRegistry} resolves the {@code handler}
+ * key to a built-in name ({@link io.shardwork.handler.HandlerCatalog}) or a class in the jars of
+ * {@code handler.path} ({@link io.shardwork.handler.PluginPath}), each plugin in its own class loader that sees
+ * only the handler API ({@code io.shardwork.api}, module worker-api) and the JDK.
  */
 package io.shardwork.handler;

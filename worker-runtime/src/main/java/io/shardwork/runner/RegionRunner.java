@@ -1,17 +1,18 @@
 package io.shardwork.runner;
 
+import io.shardwork.api.Context;
+import io.shardwork.api.Decoder;
+import io.shardwork.api.Handler;
+import io.shardwork.api.HandlerConfig;
+import io.shardwork.api.Headers;
+import io.shardwork.api.InputRecord;
+import io.shardwork.api.Output;
+import io.shardwork.api.RecordRejectedException;
 import io.shardwork.deadletter.DeadLetter;
 import io.shardwork.deadletter.JitterSource;
 import io.shardwork.deadletter.Sleeper;
-import io.shardwork.handler.HandlerContext;
-import io.shardwork.handler.OrderHandler;
-import io.shardwork.handler.RegionOutput;
 import io.shardwork.ledger.LedgerFencedException;
 import io.shardwork.ledger.RegionLedger;
-import io.shardwork.order.Order;
-import io.shardwork.order.OrderCodec;
-import io.shardwork.order.ParseResult;
-import io.shardwork.order.RecentOrders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,23 +32,23 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Processes one owned region: its own thread, its own consumer assigned to the region's partition,
- * the orders handled one at a time in offset order, effects through the region's
+ * the records handled one at a time in offset order by one {@link Handler} instance of its own (opened
+ * when the run starts, closed when it ends), effects through the region's
  * {@link RegionLedger}, progress through a fenced {@link CheckpointWriter}. One run per instance:
  * {@link #start} once, then one of {@link #stop()} or {@link #abandon()} (or it ends by itself when
  * fenced or dead, see {@link RunnerListener}).
  *
- * <p>Per order: 1. decode; an invalid record goes to the dead-letter topic at once, and so does an
- * order whose id this run has recently seen with different content (stage {@code duplicate},
- * see {@link RecentOrders} for the window; the same id with the same content is a redelivery and is
- * handled again). 2. call the
+ * <p>Per record: 1. decode with the handler's {@link Decoder}; a rejected record goes to the dead-letter
+ * topic at once with the rejection's stage and reason. 2. call the
  * handler; when it throws (an {@link Error} included), wait with backoff and call it again, up to
- * {@code retry.max.attempts}, then dead-letter the order with its error. 3. when
+ * {@code retry.max.attempts}, then dead-letter the record with its error. 3. when
  * {@code checkpoint.interval.ms} has passed since the last checkpoint, make every effect durable
  * (at-least-once: wait for the acknowledgements; exactly-once: commit the transaction, which also
  * commits the input offset), then write the checkpoint under this run's epoch. A rejected epoch,
@@ -58,12 +60,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegionRunner {
     private static final Logger log = LoggerFactory.getLogger(RegionRunner.class);
-    /** The dead letter's stage of an order whose id this run saw before with different content. */
-    static final String STAGE_DUPLICATE = "duplicate";
 
     private final RunnerSettings settings;
     private final RegionClients clients;
-    private final OrderHandler handler;
+    private final Pipeline<?> pipeline;
     private final CheckpointWriter checkpoints;
     private final RunnerListener listener;
     private final MonotonicClock clock;
@@ -84,8 +84,8 @@ public final class RegionRunner {
     private volatile RegionLedger ledger;
     private volatile LedgerFencedException ledgerFenced;
 
-    /** Order ids read by this run, to refuse a second order with a known id and different content. */
-    private final RecentOrders recentOrders = new RecentOrders(RecentOrders.DEFAULT_CAPACITY);
+    /** The record being decoded or handled, behind the API's view; one per run (runner thread only). */
+    private final CurrentRecord current = new CurrentRecord();
 
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
@@ -101,11 +101,12 @@ public final class RegionRunner {
     private volatile boolean holding;
     private long lastCheckpointNanos;
 
-    RegionRunner(RunnerSettings settings, RegionClients clients, OrderHandler handler, CheckpointWriter checkpoints,
-                 RunnerListener listener, MonotonicClock clock, Sleeper sleeper, JitterSource jitter) {
+    RegionRunner(RunnerSettings settings, RegionClients clients, Handler<?> handler, HandlerConfig handlerConfig,
+                 CheckpointWriter checkpoints, RunnerListener listener, MonotonicClock clock, Sleeper sleeper,
+                 JitterSource jitter) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = Objects.requireNonNull(clients, "clients");
-        this.handler = Objects.requireNonNull(handler, "handler");
+        this.pipeline = new Pipeline<>(handler, handlerConfig);
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.listener = listener == null ? RunnerListener.NONE : listener;
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -273,6 +274,7 @@ public final class RegionRunner {
         Exception fencing = null;
         boolean graceful = false;
         try {
+            pipeline.open();
             consumer = clients.consumer(region, epoch);
             ledger = clients.ledger(region, epoch);
             if (state.get() == RunnerState.ABANDONED) {
@@ -299,6 +301,10 @@ public final class RegionRunner {
         } catch (Throwable e) {
             failure = e;
         } finally {
+            Throwable closing = pipeline.close();
+            if (closing != null) {
+                log.warn("Region {} epoch {}: the handler's close failed: {}", region, epoch, closing.toString());
+            }
             finish(graceful, fencing, failure);
         }
     }
@@ -376,32 +382,38 @@ public final class RegionRunner {
     }
 
     private void process(ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
-        ParseResult parsed = OrderCodec.decode(region, record.key(), record.value());
-        if (parsed instanceof ParseResult.Rejected rejected) {
-            log.warn("Region {} offset {}: not a valid order, dead-lettered: {}", region, record.offset(),
+        current.record = record;
+        process(pipeline, record);
+    }
+
+    private <T> void process(Pipeline<T> pipeline, ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
+        T item;
+        try {
+            item = pipeline.decoder.decode(current);
+            if (item == null) {
+                throw new RecordRejectedException("the decoder returned null");
+            }
+        } catch (RecordRejectedException rejected) {
+            log.warn("Region {} offset {}: dead-lettered ({}): {}", region, record.offset(), rejected.stage(),
                     rejected.reason());
-            deadLetter(DeadLetter.unparseable(record.key(), record.value(), rejected.reason(), region, partition,
-                    record.offset(), settings.workerId(), epoch));
+            deadLetter(new DeadLetter(record.key(), record.value(), rejected.stage(), rejected.reason(), 0, region,
+                    partition, record.offset(), settings.workerId(), epoch));
             return;
-        }
-        Order order = ((ParseResult.Parsed) parsed).order();
-        var conflict = recentOrders.observe(order, record.offset());
-        if (conflict.isPresent()) {
-            String reason = conflict.get().reason();
-            log.warn("Region {} offset {}: dead-lettered: {}", region, record.offset(), reason);
-            deadLetter(new DeadLetter(record.key(), record.value(), STAGE_DUPLICATE, reason, 0, region, partition,
+        } catch (RuntimeException e) {
+            log.warn("Region {} offset {}: the decoder threw, dead-lettered: {}", region, record.offset(), e.toString());
+            deadLetter(DeadLetter.unparseable(record.key(), record.value(), "the decoder threw " + e, region, partition,
                     record.offset(), settings.workerId(), epoch));
             return;
         }
         for (int attempt = 1; ; attempt++) {
-            Throwable failure = callHandler(order, record.offset(), attempt);
+            Throwable failure = callHandler(pipeline.handler, item, record, attempt);
             if (failure == null) {
                 return;
             }
             failedAttempts.incrementAndGet();
             if (settings.backoff().exhausted(attempt)) {
-                log.warn("Region {} offset {}: order {} failed {} times, dead-lettered: {}", region, record.offset(),
-                        order.orderId(), attempt, failure.toString());
+                log.warn("Region {} offset {}: failed {} times, dead-lettered: {}", region, record.offset(), attempt,
+                        failure.toString());
                 deadLetter(DeadLetter.failed(record.key(), record.value(), failure, attempt, region, partition,
                         record.offset(), settings.workerId(), epoch));
                 return;
@@ -420,10 +432,11 @@ public final class RegionRunner {
     }
 
     /** Calls the handler once; returns its failure, or null. Fencing and abandonment end the region instead. */
-    private Throwable callHandler(Order order, long offset, int attempt) throws Fenced, Abandoned {
+    private <T> Throwable callHandler(Handler<T> handler, T item, ConsumerRecord<byte[], byte[]> record, int attempt)
+            throws Fenced, Abandoned {
         Throwable failure = null;
         try {
-            handler.handle(order, new Context(order, offset, attempt));
+            handler.handle(item, new RecordContext(record, attempt));
         } catch (Throwable e) {
             failure = e;
         }
@@ -433,13 +446,13 @@ public final class RegionRunner {
         if (state.get() == RunnerState.ABANDONED) {
             throw new Abandoned();
         }
-        if (failure instanceof RegionOutput.OutputFencedException own) {
+        if (failure instanceof Output.OutputFencedException own) {
             throw fenced(own);
         }
         if (failure instanceof Error) {
             handlerErrors.incrementAndGet();
-            log.error("Region {} offset {}: the handler threw an Error on attempt {} of order {}; contained, the"
-                    + " attempt counts as failed", region, offset, attempt, order.orderId(), failure);
+            log.error("Region {} offset {}: the handler threw an Error on attempt {}; contained, the attempt counts as"
+                    + " failed", region, record.offset(), attempt, failure);
         } else if (failure instanceof InterruptedException) {
             Thread.interrupted();
         }
@@ -571,20 +584,96 @@ public final class RegionRunner {
         }
     }
 
-    private final class Context implements HandlerContext, RegionOutput {
-        private final Order order;
-        private final long offset;
-        private final int attempt;
+    /** The handler of this run and its decoder: {@code T} is fixed for the run. Runner thread only. */
+    private static final class Pipeline<T> {
+        final Handler<T> handler;
+        final HandlerConfig config;
+        Decoder<T> decoder;
+        boolean opened;
 
-        Context(Order order, long offset, int attempt) {
-            this.order = order;
-            this.offset = offset;
-            this.attempt = attempt;
+        Pipeline(Handler<T> handler, HandlerConfig config) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+            this.config = Objects.requireNonNull(config, "handlerConfig");
+        }
+
+        /** Opens the handler with the thread's context class loader set to the handler's (a plugin's own loader). */
+        void open() throws Exception {
+            Thread.currentThread().setContextClassLoader(handler.getClass().getClassLoader());
+            handler.open(config);
+            opened = true;
+            decoder = Objects.requireNonNull(handler.decoder(), "the handler's decoder()");
+        }
+
+        /** Closes an opened handler; returns what it threw, or null. */
+        Throwable close() {
+            if (!opened) {
+                return null;
+            }
+            opened = false;
+            try {
+                handler.close();
+                return null;
+            } catch (Throwable e) {
+                return e;
+            }
+        }
+    }
+
+    /** The API's view of the record being processed and its headers; re-pointed for every record, no copy. */
+    private final class CurrentRecord implements InputRecord, Headers {
+        ConsumerRecord<byte[], byte[]> record;
+
+        @Override
+        public String region() {
+            return region;
         }
 
         @Override
-        public String orderId() {
-            return order.orderId();
+        public int partition() {
+            return partition;
+        }
+
+        @Override
+        public long offset() {
+            return record.offset();
+        }
+
+        @Override
+        public byte[] key() {
+            return record.key();
+        }
+
+        @Override
+        public byte[] value() {
+            return record.value();
+        }
+
+        @Override
+        public Headers headers() {
+            return this;
+        }
+
+        @Override
+        public byte[] lastValue(String name) {
+            Header header = record.headers().lastHeader(name);
+            return header == null ? null : header.value();
+        }
+
+        @Override
+        public void forEach(BiConsumer<String, byte[]> action) {
+            for (Header header : record.headers()) {
+                action.accept(header.key(), header.value());
+            }
+        }
+    }
+
+    private final class RecordContext implements Context, Output {
+        private final ConsumerRecord<byte[], byte[]> record;
+        private final int attempt;
+
+        RecordContext(ConsumerRecord<byte[], byte[]> record, int attempt) {
+            this.record = record;
+            this.attempt = attempt;
         }
 
         @Override
@@ -599,7 +688,7 @@ public final class RegionRunner {
 
         @Override
         public long offset() {
-            return offset;
+            return record.offset();
         }
 
         @Override
@@ -618,7 +707,22 @@ public final class RegionRunner {
         }
 
         @Override
-        public RegionOutput output() {
+        public String idempotencyKey() {
+            return record.topic() + "-" + record.partition() + "@" + record.offset();
+        }
+
+        @Override
+        public byte[] key() {
+            return record.key();
+        }
+
+        @Override
+        public Headers headers() {
+            return current;
+        }
+
+        @Override
+        public Output output() {
             return this;
         }
 
@@ -630,11 +734,11 @@ public final class RegionRunner {
             if (state.get() == RunnerState.ABANDONED) {
                 throw new OutputFencedException("Region " + region + " epoch " + epoch + " was abandoned");
             }
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key, value);
-            headers.forEach((name, text) -> record.headers().add(new RecordHeader(name,
+            ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, partition, key, value);
+            headers.forEach((name, text) -> out.headers().add(new RecordHeader(name,
                     text.getBytes(StandardCharsets.UTF_8))));
             try {
-                ledger.send(record);
+                ledger.send(out);
             } catch (LedgerFencedException e) {
                 ledgerFenced = e;
                 throw new OutputFencedException(e.getMessage(), e);

@@ -1,9 +1,12 @@
 package io.shardwork.runner;
 
+import io.shardwork.api.Handler;
+import io.shardwork.api.HandlerConfig;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.deadletter.JitterSource;
 import io.shardwork.deadletter.Sleeper;
-import io.shardwork.handler.OrderHandler;
+import io.shardwork.handler.HandlerRegistry;
+import io.shardwork.handler.PluginPath;
 import io.shardwork.ledger.AtLeastOnceLedger;
 import io.shardwork.ledger.RegionLedger;
 import io.shardwork.ledger.TransactionalLedger;
@@ -31,7 +34,8 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
 
     private final ShardworkConfig config;
     private final RunnerSettings settings;
-    private final Supplier<OrderHandler> handlers;
+    private final Supplier<Handler<?>> handlers;
+    private final HandlerConfig handlerConfig;
     private final MonotonicClock clock;
     private final Sleeper sleeper;
     private final long jitterSeed;
@@ -44,8 +48,9 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     private RegionRunnerFactory(Builder builder) {
         this.config = builder.config;
         this.settings = builder.settings != null ? builder.settings : RunnerSettings.from(config, builder.workerId);
+        this.handlerConfig = handlerConfig(config, settings.workerId());
         this.handlers = builder.handlers != null ? builder.handlers
-                : StandardHandlers.registry(config).resolve(config.handler());
+                : HandlerRegistry.standard(PluginPath.resolve(config.handlerPath())).resolve(config.handler(), handlerConfig);
         this.clock = builder.clock;
         this.sleeper = builder.sleeper;
         this.jitterSeed = builder.jitterSeed;
@@ -58,6 +63,12 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     static final Duration WARM_REFRESH = Duration.ofMinutes(1);
     /** The pause after a spare was taken before the next is built: not while a takeover starts its regions. */
     static final Duration REFILL_DELAY = Duration.ofSeconds(2);
+
+    /** What every handler of this worker is opened with: the {@code handler.config.*} settings and the topics. */
+    public static HandlerConfig handlerConfig(ShardworkConfig config, String workerId) {
+        return new HandlerConfig(config.handlerSettings(), workerId, config.ordersTopic(), config.invoicesTopic(),
+                config.deadLetterTopic());
+    }
 
     /** A builder for {@code config}; the worker id defaults to {@link ShardworkConfig#workerId()}. */
     public static Builder builder(ShardworkConfig config) {
@@ -76,7 +87,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
      */
     public RegionRunner newRunner(CheckpointWriter checkpoints, RunnerListener listener) {
         long n = runnersMade.incrementAndGet();
-        return new RegionRunner(settings, this, handlers.get(), checkpoints, listener, clock, sleeper,
+        return new RegionRunner(settings, this, handlers.get(), handlerConfig, checkpoints, listener, clock, sleeper,
                 JitterSource.seeded(jitterSeed ^ (n * 0x9E3779B97F4A7C15L)));
     }
 
@@ -161,7 +172,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         private final ShardworkConfig config;
         private String workerId;
         private RunnerSettings settings;
-        private Supplier<OrderHandler> handlers;
+        private Supplier<Handler<?>> handlers;
         private MonotonicClock clock = MonotonicClock.SYSTEM;
         private Sleeper sleeper;
         private long jitterSeed = System.nanoTime();
@@ -183,8 +194,11 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
             return this;
         }
 
-        /** The handler factory; by default the configured {@code handler} resolved by {@link StandardHandlers}. */
-        public Builder handlers(Supplier<OrderHandler> handlers) {
+        /**
+         * The handler factory; by default the configured {@code handler} resolved (and checked by opening one
+         * instance) by {@link HandlerRegistry#standard}, which may throw {@link io.shardwork.handler.HandlerLoadException}.
+         */
+        public Builder handlers(Supplier<Handler<?>> handlers) {
             this.handlers = handlers;
             return this;
         }

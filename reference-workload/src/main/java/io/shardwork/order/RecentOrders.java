@@ -1,0 +1,121 @@
+package io.shardwork.order;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A bounded memory of the order ids one region's runner has recently seen, each with a fingerprint
+ * of its content and the offset where it was first seen, so that a second order with the same id
+ * but different content can be refused instead of producing a second, different invoice.
+ *
+ * <p>{@link #observe} tells the three cases apart: an id not in memory is remembered and accepted;
+ * an id seen with the same content (a redelivery, or a producer retry) is accepted again, since the
+ * handler is idempotent and writes the identical invoice; an id seen with different content is a
+ * {@link Conflict}, which the caller dead-letters. The first content seen wins: a conflicting order
+ * does not replace it.
+ *
+ * <p>Content is compared on the canonical encoding ({@link OrderCodec#encode}), so two records that
+ * differ only in JSON whitespace or field order are the same order. The fingerprint is the first 64
+ * bits of the SHA-256 of that encoding: a collision (about 2^-64 per pair) would let a conflicting
+ * order through as a redelivery, which is what happened before this class existed.
+ *
+ * <p>Limits, by design: the memory is bounded to {@code capacity} ids (least recently seen evicted
+ * first; {@link #DEFAULT_CAPACITY} per region, roughly 10-15 MB when full), and it lives only as long
+ * as one run of a region: it starts empty when a runner starts (after a restart or a takeover no
+ * earlier ids are known). The guarantee therefore covers duplicates within the window of one run:
+ * both orders read by the same runner, the second within {@code capacity} distinct ids of the
+ * first. A conflicting duplicate whose first order was read by an earlier run, or was evicted, is
+ * processed like any order.
+ *
+ * <p>Not thread-safe: one instance per {@link OrderDecoder}, that is per region run, used by its runner thread only.
+ */
+public final class RecentOrders {
+    /** The number of order ids remembered per region. */
+    public static final int DEFAULT_CAPACITY = 100_000;
+
+    private final int capacity;
+    private final Map<String, Seen> seen;
+
+    public RecentOrders() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    /** @param capacity how many order ids are remembered, at least 1 */
+    public RecentOrders(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
+        }
+        this.capacity = capacity;
+        this.seen = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
+                return size() > RecentOrders.this.capacity;
+            }
+        };
+    }
+
+    /**
+     * Records that {@code order} was read at {@code offset}.
+     *
+     * @return empty when the order is to be processed (its id is new, or was seen with the same
+     *         content); a {@link Conflict} when its id was seen with different content
+     */
+    public Optional<Conflict> observe(Order order, long offset) {
+        Objects.requireNonNull(order, "order");
+        long fingerprint = fingerprint(order);
+        Seen first = seen.get(order.orderId());
+        if (first == null) {
+            seen.put(order.orderId(), new Seen(fingerprint, offset));
+            return Optional.empty();
+        }
+        if (first.fingerprint == fingerprint) {
+            return Optional.empty();
+        }
+        return Optional.of(new Conflict(order.orderId(), first.offset, offset));
+    }
+
+    /** The number of ids remembered now. */
+    public int size() {
+        return seen.size();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** The first 64 bits of the SHA-256 of the order's canonical encoding. */
+    static long fingerprint(Order order) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(OrderCodec.encode(order));
+            return ByteBuffer.wrap(digest).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    private record Seen(long fingerprint, long offset) {
+    }
+
+    /**
+     * A second order with a known id and different content.
+     *
+     * @param orderId     the id both orders carry
+     * @param firstOffset where the first order with this id was read
+     * @param offset      where this order was read
+     */
+    public record Conflict(String orderId, long firstOffset, long offset) {
+        public Conflict {
+            Objects.requireNonNull(orderId, "orderId");
+        }
+
+        /** The dead letter's error text, in one sentence. */
+        public String reason() {
+            return "duplicate order id " + orderId + " with different content; first seen at offset " + firstOffset;
+        }
+    }
+}

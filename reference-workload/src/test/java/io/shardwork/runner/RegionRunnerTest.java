@@ -1,0 +1,370 @@
+package io.shardwork.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardwork.api.Context;
+import io.shardwork.api.Decoder;
+import io.shardwork.api.Handler;
+import io.shardwork.api.Output;
+import io.shardwork.api.RecordRejectedException;
+import io.shardwork.billing.BillingHandler;
+import io.shardwork.deadletter.DeadLetter;
+import io.shardwork.deadletter.JitterSource;
+import io.shardwork.deadletter.RetryBackoff;
+import io.shardwork.order.Order;
+import io.shardwork.order.OrderCodec;
+import io.shardwork.order.OrderDecoder;
+import io.shardwork.workload.TestHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+/** The runner's rules without Kafka: MockConsumer in, a recording ledger out, a manual clock. */
+class RegionRunnerTest {
+    private static final String TOPIC = "orders";
+    private static final RunnerSettings SETTINGS = new RunnerSettings("w-1", TOPIC, "orders.dlq", 100, 50,
+            new RetryBackoff(3, 1, 4), 10);
+
+    private final FakeRegionClients clients = new FakeRegionClients();
+    private final ManualClock clock = new ManualClock();
+    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final RunnerListener listener = new RunnerListener() {
+        @Override
+        public void onStarted(RegionRunner runner, long startOffset) {
+            events.add("started@" + startOffset);
+            started.countDown();
+        }
+
+        @Override
+        public void onStopped(RegionRunner runner, long finalOffset) {
+            events.add("stopped@" + finalOffset);
+        }
+
+        @Override
+        public void onFenced(RegionRunner runner, Exception cause) {
+            events.add("fenced:" + cause.getClass().getSimpleName());
+        }
+
+        @Override
+        public void onAbandoned(RegionRunner runner) {
+            events.add("abandoned");
+        }
+
+        @Override
+        public void onDied(RegionRunner runner, Throwable cause) {
+            events.add("died:" + cause.getMessage());
+        }
+    };
+
+    private RegionRunner runner(TestHandlers.OrderAction action, CheckpointWriter writer) {
+        return runner(TestHandlers.orders(action), writer);
+    }
+
+    private RegionRunner runner(Handler<?> handler, CheckpointWriter writer) {
+        return new RegionRunner(SETTINGS, clients, handler, TestHandlers.config("invoices"), writer, listener, clock,
+                millis -> { }, JitterSource.seeded(1));
+    }
+
+    private void addOrders(int from, int to) {
+        for (int seq = from; seq <= to; seq++) {
+            Order order = new Order("o-" + seq, "eu", "c-1", 100, "EUR", seq, Instant.EPOCH);
+            clients.add(TOPIC, 0, seq - 1, order.orderId().getBytes(StandardCharsets.UTF_8), OrderCodec.encode(order));
+        }
+    }
+
+    private final BillingHandler billing = TestHandlers.billing("invoices");
+
+    @Test
+    void rejectedCheckpointStopsTheRegionAtOnceWithoutFurtherEffects() throws Exception {
+        AtomicInteger rejections = new AtomicInteger();
+        RegionRunner runner = runner((order, context) -> {
+            if (context.offset() == 2) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+            billing.handle(order, context);
+        }, (epoch, next) -> {
+            rejections.incrementAndGet();
+            throw new RegionFencedException("epoch " + epoch + " is stale");
+        });
+        runner.start("eu", 0, 7, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 10);
+        assertTrue(runner.awaitEnd(Timing.RUNNER));
+        assertEquals(RunnerState.FENCED, runner.state());
+        assertEquals(3, clients.ledger.sentCount(), "invoices of offsets 0..2, none after the rejected checkpoint");
+        assertEquals(List.of(3L), clients.ledger.commits(), "effects made durable before the checkpoint");
+        assertEquals(1, rejections.get());
+        assertEquals(1, runner.stats().fencedWritesRejected());
+        assertEquals(List.of("started@0", "fenced:RegionFencedException"), events);
+        assertTrue(clients.ledger.abandoned && !clients.ledger.closed, "the producer side is abandoned, not committed");
+    }
+
+    @Test
+    void pauseHoldsOrdersAndCheckpointsUntilResume() throws Exception {
+        List<Long> written = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch inOrderTwo = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<RegionRunner> self = new AtomicReference<>();
+        RegionRunner runner = runner((order, context) -> {
+            if (context.offset() == 1) {
+                inOrderTwo.countDown();
+                release.await();
+            }
+        }, (epoch, next) -> written.add(next));
+        self.set(runner);
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 5);
+        Timing.await(inOrderTwo, Timing.RUNNER, "order at offset 1");
+        runner.pause();
+        clock.advance(Duration.ofSeconds(1));
+        release.countDown();
+        Timing.awaitUntil(() -> runner.stats().holding(), Timing.RUNNER, "the runner to hold", runner::stats);
+        assertEquals(2, runner.stats().processed(), "the order in progress finishes, no other starts");
+        assertEquals(List.of(), written, "no checkpoint while paused");
+
+        runner.resume();
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 5, Timing.RUNNER, "all orders", runner::stats);
+        runner.stop();
+        assertEquals(RunnerState.STOPPED, runner.state());
+        assertEquals(5L, written.get(written.size() - 1), "final checkpoint");
+        assertEquals(List.of("started@0", "stopped@5"), events);
+        assertTrue(clients.ledger.closed);
+    }
+
+    @Test
+    void failedCheckpointWriteIsRetriedAtTheNextInterval() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        List<Long> written = Collections.synchronizedList(new ArrayList<>());
+        RegionRunner runner = runner((order, context) -> {
+            if (context.offset() == 1 || context.offset() == 3) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+        }, (epoch, next) -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("connection loss");
+            }
+            written.add(next);
+        });
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 4);
+        Timing.awaitUntil(() -> runner.stats().checkpoints() == 1, Timing.RUNNER, "a checkpoint", runner::stats);
+        assertEquals(RunnerState.RUNNING, runner.state());
+        assertEquals(1, runner.stats().checkpointFailures());
+        assertEquals(List.of(4L), written);
+        runner.stop();
+        assertEquals(List.of(4L, 4L), written);
+    }
+
+    @Test
+    void fencedProducerStopsTheRegionEvenWhenTheHandlerSwallowsIt() throws Exception {
+        clients.ledger.fenced = true;
+        AtomicInteger calls = new AtomicInteger();
+        RegionRunner runner = runner((order, context) -> {
+            calls.incrementAndGet();
+            try {
+                billing.handle(order, context);
+            } catch (Output.OutputFencedException swallowed) {
+                // a careless handler
+            }
+        }, (epoch, next) -> { });
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 3);
+        assertTrue(runner.awaitEnd(Timing.RUNNER));
+        assertEquals(RunnerState.FENCED, runner.state());
+        assertEquals(1, calls.get(), "no retry, no next order");
+        assertEquals(List.of("started@0", "fenced:LedgerFencedException"), events);
+    }
+
+    @Test
+    void abandonRefusesTheBlockedHandlersLateSendAndWritesNoCheckpoint() throws Exception {
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Throwable> sendFailure = new AtomicReference<>();
+        List<Long> written = Collections.synchronizedList(new ArrayList<>());
+        RegionRunner runner = runner((order, context) -> {
+            if (context.offset() == 1) {
+                blocked.countDown();
+                release.await();
+                try {
+                    billing.handle(order, context);
+                } catch (RuntimeException e) {
+                    sendFailure.set(e);
+                    throw e;
+                }
+            }
+        }, (epoch, next) -> written.add(next));
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 3);
+        Timing.await(blocked, Timing.RUNNER, "the handler to block");
+        runner.abandon();
+        release.countDown();
+        assertTrue(runner.awaitEnd(Timing.RUNNER));
+        assertEquals(RunnerState.ABANDONED, runner.state());
+        assertInstanceOf(Output.OutputFencedException.class, sendFailure.get());
+        assertEquals(0, clients.ledger.sentCount());
+        assertEquals(List.of(), written);
+        assertEquals(List.of("started@0", "abandoned"), events);
+    }
+
+    @Test
+    void stopOrAbandonBeforeStartEndsTheRunnerAndStartIsRefusedAfterwards() throws Exception {
+        RegionRunner stopped = runner((o, c) -> { }, (e, n) -> { });
+        stopped.stop();
+        assertEquals(RunnerState.STOPPED, stopped.state());
+        assertThrows(IllegalStateException.class, () -> stopped.start("eu", 0, 1, 0));
+        RegionRunner abandoned = runner((o, c) -> { }, (e, n) -> { });
+        abandoned.abandon();
+        assertTrue(abandoned.awaitEnd(Duration.ZERO));
+        assertEquals(RunnerState.ABANDONED, abandoned.state());
+        RegionRunner twice = runner((o, c) -> { }, (e, n) -> { });
+        twice.start("eu", 0, 1, 0);
+        assertThrows(IllegalStateException.class, () -> twice.start("eu", 0, 1, 0));
+        twice.stop();
+        assertFalse(clients.ledger.abandoned);
+    }
+
+    @Test
+    void contextCarriesWhereTheOrderCameFrom() throws Exception {
+        AtomicReference<String> seen = new AtomicReference<>();
+        RegionRunner runner = runner((Order order, Context c) -> seen.compareAndSet(null, order.orderId() + "|"
+                + c.region() + "|" + c.partition() + "|" + c.offset() + "|" + c.epoch() + "|" + c.attempt() + "|"
+                + c.workerId()), (e, n) -> { });
+        runner.start("eu", 0, 42, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 1);
+        Timing.awaitUntil(() -> seen.get() != null, Timing.RUNNER, "the handler call", runner::stats);
+        runner.stop();
+        assertEquals("o-1|eu|0|0|42|1|w-1", seen.get());
+    }
+
+    /** Any item type, not orders: the decoder sees key, value and headers; the handler the context of the record. */
+    @Test
+    void genericHandlerGetsItsDecodedItemTheRecordKeyHeadersAndIdempotencyKey() throws Exception {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        Handler<String> upper = new Handler<>() {
+            @Override
+            public Decoder<String> decoder() {
+                return record -> {
+                    if (record.value().length == 0) {
+                        throw new RecordRejectedException("empty shipment");
+                    }
+                    return new String(record.value(), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT)
+                            + "/" + text(record.headers().lastValue("source"));
+                };
+            }
+
+            @Override
+            public void handle(String item, Context c) {
+                seen.add(item + "|" + text(c.key()) + "|" + text(c.headers().lastValue("source")) + "|"
+                        + c.idempotencyKey() + "|" + c.epoch());
+                c.output().send("shipments.out", c.key(), item.getBytes(StandardCharsets.UTF_8), Map.of());
+            }
+        };
+        RegionRunner runner = runner(upper, (e, n) -> { });
+        runner.start("eu", 0, 5, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("source", "depot-7".getBytes(StandardCharsets.UTF_8));
+        clients.add(new ConsumerRecord<>(TOPIC, 0, 0, 0L, TimestampType.CREATE_TIME, 0, 0,
+                "s-1".getBytes(StandardCharsets.UTF_8), "parcel".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()));
+        clients.add(TOPIC, 0, 1, "s-2".getBytes(StandardCharsets.UTF_8), new byte[0]);
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 2, Timing.RUNNER, "both records", runner::stats);
+        runner.stop();
+        assertEquals(List.of("PARCEL/depot-7|s-1|depot-7|" + TOPIC + "-0@0|5"), seen);
+        List<ProducerRecord<byte[], byte[]>> sent;
+        synchronized (clients.ledger) {
+            sent = List.copyOf(clients.ledger.sent);
+        }
+        assertEquals(List.of("shipments.out:s-1", "orders.dlq:s-2"), sent.stream().map(r -> r.topic() + ":" + text(r.key())).toList());
+        assertEquals("empty shipment", header(sent.get(1), DeadLetter.HEADER_ERROR));
+        assertEquals("parse", header(sent.get(1), DeadLetter.HEADER_STAGE));
+    }
+
+    private void addOrder(long offset, String id, long amountCents, long seq) {
+        Order order = new Order(id, "eu", "c-1", amountCents, "EUR", seq, Instant.EPOCH);
+        clients.add(TOPIC, 0, offset, id.getBytes(StandardCharsets.UTF_8), OrderCodec.encode(order));
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        return text(record.headers().lastHeader(name).value());
+    }
+
+    @Test
+    void duplicateOrderIdWithDifferentContentIsDeadLetteredAndTheRegionKeepsFlowing() throws Exception {
+        RegionRunner runner = runner(billing, (e, n) -> { });
+        runner.start("eu", 0, 3, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrder(0, "o-1", 100, 1);
+        addOrder(1, "o-2", 200, 2);
+        addOrder(2, "o-1", 999, 3); // same id as offset 0, different content
+        addOrder(3, "o-3", 300, 4); // the region keeps flowing
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 4, Timing.RUNNER, "all orders", runner::stats);
+        runner.stop();
+
+        List<ProducerRecord<byte[], byte[]>> sent;
+        synchronized (clients.ledger) {
+            sent = List.copyOf(clients.ledger.sent);
+        }
+        assertEquals(List.of("invoices:o-1", "invoices:o-2", "orders.dlq:o-1", "invoices:o-3"),
+                sent.stream().map(r -> r.topic() + ":" + text(r.key())).toList());
+        ProducerRecord<byte[], byte[]> letter = sent.get(2);
+        assertEquals("duplicate order id o-1 with different content; first seen at offset 0",
+                header(letter, DeadLetter.HEADER_ERROR));
+        assertEquals(OrderDecoder.STAGE_DUPLICATE, header(letter, DeadLetter.HEADER_STAGE));
+        assertEquals("2", header(letter, DeadLetter.HEADER_OFFSET));
+        assertEquals("0", header(letter, DeadLetter.HEADER_ATTEMPTS));
+        assertTrue(text(letter.value()).contains("999"), "the dead letter carries the refused record as it was");
+        assertEquals(0, letter.partition());
+        assertEquals(1, runner.stats().deadLettered());
+        assertEquals(4, runner.stats().processed());
+        assertEquals(RunnerState.STOPPED, runner.state());
+    }
+
+    @Test
+    void duplicateOrderIdWithIdenticalContentIsProcessedAgainWithTheIdenticalInvoice() throws Exception {
+        RegionRunner runner = runner(billing, (e, n) -> { });
+        runner.start("eu", 0, 3, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrder(0, "o-1", 100, 1);
+        addOrder(1, "o-2", 200, 2);
+        addOrder(2, "o-1", 100, 1); // a redelivery: same id, same content
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 3, Timing.RUNNER, "all orders", runner::stats);
+        runner.stop();
+
+        List<ProducerRecord<byte[], byte[]>> sent;
+        synchronized (clients.ledger) {
+            sent = List.copyOf(clients.ledger.sent);
+        }
+        assertEquals(List.of("invoices:o-1", "invoices:o-2", "invoices:o-1"),
+                sent.stream().map(r -> r.topic() + ":" + text(r.key())).toList());
+        assertEquals(text(sent.get(0).value()), text(sent.get(2).value()), "the idempotent handler's identical invoice");
+        assertEquals(0, runner.stats().deadLettered());
+    }
+}
