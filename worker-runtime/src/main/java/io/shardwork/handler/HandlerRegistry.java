@@ -20,6 +20,8 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the {@code handler} key into a factory of opened-checked handlers: a built-in name (from the
@@ -34,6 +36,7 @@ import java.util.stream.Stream;
  * per record. Immutable; thread-safe.
  */
 public final class HandlerRegistry {
+    private static final Logger log = LoggerFactory.getLogger(HandlerRegistry.class);
     private final Map<String, Supplier<Handler<?>>> builtIns;
     private final Path pluginPath;
 
@@ -111,6 +114,7 @@ public final class HandlerRegistry {
         }
         Supplier<Handler<?>> factory = () -> instantiate(described, constructor);
         checkOpens(described, factory, config, searched);
+        log.info("{} loaded in its own class loader and opened once{}", described, searched);
         return factory;
     }
 

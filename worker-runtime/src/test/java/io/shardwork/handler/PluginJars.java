@@ -49,7 +49,12 @@ public final class PluginJars {
         if (exit != 0) {
             throw new IllegalStateException("The plugin sources do not compile: " + output);
         }
-        Files.createDirectories(jar.getParent());
+        return jar(classes, jar);
+    }
+
+    /** Writes every file under {@code classes} to {@code jar}, with paths relative to it. */
+    public static Path jar(Path classes, Path jar) throws IOException {
+        Files.createDirectories(jar.toAbsolutePath().getParent());
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
              Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
