@@ -177,7 +177,7 @@ public final class LeaderCandidate implements Closeable {
             actingEpoch.set(epoch);
             LOG.info("Worker {} is leader with epoch {}.", workerId, epoch);
             try {
-                new AssignmentController(client, paths, workerId, regions, strategy, settings, time).lead(epoch);
+                new AssignmentController(client, paths, workerId, strategy, settings, time).lead(epoch);
             } finally {
                 actingEpoch.set(-1);
             }
