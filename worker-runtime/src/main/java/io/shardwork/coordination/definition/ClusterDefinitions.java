@@ -136,6 +136,22 @@ public final class ClusterDefinitions {
         return applyOrThrow(file, new ApplyOptions(false, createTopics, false, true));
     }
 
+    /**
+     * Applies {@code file}'s definition only when the cluster has none yet ({@link #applyOrThrow}), so a dev
+     * cluster restarted on its data keeps a definition changed since with {@code cluster apply}.
+     *
+     * @return the definition version now
+     */
+    public static int applyIfAbsent(ShardworkConfig file, boolean createTopics) throws Exception {
+        try (CuratorFramework client = connect(ZooKeeperClientFactory.from(file), file)) {
+            Optional<VersionedDefinition> present = new DefinitionStore(client, new ClusterPaths(file.clusterName())).read();
+            if (present.isPresent()) {
+                return present.get().version();
+            }
+        }
+        return applyOrThrow(file, createTopics);
+    }
+
     /** {@link #applyOrThrow(ShardworkConfig, boolean)} with explicit options. */
     public static int applyOrThrow(ShardworkConfig file, ApplyOptions options) throws Exception {
         ApplyResult result = apply(file, options);
@@ -168,15 +184,7 @@ public final class ClusterDefinitions {
      * @throws ConfigException            when a topic has fewer partitions than regions
      */
     public static ShardworkConfig resolve(ShardworkConfig host) throws Exception {
-        ClusterPaths paths = new ClusterPaths(host.clusterName());
-        ZooKeeperClientFactory factory = ZooKeeperClientFactory.from(host);
-        VersionedDefinition definition;
-        try (CuratorFramework client = connect(factory, host)) {
-            definition = new DefinitionStore(client, paths).read().orElseThrow(() -> new MissingDefinitionException(
-                    "Cluster " + host.clusterName() + " has no definition at " + host.zookeeperConnect() + " " + paths.definition()
-                            + factory.chroot().map(c -> " (the chroot " + c + " may not exist yet)").orElse("")
-                            + ": run 'shardwork cluster apply --config FILE' with the cluster-wide keys first."));
-        }
+        VersionedDefinition definition = read(host);
         List<DefinitionMerge.Drift> drifts = DefinitionMerge.drift(host, definition.document());
         if (!drifts.isEmpty()) {
             throw new DefinitionDriftException(host.source(), definition.version(), drifts);
@@ -192,6 +200,29 @@ public final class ClusterDefinitions {
             }
         }
         return merged;
+    }
+
+    /**
+     * {@code file}'s per-host keys with the cluster-wide keys of the definition, whatever the file says about
+     * them: what operator commands that read or write the topics use (produce, verify, status).
+     *
+     * @throws MissingDefinitionException when the cluster has no definition
+     */
+    public static ShardworkConfig withDefinition(ShardworkConfig file) throws Exception {
+        VersionedDefinition definition = read(file);
+        return DefinitionMerge.merge(file, definition.document(), definition.version());
+    }
+
+    /** @throws MissingDefinitionException when the cluster has none */
+    private static VersionedDefinition read(ShardworkConfig host) throws Exception {
+        ClusterPaths paths = new ClusterPaths(host.clusterName());
+        ZooKeeperClientFactory factory = ZooKeeperClientFactory.from(host);
+        try (CuratorFramework client = connect(factory, host)) {
+            return new DefinitionStore(client, paths).read().orElseThrow(() -> new MissingDefinitionException(
+                    "Cluster " + host.clusterName() + " has no definition at " + host.zookeeperConnect() + " " + paths.definition()
+                            + factory.chroot().map(c -> " (the chroot " + c + " may not exist yet)").orElse("")
+                            + ": run 'shardwork cluster apply --config FILE' with the cluster-wide keys first."));
+        }
     }
 
     private static List<String> topicNames(ShardworkConfig config) {
