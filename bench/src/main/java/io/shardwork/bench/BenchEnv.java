@@ -91,8 +91,14 @@ final class BenchEnv implements AutoCloseable {
         return file;
     }
 
+    /** Creates the topics of {@code config} and applies its cluster definition (workers start only on one). */
     void createTopics(ShardworkConfig config) {
         cluster.kafka().createTopics(config.topicPartitions());
+        try {
+            io.shardwork.coordination.definition.ClusterDefinitions.applyOrThrow(config, false);
+        } catch (Exception refused) {
+            throw new IllegalStateException("Cannot apply the cluster definition of " + config.source() + ": " + refused.getMessage(), refused);
+        }
     }
 
     void createTopic(String topic, int partitions) {

@@ -1,5 +1,7 @@
 package io.shardwork.bench;
 
+import io.shardwork.coordination.definition.ClusterDefinitions;
+
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.node.WorkerNode;
@@ -97,7 +99,7 @@ public final class CoordinationBench {
         List<WorkerNode> nodes = new ArrayList<>();
         List<OpCounter> counters = new ArrayList<>();
         for (int i = 1; i <= NODES; i++) {
-            WorkerNode node = new WorkerNode(config.with("worker.id", "n" + i), OwnershipListener.NONE);
+            WorkerNode node = new WorkerNode(ClusterDefinitions.applyAndResolve(config.with("worker.id", "n" + i)), OwnershipListener.NONE);
             OpCounter counter = new OpCounter();
             node.coordinator().client().getZookeeperClient().setTracerDriver(counter);
             nodes.add(node);

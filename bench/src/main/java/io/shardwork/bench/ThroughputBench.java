@@ -1,5 +1,7 @@
 package io.shardwork.bench;
 
+import io.shardwork.coordination.definition.ClusterDefinitions;
+
 import io.shardwork.billing.BillingHandler;
 import io.shardwork.billing.Invoice;
 import io.shardwork.billing.InvoiceCodec;
@@ -199,7 +201,7 @@ public final class ThroughputBench {
 
     private Run node(Mode mode, int round) throws Exception {
         ShardworkConfig config = runConfig(mode, "node", round);
-        WorkerNode node = new WorkerNode(config, OwnershipListener.NONE);
+        WorkerNode node = new WorkerNode(ClusterDefinitions.applyAndResolve(config), OwnershipListener.NONE);
         long began = System.nanoTime();
         try {
             node.start();

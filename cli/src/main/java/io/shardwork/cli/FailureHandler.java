@@ -2,6 +2,8 @@ package io.shardwork.cli;
 
 import io.shardwork.config.ConfigException;
 import io.shardwork.config.ConfigProblem;
+import io.shardwork.coordination.definition.DefinitionDriftException;
+import io.shardwork.coordination.definition.MissingDefinitionException;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,11 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
                 err.println("error: " + problem.message());
             }
             err.println(config.problems().size() + (config.problems().size() == 1 ? " problem" : " problems") + " found; nothing was started.");
+            return ExitCodes.USAGE;
+        }
+        if (failure instanceof MissingDefinitionException || failure instanceof DefinitionDriftException) {
+            err.println("error: " + failure.getMessage());
+            err.println("nothing was started.");
             return ExitCodes.USAGE;
         }
         if (failure instanceof CommandFailure known) {

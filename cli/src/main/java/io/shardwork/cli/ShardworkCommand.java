@@ -1,5 +1,6 @@
 package io.shardwork.cli;
 
+import io.shardwork.cli.cluster.ClusterCommand;
 import io.shardwork.cli.config.ConfigCommand;
 import io.shardwork.cli.demo.DemoCommand;
 import io.shardwork.cli.devcluster.DevClusterCommand;
@@ -23,6 +24,7 @@ import picocli.CommandLine.ScopeType;
                 "regions, at-least-once idempotent processing."},
         subcommands = {
                 ConfigCommand.class,
+                ClusterCommand.class,
                 DevClusterCommand.class,
                 WorkerCommand.class,
                 StatusCommand.class,

@@ -57,6 +57,8 @@ class SecuredDeploymentTest {
             Files.writeString(open, base);
 
             CoordinationSettings settings = WorkerNode.settings(ShardworkConfig.load(secured).with("worker.id", "w1"));
+            io.shardwork.coordination.definition.ClusterDefinitions.applyOrThrow(ShardworkConfig.load(secured),
+                    new io.shardwork.coordination.definition.ClusterDefinitions.ApplyOptions(false, false, false, false));
             try (WorkerCoordinator worker = new WorkerCoordinator(settings, new FairTestStrategy())) {
                 worker.start();
                 int regions = settings.regions().size();

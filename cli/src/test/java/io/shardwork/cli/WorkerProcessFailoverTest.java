@@ -1,5 +1,6 @@
 package io.shardwork.cli;
 
+import io.shardwork.coordination.definition.ClusterDefinitions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,7 @@ class WorkerProcessFailoverTest {
                 .replace("kafka.bootstrap.servers=127.0.0.1:29092", "kafka.bootstrap.servers=" + cluster.kafkaBootstrap())
                 .replace("zookeeper.session.timeout.ms=4000", "zookeeper.session.timeout.ms=" + SESSION_TIMEOUT_MS)
                 .replace("handler=billing", "handler=noop"));
+        ClusterDefinitions.applyOrThrow(io.shardwork.config.ShardworkConfig.load(config), true);
         for (int i = 1; i <= 3; i++) {
             workers.add(WorkerProcess.start(config, "worker-" + i, "256m", dir.resolve("worker-" + i + ".log")));
         }

@@ -15,6 +15,7 @@ import java.util.Objects;
  * /regions/&lt;r&gt;/checkpoint    PERSISTENT  {@link Checkpoint}
  * /owners/&lt;r&gt;                EPHEMERAL   {@link Claim}, the live claim
  * /drained/&lt;workerId&gt;        PERSISTENT  operator drain marker
+ * /definition                PERSISTENT  {@link DefinitionDocument}; its znode version is the definition version
  * </pre>
  *
  * Pure string building: no I/O.
@@ -57,6 +58,8 @@ public final class ClusterPaths {
     public String drained() { return root + "/drained"; }
 
     public String drainedMarker(String workerId) { return drained() + "/" + segment(workerId); }
+
+    public String definition() { return root + "/definition"; }
 
     private static String segment(String name) {
         if (name == null || name.isEmpty() || name.contains("/")) {

@@ -11,8 +11,22 @@ import java.time.Instant;
  * @param capacity  relative capacity, at least 1
  * @param startedAt when the worker process started (identifies one incarnation together with host and pid)
  * @param version   the shardwork version of the worker
+ * @param definitionVersion the version of the cluster definition ({@link DefinitionDocument}) the worker runs,
+ *                  {@link DefinitionDocument#NO_VERSION} when it runs none; the leader assigns regions only to
+ *                  members on the current version
  */
-public record MemberInfo(String host, long pid, String zone, int capacity, Instant startedAt, String version) {
+public record MemberInfo(String host, long pid, String zone, int capacity, Instant startedAt, String version,
+                         int definitionVersion) {
+    /** A member that runs no definition (tests of the layout alone). */
+    public MemberInfo(String host, long pid, String zone, int capacity, Instant startedAt, String version) {
+        this(host, pid, zone, capacity, startedAt, version, DefinitionDocument.NO_VERSION);
+    }
+
+    /** The same member running another definition version. */
+    public MemberInfo withDefinitionVersion(int newVersion) {
+        return new MemberInfo(host, pid, zone, capacity, startedAt, version, newVersion);
+    }
+
     /** Whether {@code other} describes the same process incarnation (same host, pid and start time). */
     public boolean sameIncarnation(MemberInfo other) {
         return other != null && host.equals(other.host) && pid == other.pid && startedAt.equals(other.startedAt);

@@ -10,6 +10,7 @@ import io.shardwork.assigner.Region;
 import io.shardwork.assigner.Unplaceable;
 import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.DefinitionDocument;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.layout.MemberInfo;
 import io.shardwork.layout.MoveRecord;
@@ -45,7 +46,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One round:
  * <ol>
- *   <li>Read members (and their data, in one multi-read: TracedMulti), drained markers and the previous assignment with its znode version.</li>
+ *   <li>Read the cluster definition (its regions, its znode version), members (and their data, in one
+ *       multi-read: TracedMulti), drained markers and the previous assignment with its znode version. Without
+ *       a definition nothing is written. A member whose published definition version is not the current one
+ *       is <em>lagging</em>: while one lags, for up to {@code rebalanceDelay} after the leader first saw the
+ *       version, nothing is written (members adopt a new version within milliseconds; their data watch brings
+ *       the next round); after that, lagging members are treated as drained: they get nothing new and their
+ *       regions move through the normal release.</li>
  *   <li>If the member set changed, remember when. While it changed less than {@code rebalanceDelay} ago,
  *       call the strategy with {@code maxBalanceMovesPerRound = 0} (orphans still move at once) and
  *       schedule a round for when it settles.</li>
@@ -61,7 +68,6 @@ public final class AssignmentController {
     private final CuratorFramework client;
     private final ClusterPaths paths;
     private final String leaderId;
-    private final List<Region> regions;
     private final AssignmentStrategy strategy;
     private final ControllerSettings settings;
     private final TimeSource time;
@@ -72,13 +78,15 @@ public final class AssignmentController {
 
     private Set<String> lastMembers;
     private long membershipChangedAt;
+    private int lastDefinitionVersion = DefinitionDocument.NO_VERSION;
+    private long definitionSeenAt;
 
-    public AssignmentController(CuratorFramework client, ClusterPaths paths, String leaderId, List<Region> regions,
+    /** Regions come from the cluster definition ({@code /definition}), read in every round. */
+    public AssignmentController(CuratorFramework client, ClusterPaths paths, String leaderId,
                                 AssignmentStrategy strategy, ControllerSettings settings, TimeSource time) {
         this.client = client;
         this.paths = paths;
         this.leaderId = leaderId;
-        this.regions = List.copyOf(regions);
         this.strategy = strategy;
         this.settings = settings;
         this.time = time;
@@ -171,6 +179,24 @@ public final class AssignmentController {
     /** One round, steps numbered as in the class Javadoc. Runs on the leadership thread. */
     RoundOutcome round(long leaderEpoch) throws Exception {
         // 1. snapshot
+        Stat definitionStat = new Stat();
+        DefinitionDocument definition;
+        try {
+            definition = LayoutJson.decode(client.getData().storingStatIn(definitionStat).usingWatcher(trigger)
+                    .forPath(paths.definition()), DefinitionDocument.class);
+        } catch (KeeperException.NoNodeException none) {
+            client.checkExists().usingWatcher(trigger).forPath(paths.definition());
+            LOG.warn("Leader {}: cluster {} has no definition yet ({}); nothing is assigned until 'shardwork cluster apply' writes one.",
+                    leaderId, paths, paths.definition());
+            return RoundOutcome.UNCHANGED;
+        }
+        int definitionVersion = definitionStat.getVersion();
+        if (definitionVersion != lastDefinitionVersion) {
+            lastDefinitionVersion = definitionVersion;
+            definitionSeenAt = time.currentTimeMillis();
+        }
+        List<Region> regions = definition.assignerRegions();
+        Set<String> lagging = new TreeSet<>();
         List<Member> members = new ArrayList<>();
         List<String> memberIds = new ArrayList<>(new TreeSet<>(client.getChildren().usingWatcher(trigger).forPath(paths.members())));
         List<Op> memberReads = new ArrayList<>();
@@ -184,6 +210,9 @@ public final class AssignmentController {
             try {
                 MemberInfo info = LayoutJson.decode(data.getData(), MemberInfo.class);
                 members.add(new Member(id, info.zone(), Math.max(1, info.capacity())));
+                if (info.definitionVersion() != definitionVersion) {
+                    lagging.add(id);
+                }
             } catch (IllegalArgumentException invalid) {
                 LOG.warn("Ignoring member {} with invalid data: {}", id, invalid.getMessage());
             }
@@ -208,6 +237,21 @@ public final class AssignmentController {
         if (now < settledAt) {
             maxBalanceMoves = 0;
             queue.requestAt(settledAt);
+        }
+        if (!lagging.isEmpty()) {
+            long graceEnds = definitionSeenAt + settings.rebalanceDelay().toMillis();
+            if (now < graceEnds) {
+                for (String id : lagging) {
+                    client.checkExists().usingWatcher(trigger).forPath(paths.member(id));
+                }
+                queue.requestAt(graceEnds);
+                LOG.info("Leader {}: members {} do not run definition version {} yet; waiting up to {} ms before assigning.",
+                        leaderId, lagging, definitionVersion, graceEnds - now);
+                return RoundOutcome.UNCHANGED;
+            }
+            LOG.warn("Leader {}: members {} still run an older definition than version {}: they get no regions until they"
+                    + " run it (a restart does).", leaderId, lagging, definitionVersion);
+            drained.addAll(lagging);
         }
         drained.retainAll(ids);
 

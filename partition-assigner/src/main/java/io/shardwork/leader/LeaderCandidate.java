@@ -48,6 +48,10 @@ public final class LeaderCandidate implements Closeable {
     private final AtomicLong actingEpoch = new AtomicLong(-1);
     private final AtomicLong terms = new AtomicLong();
 
+    /**
+     * @param regions the regions this worker knows at start, only to warm the leader's code ({@link LeaderWarmUp}):
+     *                the leader assigns the regions of the cluster definition it reads in every round
+     */
     public LeaderCandidate(CuratorFramework client, ClusterPaths paths, String workerId, List<Region> regions,
                            AssignmentStrategy strategy, ControllerSettings settings, TimeSource time) {
         this.client = client;
@@ -177,7 +181,7 @@ public final class LeaderCandidate implements Closeable {
             actingEpoch.set(epoch);
             LOG.info("Worker {} is leader with epoch {}.", workerId, epoch);
             try {
-                new AssignmentController(client, paths, workerId, regions, strategy, settings, time).lead(epoch);
+                new AssignmentController(client, paths, workerId, strategy, settings, time).lead(epoch);
             } finally {
                 actingEpoch.set(-1);
             }

@@ -8,6 +8,7 @@ import io.shardwork.assigner.AssignmentStrategy;
 import io.shardwork.assigner.Region;
 import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.DefinitionDocument;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.layout.MemberInfo;
 import io.shardwork.layout.MoveRecord;
@@ -44,6 +45,15 @@ class LeaderCandidateTest {
         client = CuratorFrameworkFactory.newClient(server.getConnectString(), 3_000, 3_000, new RetryOneTime(100));
         client.start();
         assertTrue(client.blockUntilConnected(5, TimeUnit.SECONDS));
+        client.create().creatingParentsIfNeeded().forPath(paths.definition(), LayoutJson.encode(definition(REGIONS)));
+    }
+
+    private static DefinitionDocument definition(List<Region> regions) {
+        List<DefinitionDocument.RegionRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < regions.size(); i++) {
+            records.add(new DefinitionDocument.RegionRecord(regions.get(i).name(), i, (int) regions.get(i).weight(), List.of()));
+        }
+        return new DefinitionDocument(new java.util.TreeMap<>(), records);
     }
 
     @AfterEach
@@ -73,6 +83,40 @@ class LeaderCandidateTest {
             long orphanedAfterMs = (System.nanoTime() - leftAt) / 1_000_000;
             assertTrue(orphanedAfterMs < SETTLE.toMillis(), "orphans moved before the settle delay, took " + orphanedAfterMs + " ms");
             assertEquals(List.of("orphaned", "orphaned"), assignment().moves().stream().map(MoveRecord::reason).toList());
+        }
+    }
+
+    @Test
+    void testARegionAddedToTheDefinitionIsPlacedOnceTheMembersRunItsVersion() throws Exception {
+        join("m1");
+        try (LeaderCandidate candidate = candidate("m1", new SpreadTestStrategy())) {
+            candidate.start();
+            await("all regions on m1", () -> assignment().owners().size() == 4);
+            List<Region> five = new java.util.ArrayList<>(REGIONS);
+            five.add(new Region("e", 1));
+            client.setData().withVersion(0).forPath(paths.definition(), LayoutJson.encode(definition(five)));
+            Instant adoptedAt = Instant.now();
+            client.setData().forPath(paths.member("m1"), LayoutJson.encode(memberInfo(1)));
+            await("the new region placed on m1", () -> "m1".equals(assignment().owners().get("e")));
+            assertTrue(!assignment().writtenAt().isBefore(adoptedAt.minusMillis(5)),
+                    "the new region was placed only after m1 ran definition version 1: written " + assignment().writtenAt()
+                            + ", adopted " + adoptedAt);
+        }
+    }
+
+    @Test
+    void testAMemberLaggingPastTheSettleDelayGetsNothingAndLosesItsRegions() throws Exception {
+        join("m1");
+        try (LeaderCandidate candidate = candidate("m1", new io.shardwork.assigner.StickyWeightedAssigner())) {
+            candidate.start();
+            await("all regions on m1", () -> assignment().owners().size() == 4);
+            client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.member("m2"), LayoutJson.encode(memberInfo(0)));
+            client.setData().withVersion(0).forPath(paths.definition(), LayoutJson.encode(definition(REGIONS)));
+            client.setData().forPath(paths.member("m2"), LayoutJson.encode(memberInfo(1)));
+            await("m2, on version 1, gets regions from m1, still on version 0",
+                    () -> assignment().owners().size() == 4 && !assignment().owners().containsValue("m1"));
+            assertEquals(List.of("drain", "drain", "drain", "drain"),
+                    assignment().moves().stream().map(MoveRecord::reason).toList());
         }
     }
 
@@ -120,9 +164,13 @@ class LeaderCandidateTest {
         return new LeaderCandidate(client, paths, id, REGIONS, strategy, new ControllerSettings(SETTLE, 2), TimeSource.system());
     }
 
+    private static MemberInfo memberInfo(int definitionVersion) {
+        return new MemberInfo("h", 1, "z", 1, Instant.now(), "test", definitionVersion);
+    }
+
     private void join(String id) throws Exception {
         client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(paths.member(id),
-                LayoutJson.encode(new MemberInfo("h", 1, "z", 1, Instant.now(), "test")));
+                LayoutJson.encode(memberInfo(0)));
     }
 
     private AssignmentDocument assignment() {

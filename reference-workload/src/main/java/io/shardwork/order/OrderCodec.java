@@ -26,6 +26,9 @@ import java.util.Set;
  * every order pays for it.
  */
 public final class OrderCodec {
+    /** The words of a rejection for an order read from another region's partition (verify counts these). */
+    public static final String WRONG_PARTITION = "is not the region of this partition";
+
     /** Larger records are refused before parsing. */
     public static final int MAX_RECORD_BYTES = 64 * 1024;
     public static final int MAX_ID_LENGTH = 128;
@@ -138,7 +141,7 @@ public final class OrderCodec {
                     + created.shown());
         }
         if (!regionField.text.equals(expectedRegion)) {
-            return ParseResult.rejected("region '" + regionField.text + "' is not the region of this partition ('"
+            return ParseResult.rejected("region '" + regionField.text + "' " + WRONG_PARTITION + " ('"
                     + expectedRegion + "')");
         }
         if (key != null) {

@@ -34,10 +34,17 @@ public final class TopicRecords {
         }
     }
 
-    /** One record of the dead-letter topic; {@code orderId} is the identity of the order it stands for. */
-    public record DeadLetterRecord(int partition, long offset, String orderId) {
+    /**
+     * One record of the dead-letter topic; {@code orderId} is the identity of the order it stands for;
+     * {@code wrongPartition}: rejected because the worker took its partition for another region's.
+     */
+    public record DeadLetterRecord(int partition, long offset, String orderId, boolean wrongPartition) {
         public DeadLetterRecord {
             Objects.requireNonNull(orderId, "orderId");
+        }
+
+        public DeadLetterRecord(int partition, long offset, String orderId) {
+            this(partition, offset, orderId, false);
         }
     }
 

@@ -20,7 +20,9 @@ import java.util.TreeMap;
  *       different body makes the order conflicting;</li>
  *   <li>per invoice partition, in offset order, take each order's first invoice; one whose seq is
  *       not above every seq before it is an order violation;</li>
- *   <li>an order with neither invoice nor dead letter is lost.</li>
+ *   <li>an order with neither invoice nor dead letter is lost;</li>
+ *   <li>a valid order dead-lettered as read from another region's partition is misrouted (a host ran with
+ *       another partition map): a failure, with the count of those never invoiced.</li>
  * </ol>
  */
 public final class Verification {
@@ -92,9 +94,13 @@ public final class Verification {
         }
         // 4. lost
         Set<String> deadLettered = new HashSet<>();
+        Set<String> misrouted = new HashSet<>();
         for (DeadLetterRecord letter : deadLetters) {
             if (byId.containsKey(letter.orderId())) {
                 deadLettered.add(letter.orderId());
+                if (letter.wrongPartition() && byId.get(letter.orderId()).seq().isPresent()) {
+                    misrouted.add(letter.orderId());
+                }
             }
         }
         long invoiced = 0;
@@ -109,10 +115,12 @@ public final class Verification {
                 sample(lostSample, id);
             }
         }
-        boolean ok = lost == 0 && conflicting.isEmpty() && violations == 0
+        // 5. valid orders dead-lettered because a worker read them as another region's: not handled
+        long misroutedNeverInvoiced = misrouted.stream().filter(id -> !firstBody.containsKey(id)).count();
+        boolean ok = lost == 0 && conflicting.isEmpty() && violations == 0 && misrouted.isEmpty()
                 && (!EXACTLY_ONCE.equals(delivery) || duplicates == 0);
         return new VerifyReport(orders.size(), invoiced, lost, duplicates, conflicting.size(), violations,
-                deadLettered.size(), delivery, ok);
+                deadLettered.size(), misrouted.size(), misroutedNeverInvoiced, delivery, ok);
     }
 
     private static void sample(List<String> sample, String id) {

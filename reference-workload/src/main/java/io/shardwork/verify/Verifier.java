@@ -90,7 +90,10 @@ public final class Verifier {
             id = offset == null ? "?" : TopicRecords.keylessId(record.partition(),
                     Long.parseLong(new String(offset.value(), StandardCharsets.UTF_8)));
         }
-        return new DeadLetterRecord(record.partition(), record.offset(), id);
+        Header error = record.headers().lastHeader(DeadLetter.HEADER_ERROR);
+        boolean wrongPartition = error != null
+                && new String(error.value(), StandardCharsets.UTF_8).contains(io.shardwork.order.OrderCodec.WRONG_PARTITION);
+        return new DeadLetterRecord(record.partition(), record.offset(), id, wrongPartition);
     }
 
     private static String idOf(ConsumerRecord<byte[], byte[]> record) {

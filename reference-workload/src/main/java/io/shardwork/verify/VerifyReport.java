@@ -14,13 +14,22 @@ import java.util.Map;
  * @param orderViolations     invoices that, taking each order's first invoice in topic order per
  *                            partition, come after an invoice of a higher seq of the same region
  * @param deadLettered        distinct orders with a dead letter
+ * @param misrouted           valid orders dead-lettered because a worker read their partition as another region's
+ * @param misroutedNeverInvoiced of those, the orders never invoiced (they exist only as dead letters)
  * @param delivery            the delivery mode the run claimed (at-least-once or exactly-once)
- * @param ok                  lost, conflicting and order violations are 0, and in exactly-once mode duplicates too
+ * @param ok                  lost, conflicting, order violations and misrouted are 0, and in exactly-once mode duplicates too
  */
 public record VerifyReport(long produced, long invoiced, long lost, long duplicateInvoices, long conflictingInvoices,
-                           long orderViolations, long deadLettered, String delivery, boolean ok) {
+                           long orderViolations, long deadLettered, long misrouted, long misroutedNeverInvoiced,
+                           String delivery, boolean ok) {
 
-    /** The report as a JSON object with exactly the keys produced, invoiced, lost, duplicate_invoices, conflicting_invoices, order_violations, dead_lettered, delivery, ok. */
+    /** A report without misrouted orders. */
+    public VerifyReport(long produced, long invoiced, long lost, long duplicateInvoices, long conflictingInvoices,
+                        long orderViolations, long deadLettered, String delivery, boolean ok) {
+        this(produced, invoiced, lost, duplicateInvoices, conflictingInvoices, orderViolations, deadLettered, 0, 0, delivery, ok);
+    }
+
+    /** The report as a JSON object with exactly the keys produced, invoiced, lost, duplicate_invoices, conflicting_invoices, order_violations, dead_lettered, misrouted_dead_letters, misrouted_never_invoiced, delivery, ok. */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("produced", produced);
@@ -30,6 +39,8 @@ public record VerifyReport(long produced, long invoiced, long lost, long duplica
         map.put("conflicting_invoices", conflictingInvoices);
         map.put("order_violations", orderViolations);
         map.put("dead_lettered", deadLettered);
+        map.put("misrouted_dead_letters", misrouted);
+        map.put("misrouted_never_invoiced", misroutedNeverInvoiced);
         map.put("delivery", delivery);
         map.put("ok", ok);
         return map;

@@ -1,5 +1,7 @@
 package io.shardwork.metrics;
 
+import io.shardwork.coordination.definition.ClusterDefinitions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,7 +101,7 @@ class WorkerNodeMetricsTest {
         long unparseable = orders.stream().filter(o -> o.kind() == GeneratedOrder.Kind.UNPARSEABLE).count();
         assertTrue(poison > 0, "the seed makes poison orders: " + poison + " poison, " + unparseable + " unparseable");
 
-        try (WorkerNode node = new WorkerNode(setup.config, OwnershipListener.NONE);
+        try (WorkerNode node = new WorkerNode(ClusterDefinitions.applyAndResolve(setup.config), OwnershipListener.NONE);
              MetricsEndpoint endpoint = endpoint(node)) {
             node.start();
             Timing.await("both regions claimed", Timing.CONVERGE, () -> node.coordinator().heldRegions().size() == 2,
@@ -157,7 +159,7 @@ class WorkerNodeMetricsTest {
     @Test
     void healthTurnsDownWhenTheZooKeeperSessionIsLostAndUpAgainAfterReconnecting() throws Exception {
         TestSetup setup = setup(1);
-        try (WorkerNode node = new WorkerNode(setup.config, OwnershipListener.NONE);
+        try (WorkerNode node = new WorkerNode(ClusterDefinitions.applyAndResolve(setup.config), OwnershipListener.NONE);
              MetricsEndpoint endpoint = endpoint(node)) {
             node.start();
             Timing.await("region claimed", Timing.CONVERGE, () -> node.coordinator().heldRegions().size() == 1,

@@ -1,5 +1,7 @@
 package io.shardwork.node;
 
+import io.shardwork.coordination.definition.ClusterDefinitions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,7 +84,7 @@ class WorkerNodeKafkaTest {
     }
 
     private WorkerNode startNode(ShardworkConfig config, String id) throws Exception {
-        WorkerNode node = new WorkerNode(config.with("worker.id", id), OwnershipListener.NONE);
+        WorkerNode node = new WorkerNode(ClusterDefinitions.applyAndResolve(config.with("worker.id", id)), OwnershipListener.NONE);
         nodes.add(node);
         node.start();
         return node;

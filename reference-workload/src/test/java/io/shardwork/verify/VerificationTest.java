@@ -33,6 +33,19 @@ class VerificationTest {
     }
 
     @Test
+    void validOrdersDeadLetteredAsAnotherRegionsAreAFailureCountingThoseNeverInvoiced() {
+        // a: read once by a host with another partition map (dead letter), then invoiced by a right one;
+        // b: only dead-lettered that way; x: a valid order dead-lettered for another reason stays handled
+        List<DeadLetterRecord> letters = List.of(new DeadLetterRecord(0, 0, "a", true), new DeadLetterRecord(0, 1, "b", true),
+                new DeadLetterRecord(0, 2, "x", false));
+        VerifyReport report = new Verification().check(ORDERS, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "c", "C")),
+                letters, ALO);
+        assertEquals(new VerifyReport(4, 2, 0, 0, 0, 0, 3, 2, 1, ALO, false), report);
+        assertEquals(2L, report.toMap().get("misrouted_dead_letters"));
+        assertEquals(1L, report.toMap().get("misrouted_never_invoiced"));
+    }
+
+    @Test
     void orderWithNeitherInvoiceNorDeadLetterIsLost() {
         Verification verification = new Verification();
         VerifyReport report = verification.check(ORDERS, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "c", "C"),
@@ -75,7 +88,8 @@ class VerificationTest {
                 List.of(new DeadLetterRecord(0, 0, "bad"), new DeadLetterRecord(0, 1, "p")), EOS);
         assertEquals(new VerifyReport(4, 2, 0, 0, 0, 0, 2, EOS, true), report);
         assertEquals("{\"produced\":4,\"invoiced\":2,\"lost\":0,\"duplicate_invoices\":0,\"conflicting_invoices\":0,"
-                + "\"order_violations\":0,\"dead_lettered\":2,\"delivery\":\"exactly-once\",\"ok\":true}", report.toJson());
+                + "\"order_violations\":0,\"dead_lettered\":2,\"misrouted_dead_letters\":0,\"misrouted_never_invoiced\":0,"
+                + "\"delivery\":\"exactly-once\",\"ok\":true}", report.toJson());
     }
 
     @Test

@@ -27,6 +27,22 @@ public final class ConfigDef {
         return this;
     }
 
+    /**
+     * Declares the scope of keys already defined (keys are per host unless listed here).
+     *
+     * @throws IllegalStateException when a name is not declared
+     */
+    public ConfigDef scope(ConfigScope scope, String... names) {
+        for (String name : names) {
+            ConfigKey key = keys.get(name);
+            if (key == null) {
+                throw new IllegalStateException("Cannot scope " + name + ": it is not declared.");
+            }
+            keys.put(name, key.withScope(scope));
+        }
+        return this;
+    }
+
     public Collection<ConfigKey> keys() {
         return Collections.unmodifiableCollection(keys.values());
     }

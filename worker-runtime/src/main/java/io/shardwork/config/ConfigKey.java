@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param validator    what a parsed value must satisfy
  * @param group        the section it belongs to in {@code config describe}
  * @param doc          one or two sentences for the operator
+ * @param scope        cluster-wide (in the cluster definition) or per host (in the host's file)
  */
 public record ConfigKey(String name, ConfigType type, Object defaultValue, Validator validator, String group,
-                        String doc) {
+                        String doc, ConfigScope scope) {
     /** Marks a key that has no default: the file must set it. */
     public static final Object REQUIRED = null;
 
@@ -24,6 +25,21 @@ public record ConfigKey(String name, ConfigType type, Object defaultValue, Valid
         Objects.requireNonNull(validator, "validator");
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(doc, "doc");
+        Objects.requireNonNull(scope, "scope");
+    }
+
+    /** A per-host key. */
+    public ConfigKey(String name, ConfigType type, Object defaultValue, Validator validator, String group, String doc) {
+        this(name, type, defaultValue, validator, group, doc, ConfigScope.HOST);
+    }
+
+    public boolean clusterWide() {
+        return scope == ConfigScope.CLUSTER;
+    }
+
+    /** This key with another scope. */
+    public ConfigKey withScope(ConfigScope newScope) {
+        return new ConfigKey(name, type, defaultValue, validator, group, doc, newScope);
     }
 
     public boolean required() {

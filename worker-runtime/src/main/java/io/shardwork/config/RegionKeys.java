@@ -23,7 +23,8 @@ public final class RegionKeys {
             .define("region.<name>.weight", ConfigType.INT, 1, Validator.between(1, 1_000_000),
                     "regions", "Expected load of the region, relative to the others.")
             .define("region.<name>.zones", ConfigType.LIST, List.of(), Validator.ANY,
-                    "regions", "Zones whose workers may process the region (data residency). Empty: any zone. With no live worker in these zones the region waits, unplaced.");
+                    "regions", "Zones whose workers may process the region (data residency). Empty: any zone. With no live worker in these zones the region waits, unplaced.")
+            .scope(ConfigScope.CLUSTER, "region.<name>.partition", "region.<name>.weight", "region.<name>.zones");
 
     private RegionKeys() {
     }

@@ -22,12 +22,17 @@ public final class ShardworkConfig {
     private final Map<String, Object> values;
     private final List<RegionSpec> regions;
     private final ClientSettings clients;
+    private final Set<String> fileKeys;
+    private final int definitionVersion;
 
-    private ShardworkConfig(String source, Map<String, Object> values, List<RegionSpec> regions, ClientSettings clients) {
+    private ShardworkConfig(String source, Map<String, Object> values, List<RegionSpec> regions, ClientSettings clients,
+                            Set<String> fileKeys, int definitionVersion) {
         this.source = source;
         this.values = Map.copyOf(values);
         this.regions = List.copyOf(regions);
         this.clients = clients;
+        this.fileKeys = Set.copyOf(fileKeys);
+        this.definitionVersion = definitionVersion;
     }
 
     /** Reads and validates a file; environment references {@code ${env:NAME}} are resolved. */
@@ -43,6 +48,11 @@ public final class ShardworkConfig {
 
     /** Validates raw values; {@code earlier} carries problems already found while reading them. */
     public static ShardworkConfig parse(String source, Map<String, String> raw, List<ConfigProblem> earlier) {
+        return parse(source, raw, earlier, raw.keySet(), io.shardwork.layout.DefinitionDocument.NO_VERSION);
+    }
+
+    static ShardworkConfig parse(String source, Map<String, String> raw, List<ConfigProblem> earlier, Set<String> fileKeys,
+                                 int definitionVersion) {
         List<ConfigProblem> problems = new ArrayList<>(earlier);
         Map<String, Object> values = DEFINITION.parse(source, raw, problems);
         @SuppressWarnings("unchecked")
@@ -54,7 +64,7 @@ public final class ShardworkConfig {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ShardworkConfig(source, values, regions, clients);
+        return new ShardworkConfig(source, values, regions, clients, fileKeys, definitionVersion);
     }
 
     public static ShardworkConfig parse(String source, Map<String, String> raw) {
@@ -300,10 +310,25 @@ public final class ShardworkConfig {
         raw.put(key, value);
         String shown = DEFINITION.keys().stream().anyMatch(k -> k.name().equals(key) && k.type() == ConfigType.PASSWORD)
                 ? Secrets.HIDDEN : Secrets.display(key, value);
-        return parse(source + " (with " + key + "=" + shown + ")", raw);
+        Set<String> keys = new java.util.HashSet<>(fileKeys);
+        keys.add(key);
+        return parse(source + " (with " + key + "=" + shown + ")", raw, List.of(), keys, definitionVersion);
     }
 
-    private Map<String, String> rawValues() {
+    /** The keys the file itself set (not defaults, not values taken from the cluster definition). */
+    public Set<String> fileKeys() {
+        return fileKeys;
+    }
+
+    /**
+     * The version of the cluster definition this configuration was merged with
+     * ({@link DefinitionMerge#merge}), or {@code DefinitionDocument.NO_VERSION} for a file alone.
+     */
+    public int definitionVersion() {
+        return definitionVersion;
+    }
+
+    Map<String, String> rawValues() {
         Map<String, String> raw = new LinkedHashMap<>();
         for (ConfigKey key : DEFINITION.keys()) {
             Object value = values.get(key.name());

@@ -95,8 +95,8 @@ public final class ShardworkConfigDef {
             .define(TOPIC_DEAD_LETTERS, STRING, "orders.dlq", Validator.matches(TOPIC, "a Kafka topic name"),
                     "topics", "Orders that cannot be parsed or keep failing, with headers saying why.")
 
-            .define(REGIONS, LIST, ConfigKey.REQUIRED, Validator.nonEmptyList(NAME, "a non-empty list of region names (lower-case letters, digits, '.', '_' or '-')"),
-                    "regions", "The billing regions, each the unit of assignment. Declare each with region.<name>.partition and optionally .weight and .zones.")
+            .define(REGIONS, LIST, List.of(), Validator.listOf(NAME, "a list of region names (lower-case letters, digits, '.', '_' or '-')"),
+                    "regions", "The billing regions, each the unit of assignment. Declare each with region.<name>.partition and optionally .weight and .zones. Required by 'cluster apply'; a worker's file may omit it (workers run the regions of the cluster definition).")
 
             .define(WORKER_ID, STRING, "", Validator.matches("(|" + NAME + ")", "empty or a worker name (lower-case letters, digits, '.', '_' or '-')"),
                     "worker", "This worker's id, unique among live workers; --id overrides it. Empty means <hostname>-<pid>. A stable id lets a restarted worker get its regions back.")
@@ -141,7 +141,13 @@ public final class ShardworkConfigDef {
             .define(DEV_KAFKA_CONTROLLER_PORT, INT, 0, Validator.between(0, 65_535),
                     "dev-cluster", "KRaft controller port of the embedded broker; 0 picks a free port.")
             .define(DEV_ZOOKEEPER_TICK_MS, INT, 200, Validator.between(10, 10_000),
-                    "dev-cluster", "Tick of the embedded ZooKeeper; a small tick makes session expiry, and so takeover, faster and tighter.");
+                    "dev-cluster", "Tick of the embedded ZooKeeper; a small tick makes session expiry, and so takeover, faster and tighter.")
+
+            // Cluster-wide: written once into the cluster definition by 'cluster apply'; every host runs the
+            // definition's value (docs/ARCHITECTURE.md, "The cluster definition", says why each is here).
+            .scope(ConfigScope.CLUSTER, REGIONS, TOPIC_ORDERS, TOPIC_INVOICES, TOPIC_DEAD_LETTERS, HANDLER, DELIVERY,
+                    CHECKPOINT_INTERVAL_MS, RUNNER_MAX_IN_FLIGHT, RETRY_MAX_ATTEMPTS, RETRY_BACKOFF_INITIAL_MS,
+                    RETRY_BACKOFF_MAX_MS, SHUTDOWN_TIMEOUT_MS, REBALANCE_DELAY_MS, REBALANCE_MAX_MOVES);
 
     /** The keys in declaration order, for describe. */
     public static List<ConfigKey> keys() {

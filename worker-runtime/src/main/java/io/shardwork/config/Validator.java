@@ -64,6 +64,11 @@ public interface Validator {
         });
     }
 
+    static Validator listOf(String itemRegex, String description) {
+        Pattern pattern = Pattern.compile(itemRegex);
+        return of(description, v -> ((List<?>) v).stream().allMatch(item -> pattern.matcher((String) item).matches()));
+    }
+
     /** host:port, where port is 1..65535. */
     String HOST_PORT = "[A-Za-z0-9._\\-\\[\\]:]+:([1-9][0-9]{0,4})";
 }

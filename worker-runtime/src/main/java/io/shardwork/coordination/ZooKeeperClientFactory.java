@@ -97,6 +97,19 @@ public final class ZooKeeperClientFactory {
         return connectString;
     }
 
+    /** The chroot of the connect string ({@code /billing} of {@code zk1:2181,zk2:2181/billing}), if any. */
+    public Optional<String> chroot() {
+        int slash = connectString.indexOf('/');
+        return slash < 0 || slash == connectString.length() - 1 ? Optional.empty() : Optional.of(connectString.substring(slash));
+    }
+
+    /** The same ensemble and identity without the chroot: ZooKeeper never creates a chroot, such a client can. */
+    public ZooKeeperClientFactory withoutChroot() {
+        int slash = connectString.indexOf('/');
+        return slash < 0 ? this : new ZooKeeperClientFactory(connectString.substring(0, slash), sessionTimeoutMs,
+                connectionTimeoutMs, credentials, clientProperties);
+    }
+
     public int connectionTimeoutMs() {
         return connectionTimeoutMs;
     }

@@ -116,10 +116,11 @@ public final class RunnerLifecycle implements RegionLifecycle {
         }
     }
 
+    /** @param partitions region to partition, a live view: regions added by a new cluster definition appear in it */
     public RunnerLifecycle(RegionRunnerFactory runners, CheckpointStore checkpoints, Map<String, Integer> partitions, Duration stopTimeout) {
         this.runners = runners;
         this.checkpoints = checkpoints;
-        this.partitions = Map.copyOf(partitions);
+        this.partitions = partitions;
         this.stopTimeout = stopTimeout;
     }
 
@@ -142,7 +143,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
     public void start(String region, long epoch, Optional<Checkpoint> checkpoint) {
         Integer partition = partitions.get(region);
         if (partition == null) {
-            throw new IllegalStateException("Region " + region + " is not configured on this worker; its partition is unknown.");
+            throw new IllegalStateException("Region " + region + " is not in the cluster definition this worker runs; its partition is unknown.");
         }
         Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e), (r, e, cause) -> fenceListener.fenced(r, e, cause));
         CheckpointWriter writer = (writtenEpoch, nextOffset) -> {

@@ -3,6 +3,10 @@ package io.shardwork.node;
 import io.shardwork.assigner.StickyWeightedAssigner;
 import io.shardwork.config.RegionSpec;
 import io.shardwork.config.ShardworkConfig;
+import io.shardwork.config.DefinitionMerge;
+import io.shardwork.coordination.definition.ClusterDefinitions;
+import io.shardwork.layout.DefinitionDocument;
+import java.util.concurrent.ConcurrentHashMap;
 import io.shardwork.coordination.CoordinationSettings;
 import io.shardwork.coordination.DigestCredentials;
 import io.shardwork.coordination.worker.OwnershipListener;
@@ -54,13 +58,20 @@ public final class WorkerNode implements Closeable {
     /**
      * Builds the node; connects nothing until {@link #start()}.
      *
+     * @param config the host file merged with the cluster definition: {@link ClusterDefinitions#resolve}
      * @throws io.shardwork.handler.HandlerLoadException when the configured handler cannot be loaded
+     * @throws IllegalArgumentException when {@code config} is a file alone, not merged with the definition
      */
     public WorkerNode(ShardworkConfig config, OwnershipListener listener) {
+        if (config.definitionVersion() == DefinitionDocument.NO_VERSION) {
+            throw new IllegalArgumentException("A worker runs from its host file merged with the cluster definition: pass"
+                    + " ClusterDefinitions.resolve(" + config.source() + "), not the file alone.");
+        }
         this.config = config;
         this.history = config.historyDir().map(dir -> openHistory(dir, config.workerId())).orElse(null);
         this.runners = RegionRunnerFactory.builder(config).workerId(config.workerId()).build();
-        Map<String, Integer> partitions = config.regions().stream().collect(Collectors.toMap(RegionSpec::name, RegionSpec::partition));
+        Map<String, Integer> partitions = new ConcurrentHashMap<>(config.regions().stream()
+                .collect(Collectors.toMap(RegionSpec::name, RegionSpec::partition)));
         Duration stopTimeout = Duration.ofMillis(config.shutdownTimeoutMs());
         meters.config().commonTags("worker", config.workerId());
         ClaimTimers timers = new ClaimTimers(meters, history == null ? listener : history.alongside(listener));
@@ -71,6 +82,8 @@ public final class WorkerNode implements Closeable {
             return created;
         }, timers, TimeSource.system());
         lifecycle.get().onWorkEnded(coordinator::workEnded);
+        coordinator.runSettings(DefinitionMerge.definitionOf(config).settings());
+        coordinator.onDefinitionAdopted(definition -> partitions.putAll(definition.document().partitions()));
 
         this.zookeeperOperations = new ZooKeeperOperationCounter(meters);
         zookeeperOperations.install(coordinator.client().getZookeeperClient());

@@ -9,6 +9,7 @@ import io.shardwork.assigner.Region;
 import io.shardwork.coordination.status.ClusterStatus;
 import io.shardwork.coordination.status.ClusterStatusReader;
 import io.shardwork.coordination.testing.FairTestStrategy;
+import io.shardwork.coordination.testing.TestCluster;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.coordination.worker.WorkerCoordinator;
 import io.shardwork.layout.ClusterPaths;
@@ -188,6 +189,7 @@ class ZooKeeperAclTest {
     }
 
     private WorkerCoordinator started(CoordinationSettings settings) throws Exception {
+        TestCluster.applyDefinition(server.getConnectString(), CLUSTER, REGIONS, settings.credentials().map(c -> "shard:right-password"));
         WorkerCoordinator worker = new WorkerCoordinator(settings, new FairTestStrategy());
         resources.add(worker::close);
         worker.start();

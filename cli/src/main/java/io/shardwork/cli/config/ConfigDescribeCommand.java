@@ -42,6 +42,7 @@ public final class ConfigDescribeCommand implements Callable<Integer> {
             }
             out.println(key.name());
             out.println("    type:     " + key.type().name().toLowerCase(java.util.Locale.ROOT) + " (" + key.expected() + ")");
+            out.println("    scope:    " + key.scope().label());
             out.println("    default:  " + (key.required() ? "(required)" : quoted(key.type().display(key.defaultValue()))));
             if (effective.containsKey(key.name())) {
                 out.println("    value:    " + quoted(effective.get(key.name())));

@@ -8,6 +8,7 @@ import io.shardwork.cli.devcluster.DevCluster;
 import io.shardwork.cli.process.WorkerProcess;
 import io.shardwork.config.RegionSpec;
 import io.shardwork.config.ShardworkConfig;
+import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.coordination.status.ClusterStatus;
 import io.shardwork.coordination.status.ClusterStatusReader;
 import io.shardwork.embedded.EmbeddedCluster;
@@ -107,6 +108,7 @@ final class DemoRun {
             ShardworkConfig config = writeConfig(cluster);
             out.printf("servers ready: zookeeper %s, kafka %s; config %s%n", cluster.zookeeperConnect(), cluster.kafkaBootstrap(),
                     plan.runDir().resolve("demo.properties"));
+            ClusterDefinitions.applyOrThrow(config, true);
             startWorkers();
             out.printf("started %d workers (-Xmx%s%s), logs %s%n", plan.workers(), plan.workerHeap(),
                     plan.supervised() ? ", each under a supervisor" : "", plan.runDir().resolve("worker-N.log"));

@@ -3,6 +3,7 @@ package io.shardwork.cli.devcluster;
 import io.shardwork.cli.CommandFailure;
 import io.shardwork.cli.ExitCodes;
 import io.shardwork.config.ShardworkConfig;
+import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.embedded.ClusterStartException;
 import io.shardwork.embedded.EmbeddedCluster;
 import java.io.IOException;
@@ -38,7 +39,17 @@ public final class DevCluster implements AutoCloseable {
         }
         EmbeddedCluster.Settings settings = new EmbeddedCluster.Settings(zookeeper.host(), zookeeper.port(), kafka.port(),
                 config.devKafkaControllerPort(), dataDir, config.devZookeeperTickMs());
-        return new DevCluster(startWithTopics(settings, config.topicPartitions()));
+        DevCluster started = new DevCluster(startWithTopics(settings, config.topicPartitions()));
+        try {
+            if (!config.regions().isEmpty()) {
+                ClusterDefinitions.applyIfAbsent(config, true);
+            }
+        } catch (Exception refused) {
+            started.close();
+            throw new CommandFailure(ExitCodes.FAILURE, "Cannot apply the cluster definition of " + config.source() + ": "
+                    + refused.getMessage(), refused);
+        }
+        return started;
     }
 
     /**

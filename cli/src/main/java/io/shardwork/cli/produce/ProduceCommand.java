@@ -2,6 +2,7 @@ package io.shardwork.cli.produce;
 
 import io.shardwork.cli.ExitCodes;
 import io.shardwork.config.ShardworkConfig;
+import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.produce.OrderGenerator;
 import io.shardwork.produce.OrderProducer;
 import io.shardwork.produce.SequenceTail;
@@ -41,7 +42,7 @@ public final class ProduceCommand implements Callable<Integer> {
         if (orders < 0 || poison < 0 || rate < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--orders, --poison and --rate must be at least 0.");
         }
-        ShardworkConfig config = ShardworkConfig.load(configFile);
+        ShardworkConfig config = ClusterDefinitions.withDefinition(ShardworkConfig.load(configFile));
         PrintWriter out = spec.commandLine().getOut();
         long chosenSeed = seed != null ? seed : System.currentTimeMillis();
         Map<String, Long> lastSeqs = SequenceTail.read(config);

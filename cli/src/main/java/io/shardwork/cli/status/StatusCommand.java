@@ -1,9 +1,12 @@
 package io.shardwork.cli.status;
 
+import io.shardwork.cli.CommandFailure;
 import io.shardwork.cli.ExitCodes;
 import io.shardwork.cli.ShutdownSignal;
 import io.shardwork.cli.cluster.ClusterConnection;
 import io.shardwork.config.ShardworkConfig;
+import io.shardwork.coordination.definition.ClusterDefinitions;
+import io.shardwork.coordination.definition.MissingDefinitionException;
 import io.shardwork.coordination.status.ClusterStatus;
 import io.shardwork.coordination.status.ClusterStatusReader;
 import io.shardwork.layout.ClusterPaths;
@@ -52,6 +55,13 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ShardworkConfig config = ShardworkConfig.load(configFile);
+        try {
+            config = ClusterDefinitions.withDefinition(config);
+        } catch (MissingDefinitionException none) {
+            // status still shows members and claims; the regions and topics are then the file's
+        } catch (IllegalStateException unreachable) {
+            throw new CommandFailure(ExitCodes.UNAVAILABLE, unreachable.getMessage(), unreachable);
+        }
         ShutdownSignal signal = watch ? ShutdownSignal.install() : null;
         ClusterPaths paths = new ClusterPaths(config.clusterName());
         RegionRates rates = new RegionRates();

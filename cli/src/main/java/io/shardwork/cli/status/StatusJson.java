@@ -22,6 +22,7 @@ final class StatusJson {
         root.put("leader", status.leader());
         root.put("leader_epoch", status.leaderEpoch());
         root.put("generation", status.generation());
+        root.put("definition_version", status.definitionVersion());
         ArrayNode members = root.putArray("members");
         for (ClusterStatus.MemberStatus member : status.members()) {
             ObjectNode node = members.addObject();
@@ -31,6 +32,8 @@ final class StatusJson {
             node.put("zone", member.zone());
             node.put("capacity", member.capacity());
             node.put("drained", view.drained().contains(member.id()));
+            node.put("definition_version", member.definitionVersion());
+            node.put("lagging", member.definitionVersion() != status.definitionVersion());
             ArrayNode regions = node.putArray("regions");
             member.regions().forEach(regions::add);
         }
@@ -60,6 +63,12 @@ final class StatusJson {
         ArrayNode unplaceable = root.putArray("unplaceable");
         for (UnplaceableRecord record : status.unplaceable()) {
             ObjectNode node = unplaceable.addObject();
+            node.put("region", record.region());
+            node.put("why", record.why());
+        }
+        ArrayNode unplaced = root.putArray("unplaced");
+        for (UnplaceableRecord record : status.unplaced()) {
+            ObjectNode node = unplaced.addObject();
             node.put("region", record.region());
             node.put("why", record.why());
         }

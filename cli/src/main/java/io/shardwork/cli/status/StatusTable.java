@@ -20,6 +20,9 @@ final class StatusTable {
         StringBuilder out = new StringBuilder();
         out.append(clip(String.format("cluster %s   leader %s (epoch %d)   generation %d   %s", cluster,
                 status.leader() == null ? "-" : status.leader(), status.leaderEpoch(), status.generation(), CLOCK.format(view.at()))));
+        out.append(clip(status.definitionVersion() < 0 ? "definition: none (run 'shardwork cluster apply')"
+                : "definition version " + status.definitionVersion() + (status.lagging().isEmpty() ? ""
+                : "   lagging: " + String.join(",", status.lagging().stream().map(m -> m.id() + " (v" + m.definitionVersion() + ")").toList()))));
         out.append(String.format("%n%-16s %-10s %8s %3s  %s%n", "WORKER", "ZONE", "PID", "CAP", "REGIONS"));
         for (ClusterStatus.MemberStatus member : status.members()) {
             String regions = member.regions().isEmpty() ? "-" : String.join(",", member.regions());
@@ -57,8 +60,8 @@ final class StatusTable {
         }
         out.append(clip(String.format("%-12s %-12s %-12s %5s %11s %9s %9s", "total", "", "", "", "",
                 anyLag ? Long.toString(totalLag) : "-", anyRate ? String.format("%.0f", totalRate) : "-")));
-        for (UnplaceableRecord record : status.unplaceable()) {
-            out.append(clip("unplaceable " + record.region() + ": " + record.why()));
+        for (UnplaceableRecord record : status.unplaced().isEmpty() ? status.unplaceable() : status.unplaced()) {
+            out.append(clip("unplaced " + record.region() + ": " + record.why()));
         }
         List<MoveRecord> moves = status.recentMoves();
         if (!moves.isEmpty() && recentMoves > 0) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardwork.cli.CommandFailure;
 import io.shardwork.cli.ExitCodes;
 import io.shardwork.config.ShardworkConfig;
+import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.history.HistoryChecker;
 import io.shardwork.history.HistoryFiles;
 import io.shardwork.history.HistoryReport;
@@ -41,8 +42,8 @@ public final class VerifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
-        ShardworkConfig config = ShardworkConfig.load(configFile);
+    public Integer call() throws Exception {
+        ShardworkConfig config = ClusterDefinitions.withDefinition(ShardworkConfig.load(configFile));
         HistoryFiles.Contents history = historyDir == null ? null : readHistory();
         VerifyReport report = new Verifier(config).verify();
         Map<String, Object> shown = new LinkedHashMap<>(report.toMap());

@@ -8,6 +8,7 @@ import io.shardwork.cli.supervise.Supervisor;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.config.ShardworkConfigDef;
 import io.shardwork.coordination.LayoutAccessDeniedException;
+import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.coordination.membership.DuplicateWorkerException;
 import io.shardwork.coordination.session.SessionCloser;
 import io.shardwork.coordination.session.SessionFileWriter;
@@ -66,6 +67,7 @@ public final class WorkerCommand implements Callable<Integer> {
         if (metricsPort != null) {
             config = config.with(ShardworkConfigDef.METRICS_PORT, Integer.toString(metricsPort));
         }
+        config = resolve(config);
         supervision.validate(spec.commandLine());
         if (supervision.supervise()) {
             return Supervisor.run(spec.commandLine().getParseResult().originalArgs(), supervision, SessionCloser.from(config),
@@ -96,8 +98,8 @@ public final class WorkerCommand implements Callable<Integer> {
             closeQuietly(endpoint);
             throw other;
         }
-        log.info("worker {} started: cluster {}, zone {}, capacity {}, handler {}, delivery {}", config.workerId(),
-                config.clusterName(), config.workerZone(), config.workerCapacity(), config.handler(), config.delivery());
+        log.info("worker {} started: cluster {} definition version {}, zone {}, capacity {}, handler {}, delivery {}", config.workerId(),
+                config.clusterName(), config.definitionVersion(), config.workerZone(), config.workerCapacity(), config.handler(), config.delivery());
         spec.commandLine().getOut().println("worker " + config.workerId() + " running (cluster " + config.clusterName() + ")");
         spec.commandLine().getOut().flush();
         signal.await();
@@ -107,6 +109,15 @@ public final class WorkerCommand implements Callable<Integer> {
         sessionFile.ifPresent(SessionFileWriter::delete);
         log.info("worker {} stopped", config.workerId());
         return ExitCodes.OK;
+    }
+
+    /** The host file merged with the cluster definition; refuses (exit 2) a missing definition or drifted keys. */
+    private static ShardworkConfig resolve(ShardworkConfig file) throws Exception {
+        try {
+            return ClusterDefinitions.resolve(file);
+        } catch (IllegalStateException unreachable) {
+            throw new CommandFailure(ExitCodes.UNAVAILABLE, unreachable.getMessage(), unreachable);
+        }
     }
 
     /** Binds before the node joins the cluster, so a taken port fails fast with nothing to undo. */

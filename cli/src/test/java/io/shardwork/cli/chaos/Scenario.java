@@ -1,5 +1,6 @@
 package io.shardwork.cli.chaos;
 
+import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.cli.process.WorkerProcess;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.coordination.status.ClusterStatus;
@@ -60,6 +61,7 @@ final class Scenario implements AutoCloseable {
     private final ShardworkConfig config;
     private final Path configFile;
     private long seed = 1;
+    private boolean definitionApplied;
     private KafkaConsumer<byte[], byte[]> offsets;
 
     Scenario(String name, Path root, String zookeeperConnect, String kafkaBootstrap, Map<String, String> overrides) throws Exception {
@@ -122,6 +124,10 @@ final class Scenario implements AutoCloseable {
     }
 
     WorkerProcess start(String workerId, Path deploymentFile) throws Exception {
+        if (!definitionApplied) {
+            ClusterDefinitions.applyOrThrow(config, false);
+            definitionApplied = true;
+        }
         WorkerProcess worker = WorkerProcess.start(deploymentFile, workerId, "256m", dir.resolve(workerId + ".log"));
         workers.put(workerId, worker);
         return worker;

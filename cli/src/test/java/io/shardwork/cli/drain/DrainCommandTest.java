@@ -1,5 +1,7 @@
 package io.shardwork.cli.drain;
 
+import io.shardwork.coordination.definition.ClusterDefinitions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,8 +79,8 @@ class DrainCommandTest {
         client.start();
         ClusterStatusReader reader = new ClusterStatusReader(client, new ClusterPaths(config.clusterName()));
 
-        w1 = new WorkerNode(config.with(ShardworkConfigDef.WORKER_ID, "w1"), OwnershipListener.NONE);
-        w2 = new WorkerNode(config.with(ShardworkConfigDef.WORKER_ID, "w2"), OwnershipListener.NONE);
+        w1 = new WorkerNode(ClusterDefinitions.applyAndResolve(config.with(ShardworkConfigDef.WORKER_ID, "w1")), OwnershipListener.NONE);
+        w2 = new WorkerNode(ClusterDefinitions.applyAndResolve(config.with(ShardworkConfigDef.WORKER_ID, "w2")), OwnershipListener.NONE);
         w1.start();
         w2.start();
         ClusterStatus before = await(reader, SETTLE, "both workers hold regions", s -> holding(s, "w1") > 0 && holding(s, "w2") > 0 && allClaimed(s));

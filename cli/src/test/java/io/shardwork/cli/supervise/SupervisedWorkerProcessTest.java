@@ -1,5 +1,6 @@
 package io.shardwork.cli.supervise;
 
+import io.shardwork.coordination.definition.ClusterDefinitions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -218,6 +219,7 @@ class SupervisedWorkerProcessTest {
         ShardworkConfig deployment = ShardworkConfig.load(config);
         assertEquals("billing", deployment.handler());
         cluster.kafka().createTopics(deployment.topicPartitions());
+        ClusterDefinitions.applyOrThrow(deployment, false);
         observer = CuratorFrameworkFactory.newClient(cluster.zookeeperConnect(), new RetryOneTime(100));
         observer.start();
         reader = new ClusterStatusWaiter(observer, paths);

@@ -26,7 +26,7 @@ public final class MemberRegistration {
     private final CuratorFramework client;
     private final ClusterPaths paths;
     private final String workerId;
-    private final MemberInfo info;
+    private volatile MemberInfo info;
     private final Set<Long> ourSessions = ConcurrentHashMap.newKeySet();
 
     public MemberRegistration(CuratorFramework client, ClusterPaths paths, String workerId, MemberInfo info) {
@@ -73,6 +73,23 @@ public final class MemberRegistration {
                 throw new DuplicateWorkerException(workerId, holder.host(), holder.pid());
             }
         }
+    }
+
+    /**
+     * Publishes new member data (e.g. another definition version): kept for later registrations, and written
+     * to the member node now if the current session owns it. Blocks on ZooKeeper.
+     */
+    public void update(MemberInfo newInfo) throws Exception {
+        this.info = newInfo;
+        Stat stat = client.checkExists().forPath(paths.member(workerId));
+        if (stat != null && stat.getEphemeralOwner() == client.getZookeeperClient().getZooKeeper().getSessionId()) {
+            client.setData().forPath(paths.member(workerId), LayoutJson.encode(newInfo));
+        }
+    }
+
+    /** The member data registered (or to register). */
+    public MemberInfo info() {
+        return info;
     }
 
     /** Deletes the member node if the current session owns it. Blocks on ZooKeeper. */

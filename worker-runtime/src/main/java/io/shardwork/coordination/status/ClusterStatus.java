@@ -15,22 +15,44 @@ import java.util.List;
  * @param regions     every region that has an owner, a claim or an epoch node, sorted by name
  * @param unplaceable regions no live member may process
  * @param recentMoves the audit trail, oldest first
+ * @param definitionVersion the version of the cluster definition, {@code DefinitionDocument.NO_VERSION} when none
+ * @param unplaced    regions of the definition that no member owns, each with why
  */
 public record ClusterStatus(String leader, long leaderEpoch, long generation, List<MemberStatus> members,
-                            List<RegionStatus> regions, List<UnplaceableRecord> unplaceable, List<MoveRecord> recentMoves) {
+                            List<RegionStatus> regions, List<UnplaceableRecord> unplaceable, List<MoveRecord> recentMoves,
+                            int definitionVersion, List<UnplaceableRecord> unplaced) {
     public ClusterStatus {
         members = List.copyOf(members);
         regions = List.copyOf(regions);
         unplaceable = List.copyOf(unplaceable);
         recentMoves = List.copyOf(recentMoves);
+        unplaced = List.copyOf(unplaced);
+    }
+
+    /** A status without a cluster definition. */
+    public ClusterStatus(String leader, long leaderEpoch, long generation, List<MemberStatus> members,
+                         List<RegionStatus> regions, List<UnplaceableRecord> unplaceable, List<MoveRecord> recentMoves) {
+        this(leader, leaderEpoch, generation, members, regions, unplaceable, recentMoves,
+                io.shardwork.layout.DefinitionDocument.NO_VERSION, List.of());
+    }
+
+    /** Members that do not run the current definition version (the leader gives them no new region). */
+    public List<MemberStatus> lagging() {
+        return members.stream().filter(m -> m.definitionVersion() != definitionVersion).toList();
     }
 
     /**
      * @param regions the regions the assignment gives this member, sorted
+     * @param definitionVersion the definition version the member runs
      */
-    public record MemberStatus(String id, String host, long pid, String zone, int capacity, List<String> regions) {
+    public record MemberStatus(String id, String host, long pid, String zone, int capacity, List<String> regions,
+                               int definitionVersion) {
         public MemberStatus {
             regions = List.copyOf(regions);
+        }
+
+        public MemberStatus(String id, String host, long pid, String zone, int capacity, List<String> regions) {
+            this(id, host, pid, zone, capacity, regions, io.shardwork.layout.DefinitionDocument.NO_VERSION);
         }
     }
 

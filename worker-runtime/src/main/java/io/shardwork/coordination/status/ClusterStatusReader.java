@@ -1,5 +1,11 @@
 package io.shardwork.coordination.status;
 
+import io.shardwork.coordination.definition.DefinitionStore;
+import io.shardwork.coordination.definition.VersionedDefinition;
+import io.shardwork.layout.DefinitionDocument;
+import io.shardwork.layout.UnplaceableRecord;
+import java.util.Optional;
+
 import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.Checkpoint;
 import io.shardwork.layout.Claim;
@@ -55,7 +61,8 @@ public final class ClusterStatusReader {
                     mine.add(region);
                 }
             });
-            members.add(new ClusterStatus.MemberStatus(id, info.host(), info.pid(), info.zone(), info.capacity(), mine));
+            members.add(new ClusterStatus.MemberStatus(id, info.host(), info.pid(), info.zone(), info.capacity(), mine,
+                    info.definitionVersion()));
         }
 
         TreeSet<String> regionNames = new TreeSet<>(owners.keySet());
@@ -76,10 +83,33 @@ public final class ClusterStatusReader {
                     epochStat == null ? 0 : epochStat.getVersion(), checkpoint));
         }
 
+        Optional<VersionedDefinition> definition = new DefinitionStore(client, paths).read();
+        int definitionVersion = definition.map(VersionedDefinition::version).orElse(DefinitionDocument.NO_VERSION);
+        List<UnplaceableRecord> unplaced = new ArrayList<>();
+        if (definition.isPresent()) {
+            Map<String, String> why = new java.util.HashMap<>();
+            if (assignment != null) {
+                assignment.unplaceable().forEach(u -> why.put(u.region(), u.why()));
+            }
+            List<String> lagging = members.stream().filter(m -> m.definitionVersion() != definitionVersion)
+                    .map(ClusterStatus.MemberStatus::id).toList();
+            for (DefinitionDocument.RegionRecord region : definition.get().document().regions()) {
+                if (owners.containsKey(region.name())) {
+                    continue;
+                }
+                String reason = why.get(region.name());
+                if (reason == null) {
+                    reason = members.isEmpty() ? "no live worker"
+                            : !lagging.isEmpty() ? "waiting for " + lagging + " to run definition version " + definitionVersion
+                            : "not placed yet by the leader (next round)";
+                }
+                unplaced.add(new UnplaceableRecord(region.name(), reason));
+            }
+        }
         Stat leaderEpoch = client.checkExists().forPath(paths.leaderEpoch());
         return new ClusterStatus(currentLeader(), leaderEpoch == null ? 0 : leaderEpoch.getVersion(), generation, members,
                 regions, assignment == null ? List.of() : assignment.unplaceable(),
-                assignment == null ? List.of() : assignment.recentMoves());
+                assignment == null ? List.of() : assignment.recentMoves(), definitionVersion, unplaced);
     }
 
     /**

@@ -12,6 +12,8 @@ import io.shardwork.coordination.checkpoint.FencingCounter;
 import io.shardwork.coordination.checkpoint.ZooKeeperCheckpointStore;
 import io.shardwork.coordination.claim.ClaimResult;
 import io.shardwork.coordination.claim.RegionClaims;
+import io.shardwork.coordination.definition.DefinitionStore;
+import io.shardwork.coordination.definition.VersionedDefinition;
 import io.shardwork.coordination.membership.DuplicateWorkerException;
 import io.shardwork.coordination.membership.MemberRegistration;
 import io.shardwork.coordination.ownership.OwnershipAction;
@@ -24,6 +26,7 @@ import io.shardwork.coordination.session.SessionListener;
 import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.Checkpoint;
 import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.DefinitionDocument;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.layout.MemberInfo;
 import io.shardwork.leader.ControllerSettings;
@@ -40,6 +43,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -104,6 +110,18 @@ public final class WorkerCoordinator implements Closeable {
     /** The checkpoint read in the same snapshot as a successful claim, until its work starts; event thread only. */
     private final Map<String, Optional<Checkpoint>> checkpointsReadWithClaims = new HashMap<>();
 
+    private final DefinitionStore definitions;
+    private final Watcher definitionWatcher = event -> {
+        if (event.getType() != Watcher.Event.EventType.None) {
+            submit(this::refreshDefinition);
+        }
+    };
+    private final List<Consumer<VersionedDefinition>> definitionListeners = new CopyOnWriteArrayList<>();
+    /** The cluster-wide settings (other than regions) the runners run with; a definition with others is not adopted. */
+    private volatile SortedMap<String, String> runningSettings;
+    private volatile VersionedDefinition adopted;
+    private int refusedVersion = DefinitionDocument.NO_VERSION;
+
     private volatile boolean leaving;
     private volatile Exception failure;
     private volatile long registeredSession;
@@ -141,6 +159,7 @@ public final class WorkerCoordinator implements Closeable {
         this.claims = new RegionClaims(client, paths, settings.workerId(), time);
         this.membership = new MemberRegistration(client, paths, settings.workerId(), new MemberInfo(hostName(),
                 ProcessHandle.current().pid(), settings.zone(), settings.capacity(), time.now(), VERSION));
+        this.definitions = new DefinitionStore(client, paths);
         this.candidate = new LeaderCandidate(client, paths, settings.workerId(), settings.regions(), strategy,
                 new ControllerSettings(Duration.ofMillis(settings.rebalanceDelayMs()), settings.maxBalanceMovesPerRound()),
                 time);
@@ -185,6 +204,7 @@ public final class WorkerCoordinator implements Closeable {
                 LayoutAcls.secure(client, paths.root(), clients.acl());
             }
             Future<?> registered = events.submit(() -> {
+                refreshDefinition();
                 registerMembership();
                 return null;
             });
@@ -259,6 +279,32 @@ public final class WorkerCoordinator implements Closeable {
         }
         candidate.closeNow();
         client.close();
+    }
+
+    /**
+     * The cluster-wide settings this worker's runners run with ({@code DefinitionMerge.definitionOf(config).settings()}).
+     * A later definition version is adopted at runtime only when its settings are these (it changes regions
+     * alone); otherwise the worker stays on its version until restarted. Without it, the first definition
+     * read sets them. Call before {@link #start()}.
+     */
+    public void runSettings(SortedMap<String, String> settings) {
+        if (state.get() != State.LATENT) {
+            throw new IllegalStateException("Set the running settings before start()");
+        }
+        this.runningSettings = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(settings));
+    }
+
+    /**
+     * Hears every definition version this worker adopts, on the event thread, before the regions it adds are
+     * claimed. Call before {@link #start()}.
+     */
+    public void onDefinitionAdopted(Consumer<VersionedDefinition> listener) {
+        definitionListeners.add(listener);
+    }
+
+    /** The cluster definition this worker runs, if any. Never blocks. */
+    public Optional<VersionedDefinition> definition() {
+        return Optional.ofNullable(adopted);
     }
 
     /**
@@ -378,6 +424,7 @@ public final class WorkerCoordinator implements Closeable {
                         apply(region, new OwnershipEvent.Reconnected(claimHolds(region)));
                     }
                 }
+                refreshDefinition();
                 refreshAssignment();
             }
             case CONNECTED, READ_ONLY -> {
@@ -439,6 +486,66 @@ public final class WorkerCoordinator implements Closeable {
             candidate.closeNow();
         } catch (Exception e) {
             LOG.warn("Worker {}: re-registration failed, retrying at the next reconnect: {}", settings.workerId(), e.toString());
+        }
+    }
+
+    /**
+     * Reads {@code /definition} (re-arming its watch) and adopts a new version when it changes regions alone:
+     * new regions get their state machine, listeners hear it, the member node publishes the version, and the
+     * assignment is re-read. A version that changes other cluster-wide keys is not adopted (logged once): the
+     * worker keeps its version until restarted, and the leader gives it nothing new. Event thread only.
+     */
+    private void refreshDefinition() {
+        if (leaving) {
+            return;
+        }
+        Optional<VersionedDefinition> read;
+        try {
+            read = definitions.read(definitionWatcher);
+        } catch (Exception e) {
+            LOG.warn("Worker {}: cannot read the cluster definition, retrying at the next event: {}", settings.workerId(), e.toString());
+            return;
+        }
+        if (read.isEmpty() || (adopted != null && adopted.version() == read.get().version())) {
+            return;
+        }
+        VersionedDefinition next = read.get();
+        if (runningSettings == null) {
+            runningSettings = next.document().settings();
+        }
+        if (!runningSettings.equals(next.document().settings())) {
+            if (refusedVersion != next.version()) {
+                refusedVersion = next.version();
+                List<String> changed = new ArrayList<>();
+                java.util.TreeSet<String> keys = new java.util.TreeSet<>(runningSettings.keySet());
+                keys.addAll(next.document().settings().keySet());
+                keys.forEach(k -> {
+                    if (!java.util.Objects.equals(runningSettings.get(k), next.document().settings().get(k))) {
+                        changed.add(k);
+                    }
+                });
+                LOG.warn("Worker {}: cluster definition version {} changes {}, which a worker reads only at start: it keeps"
+                        + " running version {} until restarted, and gets no new regions meanwhile.", settings.workerId(),
+                        next.version(), changed, adopted == null ? "none" : adopted.version());
+            }
+            return;
+        }
+        for (DefinitionDocument.RegionRecord region : next.document().regions()) {
+            ownerships.putIfAbsent(region.name(), RegionOwnership.idle(region.name()));
+        }
+        adopted = next;
+        for (Consumer<VersionedDefinition> definitionListener : definitionListeners) {
+            definitionListener.accept(next);
+        }
+        try {
+            membership.update(membership.info().withDefinitionVersion(next.version()));
+        } catch (Exception e) {
+            LOG.warn("Worker {}: cannot publish definition version {}: {}", settings.workerId(), next.version(), e.toString());
+        }
+        LOG.info("Worker {} runs cluster definition version {} ({} regions).", settings.workerId(), next.version(),
+                next.document().regions().size());
+        if (registeredSession != 0) {
+            refreshAssignment();
         }
     }
 

@@ -8,6 +8,7 @@ import io.shardwork.assigner.Region;
 import io.shardwork.coordination.CoordinationSettings;
 import io.shardwork.coordination.DigestCredentials;
 import io.shardwork.coordination.testing.FairTestStrategy;
+import io.shardwork.coordination.testing.TestCluster;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.coordination.worker.WorkerCoordinator;
 import io.shardwork.embedded.EmbeddedZooKeeper;
@@ -42,6 +43,7 @@ class SessionCloserTest {
             CoordinationSettings settings = new CoordinationSettings("closer", "w1", "z1", 1, zookeeper.connectString(),
                     LONG_SESSION_MS, Timing.CONNECTION_TIMEOUT_MS, Timing.REBALANCE_DELAY_MS, 8, List.of(new Region("r0", 1)),
                     Optional.of(IDENTITY), Map.of());
+            TestCluster.applyDefinition(zookeeper.connectString(), "closer", settings.regions(), Optional.of("shard:closer-test"));
             List<SessionCredentials> told = new CopyOnWriteArrayList<>();
             ClusterPaths paths = new ClusterPaths("closer");
             CuratorFramework observer = CuratorFrameworkFactory.newClient(zookeeper.connectString(), new RetryOneTime(100));

@@ -1,7 +1,9 @@
 package io.shardwork.coordination.testing;
 
 import io.shardwork.assigner.Region;
+import io.shardwork.config.ShardworkConfig;
 import io.shardwork.coordination.CoordinationSettings;
+import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.coordination.status.ClusterStatus;
 import io.shardwork.coordination.status.ClusterStatusReader;
 import io.shardwork.coordination.worker.WorkerCoordinator;
@@ -44,6 +46,38 @@ public final class TestCluster implements Closeable {
         }
         regions = List.copyOf(list);
         observer = newClient();
+        applyDefinition(regions);
+    }
+
+    /**
+     * Writes the cluster definition of {@code defined} through the one path of {@code cluster apply}
+     * ({@link ClusterDefinitions#applyOrThrow}; no Kafka here, so no topic check), as every deployment must
+     * before its workers run. Returns the new definition version.
+     */
+    public int applyDefinition(List<Region> defined) throws Exception {
+        return applyDefinition(server.getConnectString(), CLUSTER, defined, java.util.Optional.empty());
+    }
+
+    /** {@link #applyDefinition(List)} for any ensemble and cluster, with the deployment's digest credentials if given. */
+    public static int applyDefinition(String connectString, String cluster, List<Region> defined,
+                                      java.util.Optional<String> digest) throws Exception {
+        Map<String, String> raw = new LinkedHashMap<>();
+        raw.put("cluster.name", cluster);
+        raw.put("deployment.environment", "development");
+        raw.put("zookeeper.connect", connectString);
+        digest.ifPresent(d -> raw.put("zookeeper.auth.digest", d));
+        raw.put("kafka.bootstrap.servers", "127.0.0.1:1");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < defined.size(); i++) {
+            Region region = defined.get(i);
+            names.add(region.name());
+            raw.put("region." + region.name() + ".partition", Integer.toString(i));
+            raw.put("region." + region.name() + ".weight", Long.toString(region.weight()));
+            raw.put("region." + region.name() + ".zones", String.join(",", new TreeSet<>(region.allowedZones())));
+        }
+        raw.put("regions", String.join(",", names));
+        return ClusterDefinitions.applyOrThrow(ShardworkConfig.parse("test cluster " + cluster, raw),
+                new ClusterDefinitions.ApplyOptions(false, false, true, false));
     }
 
     public CuratorFramework newClient() throws InterruptedException {
