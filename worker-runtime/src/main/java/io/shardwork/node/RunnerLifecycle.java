@@ -3,6 +3,7 @@ package io.shardwork.node;
 import io.shardwork.coordination.checkpoint.CheckpointStore;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.coordination.worker.RegionLifecycle;
+import io.shardwork.coordination.worker.StopAbandonedException;
 import io.shardwork.layout.Checkpoint;
 import io.shardwork.metrics.RunnerTotals;
 import io.shardwork.runner.CheckpointWriter;
@@ -38,6 +39,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
     private final Duration stopTimeout;
     private final Map<String, Run> running = new ConcurrentHashMap<>();
     private final RunnerTotals totals = new RunnerTotals();
+    private final java.util.concurrent.atomic.AtomicLong abandonedStops = new java.util.concurrent.atomic.AtomicLong();
     private volatile BiConsumer<String, Long> workEnded = (region, epoch) -> { };
     private volatile RunnerListener observer = RunnerListener.NONE;
     private volatile FenceListener fenceListener = (region, epoch, cause) -> { };
@@ -56,6 +58,10 @@ public final class RunnerLifecycle implements RegionLifecycle {
         volatile RegionRunner runner;
         volatile RunnerTotals.Run counted;
         volatile boolean requestedEnd;
+        /** Set when the run was given up: from then on its checkpoint writer refuses every write. */
+        volatile boolean abandoned;
+        /** When the graceful stop was first asked for ({@link System#nanoTime()}), or 0. */
+        volatile long stopBegunNanos;
         volatile Exception fencedBy;
 
         final FenceListener fences;
@@ -146,6 +152,10 @@ public final class RunnerLifecycle implements RegionLifecycle {
         }
         Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e), (r, e, cause) -> fenceListener.fenced(r, e, cause));
         CheckpointWriter writer = (writtenEpoch, nextOffset) -> {
+            if (run.abandoned) {
+                throw new RegionFencedException("Region " + region + " epoch " + writtenEpoch
+                        + " was abandoned on this worker: it writes no checkpoint", null);
+            }
             try {
                 checkpoints.commit(region, writtenEpoch, nextOffset);
             } catch (FencedException fenced) {
@@ -162,6 +172,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
         Run previous = running.put(region, run);
         if (previous != null) {
             previous.requestedEnd = true;
+            previous.abandoned = true;
             previous.runner.abandon();
         }
         long from = checkpoint.map(Checkpoint::offset).orElse(0L);
@@ -190,28 +201,41 @@ public final class RunnerLifecycle implements RegionLifecycle {
         Run run = running.get(region);
         if (run != null) {
             run.requestedEnd = true;
+            if (run.stopBegunNanos == 0) {
+                run.stopBegunNanos = System.nanoTime();
+            }
             run.runner.beginStop();
         }
     }
 
+    /**
+     * Waits for the graceful stop at most shutdown.timeout.ms, counted from {@link #beginStop} when that came
+     * first, so regions released together all end within that one bound. Past it the runner is abandoned:
+     * it writes no checkpoint from then on, and its stuck thread's effects are fenced once the claim is gone.
+     */
     @Override
-    public void stop(String region) throws FencedException {
+    public void stop(String region) throws FencedException, StopAbandonedException {
         Run run = running.remove(region);
         if (run == null) {
             return;
         }
         run.requestedEnd = true;
+        long begun = run.stopBegunNanos != 0 ? run.stopBegunNanos : System.nanoTime();
+        Duration left = stopTimeout.minusNanos(System.nanoTime() - begun);
         boolean ended;
         try {
-            ended = run.runner.stop(stopTimeout);
+            ended = run.runner.stop(left.isNegative() ? Duration.ZERO : left);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             ended = false;
         }
         if (!ended) {
+            abandonedStops.incrementAndGet();
+            run.abandoned = true;
             run.runner.abandon();
-            throw new IllegalStateException("Region " + region + " did not stop within " + stopTimeout.toMillis()
-                    + " ms (shutdown.timeout.ms); abandoned without a final checkpoint.");
+            throw new StopAbandonedException("Region " + region + " epoch " + run.epoch + " did not stop within "
+                    + stopTimeout.toMillis() + " ms (shutdown.timeout.ms); abandoned without a final checkpoint at offset "
+                    + run.runner.stats().nextOffset() + " (last checkpoint " + run.runner.stats().checkpointedOffset() + ")");
         }
         if (run.fencedBy != null) {
             throw new FencedException(region, run.epoch, "fenced while stopping: " + run.fencedBy.getMessage());
@@ -224,9 +248,15 @@ public final class RunnerLifecycle implements RegionLifecycle {
         Run run = running.remove(region);
         if (run != null) {
             run.requestedEnd = true;
+            run.abandoned = true;
             run.runner.abandon();
             log.warn("region {} epoch {} abandoned: no further checkpoint or effect", region, run.epoch);
         }
+    }
+
+    /** Releases whose runner did not stop within shutdown.timeout.ms and was abandoned, so far. */
+    public long abandonedStops() {
+        return abandonedStops.get();
     }
 
     /** Per-region counters over every run so far, ended or running: monotonic across reclaims. */

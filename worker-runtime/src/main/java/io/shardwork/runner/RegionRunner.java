@@ -72,7 +72,8 @@ public final class RegionRunner {
 
     private final AtomicReference<RunnerState> state = new AtomicReference<>(RunnerState.NEW);
     private final CountDownLatch ended = new CountDownLatch(1);
-    private final CountDownLatch abandoned = new CountDownLatch(1);
+    /** Opens on a graceful stop or an abandon: cuts a retry backoff short. */
+    private final CountDownLatch stopAsked = new CountDownLatch(1);
     private final Object pauseLock = new Object();
     private volatile boolean paused;
     private volatile Thread thread;
@@ -109,7 +110,7 @@ public final class RegionRunner {
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.listener = listener == null ? RunnerListener.NONE : listener;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.sleeper = sleeper != null ? sleeper : millis -> abandoned.await(millis, TimeUnit.MILLISECONDS);
+        this.sleeper = sleeper != null ? sleeper : millis -> stopAsked.await(millis, TimeUnit.MILLISECONDS);
         this.jitter = Objects.requireNonNull(jitter, "jitter");
     }
 
@@ -175,6 +176,7 @@ public final class RegionRunner {
             return;
         }
         if (state.compareAndSet(RunnerState.RUNNING, RunnerState.STOPPING)) {
+            stopAsked.countDown();
             wake();
         }
     }
@@ -195,7 +197,7 @@ public final class RegionRunner {
                 break;
             }
         }
-        abandoned.countDown();
+        stopAsked.countDown();
         if (before == RunnerState.NEW) {
             ended.countDown();
             return;
@@ -345,7 +347,9 @@ public final class RegionRunner {
                 if (!running()) {
                     return;
                 }
-                process(record);
+                if (!process(record)) {
+                    return;
+                }
                 nextOffset = record.offset() + 1;
                 processed.incrementAndGet();
                 checkpoint(input, false);
@@ -375,14 +379,15 @@ public final class RegionRunner {
         }
     }
 
-    private void process(ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
+    /** Handles one record; false when a graceful stop cut its retries short (the order is not done). */
+    private boolean process(ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
         ParseResult parsed = OrderCodec.decode(region, record.key(), record.value());
         if (parsed instanceof ParseResult.Rejected rejected) {
             log.warn("Region {} offset {}: not a valid order, dead-lettered: {}", region, record.offset(),
                     rejected.reason());
             deadLetter(DeadLetter.unparseable(record.key(), record.value(), rejected.reason(), region, partition,
                     record.offset(), settings.workerId(), epoch));
-            return;
+            return true;
         }
         Order order = ((ParseResult.Parsed) parsed).order();
         var conflict = recentOrders.observe(order, record.offset());
@@ -391,12 +396,12 @@ public final class RegionRunner {
             log.warn("Region {} offset {}: dead-lettered: {}", region, record.offset(), reason);
             deadLetter(new DeadLetter(record.key(), record.value(), STAGE_DUPLICATE, reason, 0, region, partition,
                     record.offset(), settings.workerId(), epoch));
-            return;
+            return true;
         }
         for (int attempt = 1; ; attempt++) {
             Throwable failure = callHandler(order, record.offset(), attempt);
             if (failure == null) {
-                return;
+                return true;
             }
             failedAttempts.incrementAndGet();
             if (settings.backoff().exhausted(attempt)) {
@@ -404,7 +409,7 @@ public final class RegionRunner {
                         order.orderId(), attempt, failure.toString());
                 deadLetter(DeadLetter.failed(record.key(), record.value(), failure, attempt, region, partition,
                         record.offset(), settings.workerId(), epoch));
-                return;
+                return true;
             }
             long delay = settings.backoff().delayMs(attempt, jitter);
             try {
@@ -415,6 +420,11 @@ public final class RegionRunner {
             }
             if (state.get() == RunnerState.ABANDONED) {
                 throw new Abandoned();
+            }
+            if (state.get() == RunnerState.STOPPING) {
+                log.info("Region {} offset {}: stopping during the retries of order {}; its next owner handles it again",
+                        region, record.offset(), order.orderId());
+                return false;
             }
         }
     }

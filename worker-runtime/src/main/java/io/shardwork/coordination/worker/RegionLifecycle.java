@@ -24,11 +24,14 @@ public interface RegionLifecycle {
 
     /**
      * Planned release: stop fetching, finish in-flight work, write the final checkpoint under the region's
-     * epoch; return only when done. The claim is deleted after this returns (stop-before-start).
+     * epoch; return only when done, or when the time to stop ran out (counted from {@link #beginStop} when
+     * that came first). The claim is deleted after this returns (stop-before-start), and also after a
+     * {@link StopAbandonedException}: a region is never stranded by work that does not stop.
      *
-     * @throws FencedException when the final checkpoint was refused: the region was already taken over
+     * @throws FencedException        when the final checkpoint was refused: the region was already taken over
+     * @throws StopAbandonedException when the work did not stop in time and was abandoned (no final checkpoint)
      */
-    void stop(String region) throws FencedException;
+    void stop(String region) throws FencedException, StopAbandonedException;
 
     /**
      * The region is about to be released: start its graceful stop now, without waiting; {@link #stop}

@@ -89,6 +89,7 @@ public final class WorkerCoordinator implements Closeable {
     private final ZooKeeperClientFactory clients;
     private final CuratorFramework client;
     private final FencingCounter fencing = new FencingCounter();
+    private final java.util.concurrent.atomic.AtomicLong abandonedReleases = new java.util.concurrent.atomic.AtomicLong();
     private final CheckpointStore checkpoints;
     private final RegionLifecycle lifecycle;
     private final RegionClaims claims;
@@ -347,6 +348,11 @@ public final class WorkerCoordinator implements Closeable {
     /** The fenced checkpoint store of this worker. */
     public CheckpointStore checkpointStore() {
         return checkpoints;
+    }
+
+    /** Releases whose work did not stop in time and was abandoned before the claim was deleted, so far. Never blocks. */
+    public long abandonedReleases() {
+        return abandonedReleases.get();
     }
 
     /** How many writes of this worker were refused as fenced. */
@@ -611,15 +617,27 @@ public final class WorkerCoordinator implements Closeable {
         });
     }
 
+    /**
+     * Stops the region's work and deletes our claim. Work that does not stop in time was abandoned by the
+     * lifecycle: the claim is deleted all the same (the next claim's epoch bump fences the stuck thread), so
+     * the region moves on; counted in {@link #abandonedReleases()}.
+     */
     private void release(String region, long epoch) throws Exception {
+        boolean graceful = true;
         try {
             lifecycle.stop(region);
         } catch (FencedException fenced) {
             LOG.warn("Worker {}: {}", settings.workerId(), fenced.getMessage());
             apply(region, new OwnershipEvent.Fenced());
             return;
+        } catch (StopAbandonedException | RuntimeException stuck) {
+            abandonedReleases.incrementAndGet();
+            graceful = false;
+            lifecycle.abandon(region);
+            LOG.error("Worker {} region {} epoch {}: released without a final checkpoint: {}", settings.workerId(), region,
+                    epoch, stuck.getMessage());
         }
-        listener.released(region, settings.workerId(), epoch, time.now(), true);
+        listener.released(region, settings.workerId(), epoch, time.now(), graceful);
         claims.releaseIfOurs(region);
         apply(region, new OwnershipEvent.ReleaseFinished());
     }
