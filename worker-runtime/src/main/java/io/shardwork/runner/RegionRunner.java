@@ -321,7 +321,7 @@ public final class RegionRunner {
         log.info("Region {} (partition {}) epoch {} starts at offset {}{}", region, partition, epoch, start,
                 committed.isPresent() && committed.getAsLong() != requestedStart
                         ? " (Kafka's committed offset; the checkpoint said " + requestedStart + ")" : "");
-        if (committed.isPresent() && committed.getAsLong() != requestedStart) {
+        if (committed.isPresent() && committed.getAsLong() > requestedStart) {
             writeCheckpoint(start, false);
         } else {
             checkpointedOffset = start;
