@@ -254,6 +254,11 @@ public final class RunnerLifecycle implements RegionLifecycle {
         }
     }
 
+    @Override
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
     /** Releases whose runner did not stop within shutdown.timeout.ms and was abandoned, so far. */
     public long abandonedStops() {
         return abandonedStops.get();

@@ -41,6 +41,14 @@ public interface RegionLifecycle {
     default void beginStop(String region) {
     }
 
+    /**
+     * The longest {@link #stop} may take ({@code shutdown.timeout.ms}); the coordinator's graceful close waits
+     * this long for its releases, plus its own margin. By default zero (stops that return at once).
+     */
+    default java.time.Duration stopTimeout() {
+        return java.time.Duration.ZERO;
+    }
+
     /** Fenced or session lost: stop at once, write nothing more. Must not block. */
     void abandon(String region);
 }

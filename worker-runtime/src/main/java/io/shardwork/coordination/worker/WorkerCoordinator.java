@@ -211,7 +211,10 @@ public final class WorkerCoordinator implements Closeable {
     /**
      * Graceful shutdown: deregisters (so the leader moves our regions), releases every held region (stop,
      * final checkpoint, delete the claim: stop-before-start), leaves the election, closes the client.
-     * Blocks until done (each region's {@link RegionLifecycle#stop}). Idempotent.
+     * Blocks until done: the regions stop side by side, each within {@link RegionLifecycle#stopTimeout()}
+     * ({@code shutdown.timeout.ms}, past which it is abandoned and its claim deleted all the same), and the
+     * close waits that long plus {@link #closeMargin()} for the ZooKeeper writes around them; only past
+     * that bound does it close the session under regions still releasing. Idempotent.
      */
     @Override
     public void close() {
@@ -230,13 +233,18 @@ public final class WorkerCoordinator implements Closeable {
                 Map<String, OwnershipEvent> leave = new LinkedHashMap<>();
                 ownerships.keySet().forEach(region -> leave.put(region, new OwnershipEvent.Unassigned(-1)));
                 applyAll(leave);
-            }).get(Math.max(10_000, settings.sessionTimeoutMs() * 3L), TimeUnit.MILLISECONDS);
+            }).get(lifecycle.stopTimeout().plus(closeMargin()).toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("Worker {}: graceful release did not finish: {}", settings.workerId(), e.toString());
         }
         candidate.close();
         shutdownEvents();
         client.close();
+    }
+
+    /** What a graceful close allows beyond the stops for deregistering and deleting claims: max(10 s, 3 x session). */
+    Duration closeMargin() {
+        return Duration.ofMillis(Math.max(10_000, settings.sessionTimeoutMs() * 3L));
     }
 
     /**
