@@ -22,6 +22,7 @@ import io.shardwork.runner.RegionRunner;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.RunnerListener;
 import io.shardwork.runner.RunnerStats;
+import io.shardwork.runner.TopicLayout;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -117,13 +118,22 @@ public final class WorkerNode implements Closeable {
                 config.zookeeperAuthDigest().map(DigestCredentials::parse), config.clients().zookeeper());
     }
 
+    /** How long the start waits for Kafka to describe the topics. */
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
+
     /**
-     * Connects, registers and joins the election; blocks until registered.
+     * Checks the topics ({@link TopicLayout}), connects, registers and joins the election; blocks until registered.
      *
      * @throws io.shardwork.coordination.membership.DuplicateWorkerException when a live worker has this id
-     * @throws IllegalStateException when ZooKeeper cannot be reached within zookeeper.connection.timeout.ms
+     * @throws io.shardwork.config.ConfigException when the orders, invoices or dead-letter topic is missing or has
+     *         too few partitions for the regions
+     * @throws IllegalStateException when ZooKeeper cannot be reached within zookeeper.connection.timeout.ms, or Kafka
+     *         does not describe the topics in time
      */
     public void start() throws Exception {
+        // the topics first: a region whose partition is missing from one of them could never write, and its
+        // runner would die on every claim (ConfigException: exit code 2, nothing started)
+        runners.deadLetterMaxBytes(TopicLayout.check(config, TOPIC_CHECK_TIMEOUT).deadLetterMaxBytes());
         // the clients first: a new JVM's first Kafka clients take seconds to load, and a joining worker's first
         // regions arrive rebalance.delay.ms after it registers
         runners.warmUp();

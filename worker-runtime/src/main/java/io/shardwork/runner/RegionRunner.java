@@ -457,9 +457,10 @@ public final class RegionRunner {
     }
 
     private void deadLetter(DeadLetter letter) throws Fenced {
+        DeadLetter.Fitted fitted = letter.fitting(clients.deadLetterMaxBytes());
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.deadLetterTopic(), partition,
-                letter.key(), letter.value());
-        letter.headers().forEach((name, value) -> record.headers().add(new RecordHeader(name, value)));
+                letter.key(), fitted.value());
+        fitted.headers().forEach((name, value) -> record.headers().add(new RecordHeader(name, value)));
         try {
             ledger.send(record);
         } catch (LedgerFencedException e) {

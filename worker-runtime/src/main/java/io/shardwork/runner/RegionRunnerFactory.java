@@ -39,6 +39,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     private final AtomicLong consumersMade = new AtomicLong();
     private final WarmConsumers warm;
     private Producer<byte[], byte[]> shared;
+    private volatile int deadLetterMaxBytes = TopicLayout.DEFAULT_MAX_MESSAGE_BYTES;
     private boolean closed;
 
     private RegionRunnerFactory(Builder builder) {
@@ -105,6 +106,21 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
             producer.setDaemon(true);
             producer.start();
         }
+    }
+
+    /**
+     * The largest record the dead-letter topic takes ({@link TopicLayout.Observed#deadLetterMaxBytes()}); the
+     * producer's max.request.size bounds it too. Runners made afterwards cut larger dead letters to fit.
+     */
+    public void deadLetterMaxBytes(int maxBytes) {
+        String request = config.clients().producer().getProperty("max.request.size");
+        int producerMax = request == null ? 1_048_576 : Integer.parseInt(request.trim());
+        this.deadLetterMaxBytes = Math.min(maxBytes, producerMax);
+    }
+
+    @Override
+    public int deadLetterMaxBytes() {
+        return deadLetterMaxBytes;
     }
 
     /** Spare consumers ready now (0 when none are kept). */
