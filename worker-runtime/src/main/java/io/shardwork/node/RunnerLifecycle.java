@@ -40,6 +40,17 @@ public final class RunnerLifecycle implements RegionLifecycle {
     private final Map<String, Run> running = new ConcurrentHashMap<>();
     private final RunnerTotals totals = new RunnerTotals();
     private final java.util.concurrent.atomic.AtomicLong abandonedStops = new java.util.concurrent.atomic.AtomicLong();
+    private final RestartBackoff restarts;
+    /** Tells the coordinator of a death after its backoff; one daemon thread, idle but for that. */
+    private final java.util.concurrent.ScheduledExecutorService restartTimer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "shardwork-restart-backoff");
+                thread.setDaemon(true);
+                return thread;
+            });
+    /** Default restart backoff after repeated runner deaths of one region: 1 s, doubling, at most 60 s. */
+    public static final Duration RESTART_BACKOFF_INITIAL = Duration.ofSeconds(1);
+    public static final Duration RESTART_BACKOFF_MAX = Duration.ofSeconds(60);
     private volatile BiConsumer<String, Long> workEnded = (region, epoch) -> { };
     private volatile RunnerListener observer = RunnerListener.NONE;
     private volatile FenceListener fenceListener = (region, epoch, cause) -> { };
@@ -90,6 +101,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
         @Override
         public void onStopped(RegionRunner runner, long finalOffset) {
             totals.end(counted);
+            restarts.onCleanEnd(region);
             tell(() -> observer.onStopped(runner, finalOffset));
         }
 
@@ -114,15 +126,37 @@ public final class RunnerLifecycle implements RegionLifecycle {
         @Override
         public void onDied(RegionRunner runner, Throwable cause) {
             totals.end(counted);
+            Duration wait = restarts.onDeath(region, runner.stats().checkpointedOffset());
             tell(() -> observer.onDied(runner, cause));
-            log.error("region {} epoch {}: runner died; the claim is given up and the region resumes from its last checkpoint", region, epoch, cause);
-            if (!requestedEnd) {
+            log.error("region {} epoch {}: runner died ({} in a row); the claim is given up {} and the region resumes from its last"
+                    + " checkpoint", region, epoch, restarts.consecutiveDeaths(region),
+                    wait.isZero() ? "at once" : "in " + wait.toMillis() + " ms", cause);
+            if (requestedEnd) {
+                return;
+            }
+            if (wait.isZero()) {
                 unexpectedEnd.accept(region, epoch);
+            } else {
+                try {
+                    restartTimer.schedule(() -> unexpectedEnd.accept(region, epoch), wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    unexpectedEnd.accept(region, epoch);
+                }
             }
         }
     }
 
     public RunnerLifecycle(RegionRunnerFactory runners, CheckpointStore checkpoints, Map<String, Integer> partitions, Duration stopTimeout) {
+        this(runners, checkpoints, partitions, stopTimeout, new RestartBackoff(RESTART_BACKOFF_INITIAL, RESTART_BACKOFF_MAX));
+    }
+
+    /**
+     * @param restarts how long a region whose runner died waits before the coordinator hears of it (and claims it
+     *                 again): repeated deaths back off instead of looping
+     */
+    public RunnerLifecycle(RegionRunnerFactory runners, CheckpointStore checkpoints, Map<String, Integer> partitions, Duration stopTimeout,
+                           RestartBackoff restarts) {
+        this.restarts = restarts;
         this.runners = runners;
         this.checkpoints = checkpoints;
         this.partitions = Map.copyOf(partitions);
@@ -257,6 +291,11 @@ public final class RunnerLifecycle implements RegionLifecycle {
     @Override
     public Duration stopTimeout() {
         return stopTimeout;
+    }
+
+    /** The restart backoff of regions whose runners died (metrics, health). */
+    public RestartBackoff restartBackoff() {
+        return restarts;
     }
 
     /** Releases whose runner did not stop within shutdown.timeout.ms and was abandoned, so far. */

@@ -90,6 +90,15 @@ public final class WorkerNode implements Closeable {
                 health.runnerDied(runner.region(), runner.epoch(), cause);
             }
         });
+        for (String region : partitions.keySet().stream().sorted().toList()) {
+            RestartBackoff restarts = lifecycle.get().restartBackoff();
+            io.micrometer.core.instrument.Gauge.builder("shardwork.region.restart.backoff.ms", restarts, r -> r.delayMs(region))
+                    .description("Wait before the region is claimed again after its runner died, growing with deaths in a row; 0 when none")
+                    .tag("region", region).register(meters);
+            io.micrometer.core.instrument.Gauge.builder("shardwork.region.runner.deaths.consecutive", restarts, r -> r.consecutiveDeaths(region))
+                    .description("Deaths of the region's runner in a row without progress; 0 when none")
+                    .tag("region", region).register(meters);
+        }
         WorkerMetrics.bind(meters, coordinator, partitions.keySet().stream().sorted().toList(),
                 lifecycle.get().totals(), lifecycle.get()::runningStats);
         if (history != null) {
