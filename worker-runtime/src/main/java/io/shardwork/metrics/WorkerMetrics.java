@@ -24,7 +24,7 @@ import java.util.function.ToDoubleFunction;
  * shardwork_checkpoints_total{region}             checkpoints written
  * shardwork_checkpoint_writes_fenced_total        checkpoint multis ZooKeeper refused (FencingCounter)
  * shardwork_releases_abandoned_total             releases whose runner did not stop within shutdown.timeout.ms
- * shardwork_region_lag{region}                    orders behind the partition's end at the last fetch; NaN when not held here or before the first fetch answered
+ * shardwork_region_lag{region}                    orders behind the partition's end (the consumer's figure, else the end offset asked of the broker); NaN when not held here or not known yet
  * shardwork_regions_owned                         regions this worker holds a claim on
  * shardwork_leader                                1 while this worker acts as leader, else 0
  * shardwork_leader_epoch                          the leader epoch of its running term, -1 when not leader

@@ -101,6 +101,7 @@ public final class RegionRunner {
     private volatile long lag = -1;
     private volatile boolean holding;
     private long lastCheckpointNanos;
+    private long lastEndOffsetNanos;
 
     RegionRunner(RunnerSettings settings, RegionClients clients, OrderHandler handler, CheckpointWriter checkpoints,
                  RunnerListener listener, MonotonicClock clock, Sleeper sleeper, JitterSource jitter) {
@@ -354,12 +355,36 @@ public final class RegionRunner {
                 processed.incrementAndGet();
                 checkpoint(input, false);
             }
-            if (!records.isEmpty()) {
-                lag = consumer.currentLag(input).orElse(-1);
-            } else {
-                lag = consumer.currentLag(input).orElse(lag);
+            lag = lagOf(input);
+            if (records.isEmpty()) {
                 checkpoint(input, false);
             }
+        }
+    }
+
+    /**
+     * Orders behind the partition's end: the consumer's own figure when it has one, else (its fetch responses
+     * did not carry the partition: incremental fetch sessions leave unchanged partitions out, so
+     * {@code currentLag} can stay empty for good on a quiet partition) the end offset asked of the broker, at
+     * most once per checkpoint interval; the last known value while neither answers.
+     */
+    private long lagOf(TopicPartition input) {
+        OptionalLong current = consumer.currentLag(input);
+        if (current.isPresent()) {
+            return current.getAsLong();
+        }
+        long now = clock.nanos();
+        if (lastEndOffsetNanos != 0 && now - lastEndOffsetNanos < TimeUnit.MILLISECONDS.toNanos(settings.checkpointIntervalMs())) {
+            return lag;
+        }
+        lastEndOffsetNanos = now == 0 ? 1 : now;
+        try {
+            Long end = consumer.endOffsets(List.of(input), Duration.ofMillis(Math.max(settings.pollTimeoutMs(), 1))).get(input);
+            return end == null ? lag : Math.max(0, end - nextOffset);
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return lag;
         }
     }
 

@@ -128,6 +128,22 @@ class RegionRunnerTest {
     }
 
     @Test
+    void theLagIsKnownFromThePartitionsEndWhenTheConsumerHasNoFigure() throws Exception {
+        clients.consumer.lagUnknown = true;
+        clients.consumer.updateEndOffsets(java.util.Map.of(new org.apache.kafka.common.TopicPartition(TOPIC, 0), 3L));
+        RegionRunner runner = runner((order, context) -> { }, (epoch, next) -> { });
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 3);
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 3, Timing.RUNNER, "every order processed", runner::stats);
+        clock.advance(Duration.ofSeconds(1)); // the end offset is asked again at most once per checkpoint interval
+
+        Timing.awaitUntil(() -> runner.stats().lag() == 0, Timing.RUNNER,
+                "every order processed and the lag known to be 0", runner::stats);
+        runner.stop();
+    }
+
+    @Test
     void pauseHoldsOrdersAndCheckpointsUntilResume() throws Exception {
         List<Long> written = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch inOrderTwo = new CountDownLatch(1);
