@@ -21,7 +21,8 @@ import java.util.TreeMap;
  *       different epochs they may: a paused zombie still believes it holds, and fencing makes its writes fail.</li>
  *   <li>Per region, claims in time order have strictly growing epochs ({@code epoch_regressions}).</li>
  *   <li>Per region, accepted checkpoints in ZooKeeper's order (znode version) never go down in epoch
- *       ({@code checkpoint_epoch_regressions}), and each was written under an epoch its worker claimed
+ *       ({@code checkpoint_epoch_regressions}), never go down in offset within one epoch
+ *       ({@code checkpoint_offset_regressions}), and each was written under an epoch its worker claimed
  *       ({@code foreign_checkpoints}).</li>
  *   <li>Fenced writes are counted, not judged: they are the fence working.</li>
  * </ol>
@@ -105,6 +106,7 @@ public final class HistoryChecker {
         // 4. accepted checkpoints in ZooKeeper's order
         long accepted = 0;
         long checkpointRegressions = 0;
+        long offsetRegressions = 0;
         long foreign = 0;
         for (Map.Entry<String, List<HistoryEvent>> entry : checkpointsByRegion.entrySet()) {
             String region = entry.getKey();
@@ -113,7 +115,15 @@ public final class HistoryChecker {
                     .toList();
             accepted += ordered.size();
             long highest = Long.MIN_VALUE;
+            HistoryEvent previous = null;
             for (HistoryEvent checkpoint : ordered) {
+                if (previous != null && previous.epoch() == checkpoint.epoch() && checkpoint.offset() != null
+                        && previous.offset() != null && checkpoint.offset() < previous.offset()) {
+                    offsetRegressions++;
+                    problem(problems, "region " + region + ": checkpoint version " + checkpoint.version() + " by " + checkpoint.worker()
+                            + " moved the offset of epoch " + checkpoint.epoch() + " back from " + previous.offset() + " to " + checkpoint.offset());
+                }
+                previous = checkpoint;
                 if (checkpoint.epoch() < highest) {
                     checkpointRegressions++;
                     problem(problems, "region " + region + ": checkpoint version " + checkpoint.version() + " by " + checkpoint.worker()
@@ -128,8 +138,8 @@ public final class HistoryChecker {
             }
         }
 
-        boolean ok = overlapping == 0 && epochRegressions == 0 && checkpointRegressions == 0 && foreign == 0;
-        return new HistoryReport(events.size(), claims, accepted, overlapping, epochRegressions, checkpointRegressions, foreign,
+        boolean ok = overlapping == 0 && epochRegressions == 0 && checkpointRegressions == 0 && offsetRegressions == 0 && foreign == 0;
+        return new HistoryReport(events.size(), claims, accepted, overlapping, epochRegressions, checkpointRegressions, offsetRegressions, foreign,
                 fenced, unreadableLines, problems, ok);
     }
 

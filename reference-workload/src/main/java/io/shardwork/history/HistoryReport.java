@@ -15,14 +15,16 @@ import java.util.Map;
  * @param epochRegressions           claims, in time order per region, whose epoch is not above every earlier one
  * @param checkpointEpochRegressions accepted checkpoints, in ZooKeeper's order per region (znode version), whose
  *                                   epoch is below an earlier one
+ * @param checkpointOffsetRegressions accepted checkpoints, in ZooKeeper's order per region, whose offset is below
+ *                                   the one before it under the same epoch
  * @param foreignCheckpoints         accepted checkpoints under an epoch the writing worker never claimed
  * @param fencedWritesRejected       writes refused as fenced (ZooKeeper checkpoints and Kafka producers)
  * @param unreadableLines            lines skipped as unreadable
  * @param problems                   the first problems found, one sentence each
- * @param ok                         overlapping, epoch regressions, checkpoint regressions and foreign checkpoints are 0
+ * @param ok                         overlapping, epoch regressions, checkpoint epoch and offset regressions and foreign checkpoints are 0
  */
 public record HistoryReport(long events, long claims, long checkpointsAccepted, long overlappingClaims, long epochRegressions,
-                            long checkpointEpochRegressions, long foreignCheckpoints, long fencedWritesRejected,
+                            long checkpointEpochRegressions, long checkpointOffsetRegressions, long foreignCheckpoints, long fencedWritesRejected,
                             long unreadableLines, List<String> problems, boolean ok) {
     public HistoryReport {
         problems = List.copyOf(problems);
@@ -37,6 +39,7 @@ public record HistoryReport(long events, long claims, long checkpointsAccepted, 
         map.put("overlapping_claims", overlappingClaims);
         map.put("epoch_regressions", epochRegressions);
         map.put("checkpoint_epoch_regressions", checkpointEpochRegressions);
+        map.put("checkpoint_offset_regressions", checkpointOffsetRegressions);
         map.put("foreign_checkpoints", foreignCheckpoints);
         map.put("fenced_writes_rejected", fencedWritesRejected);
         map.put("history_unreadable_lines", unreadableLines);

@@ -129,7 +129,7 @@ class HistoryCheckerTest {
     @Test
     void theReportKeepsItsKeysApartFromTheOrderCheck() {
         assertEquals(List.of("history_events", "history_claims", "history_checkpoints", "overlapping_claims", "epoch_regressions",
-                        "checkpoint_epoch_regressions", "foreign_checkpoints", "fenced_writes_rejected", "history_unreadable_lines",
+                        "checkpoint_epoch_regressions", "checkpoint_offset_regressions", "foreign_checkpoints", "fenced_writes_rejected", "history_unreadable_lines",
                         "history_ok"),
                 List.copyOf(checker.check(cleanHistory()).toMap().keySet()));
     }
@@ -138,5 +138,19 @@ class HistoryCheckerTest {
     void fencedWritesAreCountedPerWorker() {
         assertEquals(1, HistoryChecker.fencedWritesOf(cleanHistory(), "w2"));
         assertEquals(0, HistoryChecker.fencedWritesOf(cleanHistory(), "w3"));
+    }
+
+    @Test
+    void anAcceptedCheckpointBelowTheOneBeforeItUnderTheSameEpochIsAnOffsetRegression() {
+        HistoryReport report = checker.check(List.of(
+                HistoryEvent.claimed("eu", "w1", 1, t(0)),
+                HistoryEvent.checkpointed("eu", "w1", 1, t(500), 40, 1),
+                HistoryEvent.checkpointed("eu", "w1", 1, t(400), 30, 2),
+                HistoryEvent.claimed("us", "w1", 1, t(0)),
+                HistoryEvent.checkpointed("us", "w1", 1, t(500), 40, 1),
+                HistoryEvent.claimed("us", "w2", 2, t(1000)),
+                HistoryEvent.checkpointed("us", "w2", 2, t(1500), 35, 2)));
+        assertEquals(1, report.checkpointOffsetRegressions(), "only eu's: a new epoch may start lower. " + report.problems());
+        assertFalse(report.ok());
     }
 }

@@ -41,8 +41,16 @@ final class FakeRegionClients implements RegionClients {
 
     /** A MockConsumer whose empty polls wait a little, so an idle runner does not spin. */
     static final class SlowMockConsumer extends MockConsumer<byte[], byte[]> {
+        /** When set, currentLag knows nothing, as a real consumer whose fetch responses left the partition out. */
+        volatile boolean lagUnknown;
+
         SlowMockConsumer() {
             super("earliest");
+        }
+
+        @Override
+        public synchronized java.util.OptionalLong currentLag(TopicPartition partition) {
+            return lagUnknown ? java.util.OptionalLong.empty() : super.currentLag(partition);
         }
 
         @Override

@@ -119,6 +119,45 @@ class RegionRunnerTest {
     }
 
     @Test
+    void gracefulStopCutsARetryBackoffShortAndCheckpointsBeforeTheUnfinishedOrder() throws Exception {
+        RunnerSettings hourLongBackoff = new RunnerSettings("w-1", TOPIC, "orders.dlq", 100, 50,
+                new RetryBackoff(5, 3_600_000, 3_600_000), 10);
+        List<Long> written = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch failedOnce = new CountDownLatch(1);
+        RegionRunner runner = new RegionRunner(hourLongBackoff, clients, (order, context) -> {
+            if (context.offset() == 1) {
+                failedOnce.countDown();
+                throw new IllegalStateException("downstream refuses order " + order.orderId());
+            }
+        }, (epoch, next) -> written.add(next), listener, clock, null, JitterSource.seeded(1));
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 3);
+        Timing.await(failedOnce, Timing.RUNNER, "the first failed attempt of offset 1");
+
+        assertTrue(runner.stop(Timing.RUNNER), "the stop wakes the hour-long backoff");
+        assertEquals(RunnerState.STOPPED, runner.state());
+        assertEquals(List.of(1L), written, "the final checkpoint is before the unfinished order");
+        assertEquals(List.of("started@0", "stopped@1"), events);
+    }
+
+    @Test
+    void theLagIsKnownFromThePartitionsEndWhenTheConsumerHasNoFigure() throws Exception {
+        clients.consumer.lagUnknown = true;
+        clients.consumer.updateEndOffsets(java.util.Map.of(new org.apache.kafka.common.TopicPartition(TOPIC, 0), 3L));
+        RegionRunner runner = runner((order, context) -> { }, (epoch, next) -> { });
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 3);
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 3, Timing.RUNNER, "every order processed", runner::stats);
+        clock.advance(Duration.ofSeconds(1)); // the end offset is asked again at most once per checkpoint interval
+
+        Timing.awaitUntil(() -> runner.stats().lag() == 0, Timing.RUNNER,
+                "every order processed and the lag known to be 0", runner::stats);
+        runner.stop();
+    }
+
+    @Test
     void pauseHoldsOrdersAndCheckpointsUntilResume() throws Exception {
         List<Long> written = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch inOrderTwo = new CountDownLatch(1);

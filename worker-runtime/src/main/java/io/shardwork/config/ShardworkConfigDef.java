@@ -124,7 +124,7 @@ public final class ShardworkConfigDef {
             .define(RETRY_BACKOFF_MAX_MS, INT, 2000, Validator.between(0, 600_000),
                     "processing", "Upper bound of one retry delay.")
             .define(SHUTDOWN_TIMEOUT_MS, INT, 30_000, Validator.between(100, 600_000),
-                    "processing", "On SIGTERM, how long to wait for regions to finish in-flight orders and write their final checkpoints.")
+                    "processing", "On SIGTERM, drain or a move, how long to wait for regions to finish in-flight orders and write their final checkpoints; a region still running then is abandoned and its claim deleted. A graceful close takes at most this plus max(10 s, 3 x zookeeper.session.timeout.ms) plus 5 s: keep it under the orchestrator's grace period (Kubernetes: 30 s by default).")
 
             .define(REBALANCE_DELAY_MS, INT, 3000, Validator.between(0, 600_000),
                     "assignment", "Balancing moves wait until membership has been stable this long, so a restarting worker causes no churn. Orphaned regions are reassigned at once.")

@@ -23,6 +23,15 @@ public record DeadLetter(byte[] key, byte[] value, String stage, String error, i
     public static final String HEADER_OFFSET = "offset";
     public static final String HEADER_WORKER = "worker";
     public static final String HEADER_EPOCH = "epoch";
+    /** Present when the value was cut to fit the topic: why, and the limit. */
+    public static final String HEADER_TRUNCATED = "truncated";
+    /** Present when the value was cut: the original value's size in bytes. */
+    public static final String HEADER_ORIGINAL_SIZE = "original.size";
+    /** Room kept for the record batch and record framing Kafka counts against max.message.bytes. */
+    static final int RECORD_OVERHEAD_BYTES = 512;
+
+    /** The value and headers to write, cut to fit the dead-letter topic. */
+    public record Fitted(byte[] value, Map<String, byte[]> headers) { }
 
     /** Longest error text kept in the header. */
     static final int MAX_ERROR_CHARS = 2000;
@@ -50,6 +59,31 @@ public record DeadLetter(byte[] key, byte[] value, String stage, String error, i
         headers.put(HEADER_WORKER, utf8(workerId));
         headers.put(HEADER_EPOCH, utf8(Long.toString(epoch)));
         return headers;
+    }
+
+    /**
+     * The value and headers to write so that the record fits {@code maxRecordBytes} (the dead-letter topic's
+     * max.message.bytes, or the producer's max.request.size when smaller): the value as it is when it fits,
+     * else its first bytes, with {@value #HEADER_ORIGINAL_SIZE} and {@value #HEADER_TRUNCATED} headers. A
+     * dead letter that could never be written would kill its region on every claim.
+     */
+    public Fitted fitting(int maxRecordBytes) {
+        Map<String, byte[]> headers = headers();
+        byte[] original = value == null ? new byte[0] : value;
+        int framing = RECORD_OVERHEAD_BYTES + (key == null ? 0 : key.length);
+        for (Map.Entry<String, byte[]> header : headers.entrySet()) {
+            framing += header.getKey().length() + header.getValue().length + 8;
+        }
+        if (value == null || framing + original.length <= maxRecordBytes) {
+            return new Fitted(value, headers);
+        }
+        String reason = "value cut from " + original.length + " bytes to fit max.message.bytes " + maxRecordBytes
+                + " of the dead-letter topic";
+        headers.put(HEADER_ORIGINAL_SIZE, utf8(Integer.toString(original.length)));
+        headers.put(HEADER_TRUNCATED, utf8(reason));
+        framing += HEADER_ORIGINAL_SIZE.length() + HEADER_TRUNCATED.length() + reason.length() + 32;
+        int kept = Math.max(0, Math.min(original.length, maxRecordBytes - framing));
+        return new Fitted(java.util.Arrays.copyOf(original, kept), headers);
     }
 
     /** "Class: message" of the failure, or the class alone. */

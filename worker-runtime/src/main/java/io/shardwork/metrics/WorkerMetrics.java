@@ -23,7 +23,8 @@ import java.util.function.ToDoubleFunction;
  * shardwork_fenced_writes_rejected_total{region}  runs stopped by a refused checkpoint or Kafka transaction
  * shardwork_checkpoints_total{region}             checkpoints written
  * shardwork_checkpoint_writes_fenced_total        checkpoint multis ZooKeeper refused (FencingCounter)
- * shardwork_region_lag{region}                    orders behind the partition's end at the last fetch; NaN when not held here or before the first fetch answered
+ * shardwork_releases_abandoned_total             releases whose runner did not stop within shutdown.timeout.ms
+ * shardwork_region_lag{region}                    orders behind the partition's end (the consumer's figure, else the end offset asked of the broker); NaN when not held here or not known yet
  * shardwork_regions_owned                         regions this worker holds a claim on
  * shardwork_leader                                1 while this worker acts as leader, else 0
  * shardwork_leader_epoch                          the leader epoch of its running term, -1 when not leader
@@ -67,6 +68,9 @@ public final class WorkerMetrics {
         }
         FunctionCounter.builder("shardwork.checkpoint.writes.fenced", coordinator, c -> c.fencingCounter().count())
                 .description("Checkpoint writes ZooKeeper refused because the claim or epoch moved on")
+                .register(registry);
+        FunctionCounter.builder("shardwork.releases.abandoned", coordinator, WorkerCoordinator::abandonedReleases)
+                .description("Releases whose runner did not stop within shutdown.timeout.ms: abandoned, claim deleted")
                 .register(registry);
         Gauge.builder("shardwork.regions.owned", coordinator, c -> c.heldRegions().size())
                 .description("Regions this worker holds a claim on")

@@ -3,6 +3,7 @@ package io.shardwork.node;
 import io.shardwork.coordination.checkpoint.CheckpointStore;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.coordination.worker.RegionLifecycle;
+import io.shardwork.coordination.worker.StopAbandonedException;
 import io.shardwork.layout.Checkpoint;
 import io.shardwork.metrics.RunnerTotals;
 import io.shardwork.runner.CheckpointWriter;
@@ -38,6 +39,18 @@ public final class RunnerLifecycle implements RegionLifecycle {
     private final Duration stopTimeout;
     private final Map<String, Run> running = new ConcurrentHashMap<>();
     private final RunnerTotals totals = new RunnerTotals();
+    private final java.util.concurrent.atomic.AtomicLong abandonedStops = new java.util.concurrent.atomic.AtomicLong();
+    private final RestartBackoff restarts;
+    /** Tells the coordinator of a death after its backoff; one daemon thread, idle but for that. */
+    private final java.util.concurrent.ScheduledExecutorService restartTimer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "shardwork-restart-backoff");
+                thread.setDaemon(true);
+                return thread;
+            });
+    /** Default restart backoff after repeated runner deaths of one region: 1 s, doubling, at most 60 s. */
+    public static final Duration RESTART_BACKOFF_INITIAL = Duration.ofSeconds(1);
+    public static final Duration RESTART_BACKOFF_MAX = Duration.ofSeconds(60);
     private volatile BiConsumer<String, Long> workEnded = (region, epoch) -> { };
     private volatile RunnerListener observer = RunnerListener.NONE;
     private volatile FenceListener fenceListener = (region, epoch, cause) -> { };
@@ -56,6 +69,10 @@ public final class RunnerLifecycle implements RegionLifecycle {
         volatile RegionRunner runner;
         volatile RunnerTotals.Run counted;
         volatile boolean requestedEnd;
+        /** Set when the run was given up: from then on its checkpoint writer refuses every write. */
+        volatile boolean abandoned;
+        /** When the graceful stop was first asked for ({@link System#nanoTime()}), or 0. */
+        volatile long stopBegunNanos;
         volatile Exception fencedBy;
 
         final FenceListener fences;
@@ -84,6 +101,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
         @Override
         public void onStopped(RegionRunner runner, long finalOffset) {
             totals.end(counted);
+            restarts.onCleanEnd(region);
             tell(() -> observer.onStopped(runner, finalOffset));
         }
 
@@ -108,16 +126,38 @@ public final class RunnerLifecycle implements RegionLifecycle {
         @Override
         public void onDied(RegionRunner runner, Throwable cause) {
             totals.end(counted);
+            Duration wait = restarts.onDeath(region, runner.stats().checkpointedOffset());
             tell(() -> observer.onDied(runner, cause));
-            log.error("region {} epoch {}: runner died; the claim is given up and the region resumes from its last checkpoint", region, epoch, cause);
-            if (!requestedEnd) {
+            log.error("region {} epoch {}: runner died ({} in a row); the claim is given up {} and the region resumes from its last"
+                    + " checkpoint", region, epoch, restarts.consecutiveDeaths(region),
+                    wait.isZero() ? "at once" : "in " + wait.toMillis() + " ms", cause);
+            if (requestedEnd) {
+                return;
+            }
+            if (wait.isZero()) {
                 unexpectedEnd.accept(region, epoch);
+            } else {
+                try {
+                    restartTimer.schedule(() -> unexpectedEnd.accept(region, epoch), wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    unexpectedEnd.accept(region, epoch);
+                }
             }
         }
     }
 
     /** @param partitions region to partition, a live view: regions added by a new cluster definition appear in it */
     public RunnerLifecycle(RegionRunnerFactory runners, CheckpointStore checkpoints, Map<String, Integer> partitions, Duration stopTimeout) {
+        this(runners, checkpoints, partitions, stopTimeout, new RestartBackoff(RESTART_BACKOFF_INITIAL, RESTART_BACKOFF_MAX));
+    }
+
+    /**
+     * @param restarts how long a region whose runner died waits before the coordinator hears of it (and claims it
+     *                 again): repeated deaths back off instead of looping
+     */
+    public RunnerLifecycle(RegionRunnerFactory runners, CheckpointStore checkpoints, Map<String, Integer> partitions, Duration stopTimeout,
+                           RestartBackoff restarts) {
+        this.restarts = restarts;
         this.runners = runners;
         this.checkpoints = checkpoints;
         this.partitions = partitions;
@@ -147,6 +187,10 @@ public final class RunnerLifecycle implements RegionLifecycle {
         }
         Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e), (r, e, cause) -> fenceListener.fenced(r, e, cause));
         CheckpointWriter writer = (writtenEpoch, nextOffset) -> {
+            if (run.abandoned) {
+                throw new RegionFencedException("Region " + region + " epoch " + writtenEpoch
+                        + " was abandoned on this worker: it writes no checkpoint", null);
+            }
             try {
                 checkpoints.commit(region, writtenEpoch, nextOffset);
             } catch (FencedException fenced) {
@@ -163,6 +207,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
         Run previous = running.put(region, run);
         if (previous != null) {
             previous.requestedEnd = true;
+            previous.abandoned = true;
             previous.runner.abandon();
         }
         long from = checkpoint.map(Checkpoint::offset).orElse(0L);
@@ -191,28 +236,41 @@ public final class RunnerLifecycle implements RegionLifecycle {
         Run run = running.get(region);
         if (run != null) {
             run.requestedEnd = true;
+            if (run.stopBegunNanos == 0) {
+                run.stopBegunNanos = System.nanoTime();
+            }
             run.runner.beginStop();
         }
     }
 
+    /**
+     * Waits for the graceful stop at most shutdown.timeout.ms, counted from {@link #beginStop} when that came
+     * first, so regions released together all end within that one bound. Past it the runner is abandoned:
+     * it writes no checkpoint from then on, and its stuck thread's effects are fenced once the claim is gone.
+     */
     @Override
-    public void stop(String region) throws FencedException {
+    public void stop(String region) throws FencedException, StopAbandonedException {
         Run run = running.remove(region);
         if (run == null) {
             return;
         }
         run.requestedEnd = true;
+        long begun = run.stopBegunNanos != 0 ? run.stopBegunNanos : System.nanoTime();
+        Duration left = stopTimeout.minusNanos(System.nanoTime() - begun);
         boolean ended;
         try {
-            ended = run.runner.stop(stopTimeout);
+            ended = run.runner.stop(left.isNegative() ? Duration.ZERO : left);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             ended = false;
         }
         if (!ended) {
+            abandonedStops.incrementAndGet();
+            run.abandoned = true;
             run.runner.abandon();
-            throw new IllegalStateException("Region " + region + " did not stop within " + stopTimeout.toMillis()
-                    + " ms (shutdown.timeout.ms); abandoned without a final checkpoint.");
+            throw new StopAbandonedException("Region " + region + " epoch " + run.epoch + " did not stop within "
+                    + stopTimeout.toMillis() + " ms (shutdown.timeout.ms); abandoned without a final checkpoint at offset "
+                    + run.runner.stats().nextOffset() + " (last checkpoint " + run.runner.stats().checkpointedOffset() + ")");
         }
         if (run.fencedBy != null) {
             throw new FencedException(region, run.epoch, "fenced while stopping: " + run.fencedBy.getMessage());
@@ -225,9 +283,25 @@ public final class RunnerLifecycle implements RegionLifecycle {
         Run run = running.remove(region);
         if (run != null) {
             run.requestedEnd = true;
+            run.abandoned = true;
             run.runner.abandon();
             log.warn("region {} epoch {} abandoned: no further checkpoint or effect", region, run.epoch);
         }
+    }
+
+    @Override
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
+    /** The restart backoff of regions whose runners died (metrics, health). */
+    public RestartBackoff restartBackoff() {
+        return restarts;
+    }
+
+    /** Releases whose runner did not stop within shutdown.timeout.ms and was abandoned, so far. */
+    public long abandonedStops() {
+        return abandonedStops.get();
     }
 
     /** Per-region counters over every run so far, ended or running: monotonic across reclaims. */

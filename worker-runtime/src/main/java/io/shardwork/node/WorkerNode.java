@@ -26,6 +26,7 @@ import io.shardwork.runner.RegionRunner;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.RunnerListener;
 import io.shardwork.runner.RunnerStats;
+import io.shardwork.runner.TopicLayout;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,6 +103,15 @@ public final class WorkerNode implements Closeable {
                 health.runnerDied(runner.region(), runner.epoch(), cause);
             }
         });
+        for (String region : partitions.keySet().stream().sorted().toList()) {
+            RestartBackoff restarts = lifecycle.get().restartBackoff();
+            io.micrometer.core.instrument.Gauge.builder("shardwork.region.restart.backoff.ms", restarts, r -> r.delayMs(region))
+                    .description("Wait before the region is claimed again after its runner died, growing with deaths in a row; 0 when none")
+                    .tag("region", region).register(meters);
+            io.micrometer.core.instrument.Gauge.builder("shardwork.region.runner.deaths.consecutive", restarts, r -> r.consecutiveDeaths(region))
+                    .description("Deaths of the region's runner in a row without progress; 0 when none")
+                    .tag("region", region).register(meters);
+        }
         WorkerMetrics.bind(meters, coordinator, partitions.keySet().stream().sorted().toList(),
                 lifecycle.get().totals(), lifecycle.get()::runningStats);
         if (history != null) {
@@ -130,13 +140,22 @@ public final class WorkerNode implements Closeable {
                 config.zookeeperAuthDigest().map(DigestCredentials::parse), config.clients().zookeeper());
     }
 
+    /** How long the start waits for Kafka to describe the topics. */
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
+
     /**
-     * Connects, registers and joins the election; blocks until registered.
+     * Checks the topics ({@link TopicLayout}), connects, registers and joins the election; blocks until registered.
      *
      * @throws io.shardwork.coordination.membership.DuplicateWorkerException when a live worker has this id
-     * @throws IllegalStateException when ZooKeeper cannot be reached within zookeeper.connection.timeout.ms
+     * @throws io.shardwork.config.ConfigException when the orders, invoices or dead-letter topic is missing or has
+     *         too few partitions for the regions
+     * @throws IllegalStateException when ZooKeeper cannot be reached within zookeeper.connection.timeout.ms, or Kafka
+     *         does not describe the topics in time
      */
     public void start() throws Exception {
+        // the topics first: a region whose partition is missing from one of them could never write, and its
+        // runner would die on every claim (ConfigException: exit code 2, nothing started)
+        runners.deadLetterMaxBytes(TopicLayout.check(config, TOPIC_CHECK_TIMEOUT).deadLetterMaxBytes());
         // the clients first: a new JVM's first Kafka clients take seconds to load, and a joining worker's first
         // regions arrive rebalance.delay.ms after it registers
         runners.warmUp();

@@ -10,4 +10,9 @@ interface RegionClients {
 
     /** The region's ledger: a transactional one in exactly-once mode. */
     RegionLedger ledger(String region, long epoch);
+
+    /** The largest dead letter the dead-letter topic takes (its max.message.bytes); by default Kafka's default. */
+    default int deadLetterMaxBytes() {
+        return TopicLayout.DEFAULT_MAX_MESSAGE_BYTES;
+    }
 }

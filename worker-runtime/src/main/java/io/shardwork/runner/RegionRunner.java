@@ -72,7 +72,8 @@ public final class RegionRunner {
 
     private final AtomicReference<RunnerState> state = new AtomicReference<>(RunnerState.NEW);
     private final CountDownLatch ended = new CountDownLatch(1);
-    private final CountDownLatch abandoned = new CountDownLatch(1);
+    /** Opens on a graceful stop or an abandon: cuts a retry backoff short. */
+    private final CountDownLatch stopAsked = new CountDownLatch(1);
     private final Object pauseLock = new Object();
     private volatile boolean paused;
     private volatile Thread thread;
@@ -100,6 +101,7 @@ public final class RegionRunner {
     private volatile long lag = -1;
     private volatile boolean holding;
     private long lastCheckpointNanos;
+    private long lastEndOffsetNanos;
 
     RegionRunner(RunnerSettings settings, RegionClients clients, Handler<?> handler, HandlerConfig handlerConfig,
                  CheckpointWriter checkpoints, RunnerListener listener, MonotonicClock clock, Sleeper sleeper,
@@ -110,7 +112,7 @@ public final class RegionRunner {
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.listener = listener == null ? RunnerListener.NONE : listener;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.sleeper = sleeper != null ? sleeper : millis -> abandoned.await(millis, TimeUnit.MILLISECONDS);
+        this.sleeper = sleeper != null ? sleeper : millis -> stopAsked.await(millis, TimeUnit.MILLISECONDS);
         this.jitter = Objects.requireNonNull(jitter, "jitter");
     }
 
@@ -176,6 +178,7 @@ public final class RegionRunner {
             return;
         }
         if (state.compareAndSet(RunnerState.RUNNING, RunnerState.STOPPING)) {
+            stopAsked.countDown();
             wake();
         }
     }
@@ -196,7 +199,7 @@ public final class RegionRunner {
                 break;
             }
         }
-        abandoned.countDown();
+        stopAsked.countDown();
         if (before == RunnerState.NEW) {
             ended.countDown();
             return;
@@ -325,7 +328,7 @@ public final class RegionRunner {
         log.info("Region {} (partition {}) epoch {} starts at offset {}{}", region, partition, epoch, start,
                 committed.isPresent() && committed.getAsLong() != requestedStart
                         ? " (Kafka's committed offset; the checkpoint said " + requestedStart + ")" : "");
-        if (committed.isPresent() && committed.getAsLong() != requestedStart) {
+        if (committed.isPresent() && committed.getAsLong() > requestedStart) {
             writeCheckpoint(start, false);
         } else {
             checkpointedOffset = start;
@@ -351,17 +354,43 @@ public final class RegionRunner {
                 if (!running()) {
                     return;
                 }
-                process(record);
+                if (!process(record)) {
+                    return;
+                }
                 nextOffset = record.offset() + 1;
                 processed.incrementAndGet();
                 checkpoint(input, false);
             }
-            if (!records.isEmpty()) {
-                lag = consumer.currentLag(input).orElse(-1);
-            } else {
-                lag = consumer.currentLag(input).orElse(lag);
+            lag = lagOf(input);
+            if (records.isEmpty()) {
                 checkpoint(input, false);
             }
+        }
+    }
+
+    /**
+     * Orders behind the partition's end: the consumer's own figure when it has one, else (its fetch responses
+     * did not carry the partition: incremental fetch sessions leave unchanged partitions out, so
+     * {@code currentLag} can stay empty for good on a quiet partition) the end offset asked of the broker, at
+     * most once per checkpoint interval; the last known value while neither answers.
+     */
+    private long lagOf(TopicPartition input) {
+        OptionalLong current = consumer.currentLag(input);
+        if (current.isPresent()) {
+            return current.getAsLong();
+        }
+        long now = clock.nanos();
+        if (lastEndOffsetNanos != 0 && now - lastEndOffsetNanos < TimeUnit.MILLISECONDS.toNanos(settings.checkpointIntervalMs())) {
+            return lag;
+        }
+        lastEndOffsetNanos = now == 0 ? 1 : now;
+        try {
+            Long end = consumer.endOffsets(List.of(input), Duration.ofMillis(Math.max(settings.pollTimeoutMs(), 1))).get(input);
+            return end == null ? lag : Math.max(0, end - nextOffset);
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return lag;
         }
     }
 
@@ -381,12 +410,13 @@ public final class RegionRunner {
         }
     }
 
-    private void process(ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
+    /** Handles one record; false when a graceful stop cut its retries short (the record is not done). */
+    private boolean process(ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
         current.record = record;
-        process(pipeline, record);
+        return process(pipeline, record);
     }
 
-    private <T> void process(Pipeline<T> pipeline, ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
+    private <T> boolean process(Pipeline<T> pipeline, ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
         T item;
         try {
             item = pipeline.decoder.decode(current);
@@ -398,17 +428,17 @@ public final class RegionRunner {
                     rejected.reason());
             deadLetter(new DeadLetter(record.key(), record.value(), rejected.stage(), rejected.reason(), 0, region,
                     partition, record.offset(), settings.workerId(), epoch));
-            return;
+            return true;
         } catch (RuntimeException e) {
             log.warn("Region {} offset {}: the decoder threw, dead-lettered: {}", region, record.offset(), e.toString());
             deadLetter(DeadLetter.unparseable(record.key(), record.value(), "the decoder threw " + e, region, partition,
                     record.offset(), settings.workerId(), epoch));
-            return;
+            return true;
         }
         for (int attempt = 1; ; attempt++) {
             Throwable failure = callHandler(pipeline.handler, item, record, attempt);
             if (failure == null) {
-                return;
+                return true;
             }
             failedAttempts.incrementAndGet();
             if (settings.backoff().exhausted(attempt)) {
@@ -416,7 +446,7 @@ public final class RegionRunner {
                         failure.toString());
                 deadLetter(DeadLetter.failed(record.key(), record.value(), failure, attempt, region, partition,
                         record.offset(), settings.workerId(), epoch));
-                return;
+                return true;
             }
             long delay = settings.backoff().delayMs(attempt, jitter);
             try {
@@ -427,6 +457,11 @@ public final class RegionRunner {
             }
             if (state.get() == RunnerState.ABANDONED) {
                 throw new Abandoned();
+            }
+            if (state.get() == RunnerState.STOPPING) {
+                log.info("Region {} offset {}: stopping during the retries of this record; its next owner handles it again",
+                        region, record.offset());
+                return false;
             }
         }
     }
@@ -460,9 +495,10 @@ public final class RegionRunner {
     }
 
     private void deadLetter(DeadLetter letter) throws Fenced {
+        DeadLetter.Fitted fitted = letter.fitting(clients.deadLetterMaxBytes());
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.deadLetterTopic(), partition,
-                letter.key(), letter.value());
-        letter.headers().forEach((name, value) -> record.headers().add(new RecordHeader(name, value)));
+                letter.key(), fitted.value());
+        fitted.headers().forEach((name, value) -> record.headers().add(new RecordHeader(name, value)));
         try {
             ledger.send(record);
         } catch (LedgerFencedException e) {

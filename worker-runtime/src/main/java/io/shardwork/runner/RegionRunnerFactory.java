@@ -43,6 +43,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     private final AtomicLong consumersMade = new AtomicLong();
     private final WarmConsumers warm;
     private Producer<byte[], byte[]> shared;
+    private volatile int deadLetterMaxBytes = TopicLayout.DEFAULT_MAX_MESSAGE_BYTES;
     private boolean closed;
 
     private RegionRunnerFactory(Builder builder) {
@@ -118,6 +119,21 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         }
     }
 
+    /**
+     * The largest record the dead-letter topic takes ({@link TopicLayout.Observed#deadLetterMaxBytes()}); the
+     * producer's max.request.size bounds it too. Runners made afterwards cut larger dead letters to fit.
+     */
+    public void deadLetterMaxBytes(int maxBytes) {
+        String request = config.clients().producer().getProperty("max.request.size");
+        int producerMax = request == null ? 1_048_576 : Integer.parseInt(request.trim());
+        this.deadLetterMaxBytes = Math.min(maxBytes, producerMax);
+    }
+
+    @Override
+    public int deadLetterMaxBytes() {
+        return deadLetterMaxBytes;
+    }
+
     /** Spare consumers ready now (0 when none are kept). */
     public int warmConsumersReady() {
         return warm == null ? 0 : warm.ready();
@@ -155,7 +171,11 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         return shared;
     }
 
-    /** Closes the shared producer (waiting up to 30 s for its sends). Call after every runner has ended. Idempotent. */
+    /**
+     * Closes the shared producer, waiting up to 5 s for its sends: every region released gracefully has made
+     * its effects durable before its final checkpoint, so what can still be pending belongs to abandoned runs,
+     * whose progress was not checkpointed. Call after every runner has ended. Idempotent.
+     */
     @Override
     public synchronized void close() {
         closed = true;
@@ -163,7 +183,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
             warm.close();
         }
         if (shared != null) {
-            shared.close(Duration.ofSeconds(30));
+            shared.close(Duration.ofSeconds(5));
             shared = null;
         }
     }

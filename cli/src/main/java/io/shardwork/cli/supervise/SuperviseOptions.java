@@ -57,7 +57,8 @@ public final class SuperviseOptions {
     }
 
     /**
-     * Refuses supervisor options without {@code --supervise}, and {@code --session-file} with it.
+     * Refuses supervisor options without {@code --supervise}, {@code --session-file} with it, and an existing
+     * {@code --session-dir} that is not the user's own or is writable by others ({@link SessionDirectory}).
      *
      * @throws CommandLine.ParameterException on a bad combination
      */
@@ -71,6 +72,17 @@ public final class SuperviseOptions {
             }
         } else if (sessionFile != null) {
             throw new CommandLine.ParameterException(commandLine, "--session-file is set by the supervisor itself.");
+        }
+        if (supervise && sessionDir != null && java.nio.file.Files.exists(sessionDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            java.util.Optional<String> refused;
+            try {
+                refused = SessionDirectory.problem(sessionDir, System.getProperty("user.name"));
+            } catch (java.io.IOException e) {
+                refused = java.util.Optional.of("cannot read --session-dir " + sessionDir + ": " + e.getMessage());
+            }
+            if (refused.isPresent()) {
+                throw new CommandLine.ParameterException(commandLine, refused.get() + ".");
+            }
         }
         if (restartMax < 0 || restartBackoffMs < 0) {
             throw new CommandLine.ParameterException(commandLine, "--restart-max and --restart-backoff-ms must be at least 0.");

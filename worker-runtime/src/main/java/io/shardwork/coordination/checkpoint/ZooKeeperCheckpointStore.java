@@ -13,14 +13,20 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * Checkpoints in {@code /regions/<r>/checkpoint}, written by ONE multi:
  * <pre>
  * check(/owners/r, -1)            a claim exists
  * check(/regions/r/epoch, epoch)  nobody claimed since our claim: THE fence
- * setData(/regions/r/checkpoint, {offset, epoch, at, workerId})
+ * setData(/regions/r/checkpoint, {offset, epoch, at, workerId}, versionRead)
  * </pre>
+ * A checkpoint never moves backwards within its epoch: the write carries the checkpoint node's version
+ * this store last read or wrote, and a write of an offset lower than the one stored under the same epoch
+ * is refused as fenced (only a second runner of the same epoch, one this worker abandoned, can attempt
+ * it). When the version moved on (another run wrote meanwhile) the node is read again and the rule
+ * applied to what is there now. Thread-safe: writes of one region are serialised.
  * Since a claim's creation and its epoch bump are one multi, the two checks together mean exactly "the
  * claim of {@code epoch} is live". DESIGN.md has only the epoch check; that alone lets a write through in
  * the window after our claim was deleted (graceful release, or session expiry) and before the next owner's
@@ -34,6 +40,12 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
     private final FencingCounter fencing;
     private final TimeSource time;
     private final CommitAudit audit;
+    /** The checkpoint node of each region as last read or written here: its version and content. */
+    private final java.util.Map<String, Stored> known = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How often a write is tried again after the node's version moved on under it. */
+    private static final int VERSION_RETRIES = 5;
+
+    private record Stored(int version, Optional<Checkpoint> checkpoint) { }
 
     /** Hears every accepted checkpoint with the znode version it produced (ZooKeeper's order). */
     @FunctionalInterface
@@ -68,14 +80,39 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
 
     @Override
     public void commit(String region, long epoch, long nextOffset) throws FencedException, Exception {
-        byte[] data = LayoutJson.encode(new Checkpoint(nextOffset, epoch, time.now(), workerId));
+        synchronized (lockOf(region)) {
+            for (int attempt = 1; ; attempt++) {
+                Stored stored = known.containsKey(region) ? known.get(region) : readStored(region);
+                Optional<Checkpoint> current = stored.checkpoint();
+                if (current.isPresent() && current.get().epoch() == epoch && current.get().offset() > nextOffset) {
+                    fencing.increment();
+                    throw new FencedException(region, epoch, "the checkpoint of this epoch is at offset "
+                            + current.get().offset() + " already; offset " + nextOffset + " would move it backwards.");
+                }
+                try {
+                    write(region, epoch, nextOffset, stored.version());
+                    return;
+                } catch (KeeperException.BadVersionException movedOn) {
+                    known.remove(region);
+                    if (attempt >= VERSION_RETRIES) {
+                        throw movedOn;
+                    }
+                }
+            }
+        }
+    }
+
+    private void write(String region, long epoch, long nextOffset, int version) throws Exception {
+        Checkpoint checkpoint = new Checkpoint(nextOffset, epoch, time.now(), workerId);
+        byte[] data = LayoutJson.encode(checkpoint);
         List<Op> ops = List.of(
                 Op.check(paths.owner(region), -1),
                 Op.check(paths.regionEpoch(region), Math.toIntExact(epoch)),
-                Op.setData(paths.regionCheckpoint(region), data, -1));
+                Op.setData(paths.regionCheckpoint(region), data, version));
         try {
             List<OpResult> results = TracedMulti.write(client, ops);
             if (results.get(2) instanceof OpResult.SetDataResult set) {
+                known.put(region, new Stored(set.getStat().getVersion(), Optional.of(checkpoint)));
                 audit.committed(region, epoch, nextOffset, set.getStat().getVersion());
             }
         } catch (KeeperException failed) {
@@ -93,4 +130,19 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
             throw failed;
         }
     }
+
+    private Stored readStored(String region) throws Exception {
+        Stat stat = new Stat();
+        byte[] data = client.getData().storingStatIn(stat).forPath(paths.regionCheckpoint(region));
+        Stored stored = new Stored(stat.getVersion(), data == null || data.length == 0 ? Optional.empty()
+                : Optional.of(LayoutJson.decode(data, Checkpoint.class)));
+        known.put(region, stored);
+        return stored;
+    }
+
+    private Object lockOf(String region) {
+        return locks.computeIfAbsent(region, r -> new Object());
+    }
+
+    private final java.util.Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 }

@@ -34,7 +34,11 @@ import org.apache.zookeeper.data.Stat;
  *              setData(/regions/ri/epoch, versionRead)                the new znode version is    } free region
  *                                                                     our epoch
  * </pre>
- * (A region claimed for the first time in the cluster's life first gets its epoch and checkpoint nodes.)
+ * (A region claimed for the first time in the cluster's life first gets its epoch and checkpoint nodes,
+ * both in one multi.) A region whose claim is already held by this session (a claim that landed although
+ * its answer was lost, or one whose work ended and was not deleted) is claimed again with a bumped epoch:
+ * {@code setData(/owners/ri, claim, ownerVersionRead)} instead of the create, so whatever still runs under
+ * the old epoch in this process is fenced; a re-claim never hands out the epoch of an earlier run.
  * A multi is all or nothing: when one region's ops fail (another worker's claim appeared in between),
  * that region is Blocked and the multi is tried again without it; when the check fails, every region is
  * Rejected. The create op comes from the client's {@code transactionOp()}, so the claim gets the ACL of the
@@ -74,16 +78,19 @@ public final class RegionClaims {
         long session = sessionId();
         List<OpResult> read = readOwnersAndEpochs(wanted);
         Map<String, Integer> epochVersions = new LinkedHashMap<>();
+        Map<String, Integer> oursAlready = new LinkedHashMap<>();
         Map<String, Optional<Checkpoint>> checkpoints = new LinkedHashMap<>();
         for (int i = 0; i < wanted.size(); i++) {
             String region = wanted.get(i);
             OpResult owner = read.get(READS_PER_REGION * i);
             OpResult epoch = read.get(READS_PER_REGION * i + 1);
             checkpoints.put(region, checkpointOf(read.get(READS_PER_REGION * i + 2)));
-            if (owner instanceof OpResult.GetDataResult held) {
-                results.put(region, held.getStat().getEphemeralOwner() == session
-                        ? new ClaimResult.Succeeded(LayoutJson.decode(held.getData(), Claim.class).epoch(), checkpoints.get(region))
-                        : new ClaimResult.Blocked());
+            if (owner instanceof OpResult.GetDataResult held && held.getStat().getEphemeralOwner() != session) {
+                results.put(region, new ClaimResult.Blocked());
+            } else if (owner instanceof OpResult.GetDataResult held && epoch instanceof OpResult.GetDataResult epochNode) {
+                results.put(region, null);
+                oursAlready.put(region, held.getStat().getVersion());
+                epochVersions.put(region, epochNode.getStat().getVersion());
             } else if (errorOf(owner) != KeeperException.Code.NONODE.intValue()) {
                 throw KeeperException.create(KeeperException.Code.get(errorOf(owner)), paths.owner(region));
             } else if (epoch instanceof OpResult.GetDataResult epochNode) {
@@ -100,7 +107,9 @@ public final class RegionClaims {
             for (String region : free) {
                 int version = epochVersions.get(region);
                 byte[] claim = LayoutJson.encode(new Claim(workerId, version + 1L, time.now()));
-                ops.add(client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(paths.owner(region), claim).get());
+                ops.add(oursAlready.containsKey(region)
+                        ? Op.setData(paths.owner(region), claim, oursAlready.get(region))
+                        : client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(paths.owner(region), claim).get());
                 ops.add(Op.setData(paths.regionEpoch(region), claim, version));
             }
             try {
@@ -151,26 +160,47 @@ public final class RegionClaims {
     }
 
     /**
-     * One multi-read of each region's claim and epoch node. A region claimed for the first time in the
-     * cluster's life has no epoch and checkpoint nodes yet: they are created (persistent, never deleted) and
-     * read again, so every later claim spends no write on them.
+     * One multi-read of each region's claim, epoch and checkpoint node. A region claimed for the first time in
+     * the cluster's life has no epoch and checkpoint nodes yet: they are created (persistent, never deleted)
+     * in ONE multi, so no failure leaves one without the other, and read again; every later claim spends no
+     * write on them. A region left with only one of them (by an older version, which created them one by
+     * one) gets the missing one.
      */
     private List<OpResult> readOwnersAndEpochs(List<String> regions) throws Exception {
         List<OpResult> read = TracedMulti.read(client, readOps(regions));
         boolean created = false;
         for (int i = 0; i < regions.size(); i++) {
-            if (errorOf(read.get(READS_PER_REGION * i + 1)) == KeeperException.Code.NONODE.intValue()) {
-                for (String path : List.of(paths.regionEpoch(regions.get(i)), paths.regionCheckpoint(regions.get(i)))) {
-                    try {
-                        client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, new byte[0]);
-                    } catch (KeeperException.NodeExistsException ignored) {
-                        // created meanwhile by another worker
-                    }
-                }
+            String region = regions.get(i);
+            boolean noEpoch = errorOf(read.get(READS_PER_REGION * i + 1)) == KeeperException.Code.NONODE.intValue();
+            boolean noCheckpoint = errorOf(read.get(READS_PER_REGION * i + 2)) == KeeperException.Code.NONODE.intValue();
+            if (noEpoch || noCheckpoint) {
+                createRegionNodes(region, noEpoch, noCheckpoint);
                 created = true;
             }
         }
         return created ? TracedMulti.read(client, readOps(regions)) : read;
+    }
+
+    private void createRegionNodes(String region, boolean epoch, boolean checkpoint) throws Exception {
+        if (client.checkExists().forPath(paths.region(region)) == null) {
+            try {
+                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(paths.region(region), new byte[0]);
+            } catch (KeeperException.NodeExistsException ignored) {
+                // created meanwhile by another worker
+            }
+        }
+        List<Op> ops = new ArrayList<>();
+        if (epoch) {
+            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(paths.regionEpoch(region), new byte[0]).get());
+        }
+        if (checkpoint) {
+            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(paths.regionCheckpoint(region), new byte[0]).get());
+        }
+        try {
+            TracedMulti.write(client, ops);
+        } catch (KeeperException.NodeExistsException ignored) {
+            // created meanwhile by another worker: the read that follows sees them
+        }
     }
 
     private List<Op> readOps(List<String> regions) {

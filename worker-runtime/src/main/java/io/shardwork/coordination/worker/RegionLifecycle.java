@@ -24,11 +24,14 @@ public interface RegionLifecycle {
 
     /**
      * Planned release: stop fetching, finish in-flight work, write the final checkpoint under the region's
-     * epoch; return only when done. The claim is deleted after this returns (stop-before-start).
+     * epoch; return only when done, or when the time to stop ran out (counted from {@link #beginStop} when
+     * that came first). The claim is deleted after this returns (stop-before-start), and also after a
+     * {@link StopAbandonedException}: a region is never stranded by work that does not stop.
      *
-     * @throws FencedException when the final checkpoint was refused: the region was already taken over
+     * @throws FencedException        when the final checkpoint was refused: the region was already taken over
+     * @throws StopAbandonedException when the work did not stop in time and was abandoned (no final checkpoint)
      */
-    void stop(String region) throws FencedException;
+    void stop(String region) throws FencedException, StopAbandonedException;
 
     /**
      * The region is about to be released: start its graceful stop now, without waiting; {@link #stop}
@@ -36,6 +39,14 @@ public interface RegionLifecycle {
      * first, so that they stop side by side instead of one after another. Must not block. By default nothing.
      */
     default void beginStop(String region) {
+    }
+
+    /**
+     * The longest {@link #stop} may take ({@code shutdown.timeout.ms}); the coordinator's graceful close waits
+     * this long for its releases, plus its own margin. By default zero (stops that return at once).
+     */
+    default java.time.Duration stopTimeout() {
+        return java.time.Duration.ZERO;
     }
 
     /** Fenced or session lost: stop at once, write nothing more. Must not block. */

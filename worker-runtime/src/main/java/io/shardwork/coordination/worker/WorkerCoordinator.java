@@ -95,6 +95,7 @@ public final class WorkerCoordinator implements Closeable {
     private final ZooKeeperClientFactory clients;
     private final CuratorFramework client;
     private final FencingCounter fencing = new FencingCounter();
+    private final java.util.concurrent.atomic.AtomicLong abandonedReleases = new java.util.concurrent.atomic.AtomicLong();
     private final CheckpointStore checkpoints;
     private final RegionLifecycle lifecycle;
     private final RegionClaims claims;
@@ -230,7 +231,10 @@ public final class WorkerCoordinator implements Closeable {
     /**
      * Graceful shutdown: deregisters (so the leader moves our regions), releases every held region (stop,
      * final checkpoint, delete the claim: stop-before-start), leaves the election, closes the client.
-     * Blocks until done (each region's {@link RegionLifecycle#stop}). Idempotent.
+     * Blocks until done: the regions stop side by side, each within {@link RegionLifecycle#stopTimeout()}
+     * ({@code shutdown.timeout.ms}, past which it is abandoned and its claim deleted all the same), and the
+     * close waits that long plus {@link #closeMargin()} for the ZooKeeper writes around them; only past
+     * that bound does it close the session under regions still releasing. Idempotent.
      */
     @Override
     public void close() {
@@ -249,13 +253,18 @@ public final class WorkerCoordinator implements Closeable {
                 Map<String, OwnershipEvent> leave = new LinkedHashMap<>();
                 ownerships.keySet().forEach(region -> leave.put(region, new OwnershipEvent.Unassigned(-1)));
                 applyAll(leave);
-            }).get(Math.max(10_000, settings.sessionTimeoutMs() * 3L), TimeUnit.MILLISECONDS);
+            }).get(lifecycle.stopTimeout().plus(closeMargin()).toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("Worker {}: graceful release did not finish: {}", settings.workerId(), e.toString());
         }
         candidate.close();
         shutdownEvents();
         client.close();
+    }
+
+    /** What a graceful close allows beyond the stops for deregistering and deleting claims: max(10 s, 3 x session). */
+    Duration closeMargin() {
+        return Duration.ofMillis(Math.max(10_000, settings.sessionTimeoutMs() * 3L));
     }
 
     /**
@@ -393,6 +402,11 @@ public final class WorkerCoordinator implements Closeable {
     /** The fenced checkpoint store of this worker. */
     public CheckpointStore checkpointStore() {
         return checkpoints;
+    }
+
+    /** Releases whose work did not stop in time and was abandoned before the claim was deleted, so far. Never blocks. */
+    public long abandonedReleases() {
+        return abandonedReleases.get();
     }
 
     /** How many writes of this worker were refused as fenced. */
@@ -718,15 +732,27 @@ public final class WorkerCoordinator implements Closeable {
         });
     }
 
+    /**
+     * Stops the region's work and deletes our claim. Work that does not stop in time was abandoned by the
+     * lifecycle: the claim is deleted all the same (the next claim's epoch bump fences the stuck thread), so
+     * the region moves on; counted in {@link #abandonedReleases()}.
+     */
     private void release(String region, long epoch) throws Exception {
+        boolean graceful = true;
         try {
             lifecycle.stop(region);
         } catch (FencedException fenced) {
             LOG.warn("Worker {}: {}", settings.workerId(), fenced.getMessage());
             apply(region, new OwnershipEvent.Fenced());
             return;
+        } catch (StopAbandonedException | RuntimeException stuck) {
+            abandonedReleases.incrementAndGet();
+            graceful = false;
+            lifecycle.abandon(region);
+            LOG.error("Worker {} region {} epoch {}: released without a final checkpoint: {}", settings.workerId(), region,
+                    epoch, stuck.getMessage());
         }
-        listener.released(region, settings.workerId(), epoch, time.now(), true);
+        listener.released(region, settings.workerId(), epoch, time.now(), graceful);
         claims.releaseIfOurs(region);
         apply(region, new OwnershipEvent.ReleaseFinished());
     }

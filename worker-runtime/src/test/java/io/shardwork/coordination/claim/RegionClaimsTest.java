@@ -2,7 +2,9 @@ package io.shardwork.coordination.claim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.coordination.checkpoint.FencingCounter;
 import io.shardwork.coordination.checkpoint.ZooKeeperCheckpointStore;
 import io.shardwork.coordination.testing.TestCluster;
@@ -55,8 +57,13 @@ class RegionClaimsTest {
             assertEquals(mine.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession(region), region + " held by our session");
             assertEquals(1, LayoutJson.decode(mine.getData().forPath(PATHS.owner(region)), Claim.class).epoch());
         }
-        // already ours: the same epoch again, nothing written
-        assertEquals(expect("b", new ClaimResult.Succeeded(1)), claims.claimAll(List.of("b"), generation));
+        // already ours (a claim whose answer was lost, or whose work ended): claimed again under a NEW epoch, so
+        // a runner of this process still going under epoch 1 is fenced
+        assertEquals(expect("b", new ClaimResult.Succeeded(2)), claims.claimAll(List.of("b"), generation));
+        assertEquals(2, LayoutJson.decode(mine.getData().forPath(PATHS.owner("b")), Claim.class).epoch());
+        assertEquals(mine.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession("b"), "b still held by our session");
+        assertThrows(FencedException.class, () -> new ZooKeeperCheckpointStore(mine, PATHS, "w1", new FencingCounter(),
+                TimeSource.system()).commit("b", 1, 7), "the run of epoch 1 can no longer checkpoint");
 
         new ZooKeeperCheckpointStore(mine, PATHS, "w1", new FencingCounter(), TimeSource.system()).commit("a", 1, 42);
         claims.releaseIfOurs("a");
@@ -109,6 +116,18 @@ class RegionClaimsTest {
         assertEquals(2, rivals.epoch(), "the rival's claim stands with its epoch");
         Stat epoch = mine.checkExists().forPath(PATHS.regionEpoch("b"));
         assertEquals(2, epoch.getVersion(), "b's epoch node moved only by the rival's two claims");
+    }
+
+    @Test
+    void testARegionLeftWithAnEpochNodeButNoCheckpointNodeGetsOneAndCheckpoints() throws Exception {
+        // what a failure between the two separate creates of an older version left behind
+        mine.create().creatingParentsIfNeeded().forPath(PATHS.regionEpoch("a"), new byte[0]);
+        ClaimResult claimed = new RegionClaims(mine, PATHS, "w1", TimeSource.system()).claimAll(List.of("a"), generation).get("a");
+        long epoch = ((ClaimResult.Succeeded) claimed).epoch();
+
+        ZooKeeperCheckpointStore store = new ZooKeeperCheckpointStore(mine, PATHS, "w1", new FencingCounter(), TimeSource.system());
+        store.commit("a", epoch, 42);
+        assertEquals(42, store.read("a").orElseThrow().offset());
     }
 
     private long ownerSession(String region) throws Exception {

@@ -1,0 +1,35 @@
+package io.shardwork.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RestartBackoffTest {
+    private final RestartBackoff backoff = new RestartBackoff(Duration.ofMillis(100), Duration.ofMillis(500));
+
+    @Test
+    void deathsAtTheSamePlaceBackOffExponentiallyUpToTheCap() {
+        List<Long> delays = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            delays.add(backoff.onDeath("eu", 40).toMillis());
+        }
+        assertEquals(List.of(0L, 100L, 200L, 400L, 500L, 500L), delays);
+        assertEquals(6, backoff.consecutiveDeaths("eu"));
+        assertEquals(500, backoff.delayMs("eu"));
+        assertEquals(0, backoff.consecutiveDeaths("us"), "regions are apart");
+    }
+
+    @Test
+    void progressOrACleanEndStartsANewRow() {
+        backoff.onDeath("eu", 40);
+        backoff.onDeath("eu", 40);
+        assertEquals(Duration.ZERO, backoff.onDeath("eu", 41), "the checkpoint moved on: a new row");
+        assertEquals(Duration.ofMillis(100), backoff.onDeath("eu", 41));
+        backoff.onCleanEnd("eu");
+        assertEquals(0, backoff.consecutiveDeaths("eu"));
+        assertEquals(Duration.ZERO, backoff.onDeath("eu", 41));
+    }
+}
