@@ -30,11 +30,13 @@ public final class Main {
         }
     }
 
-    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    /** The whole command tree, as {@link #run} executes it (the bash completion is generated from it). */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new ShardworkCommand());
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(new FailureHandler());
+        EmbeddedCommands.addTo(commandLine);
         return commandLine;
     }
 }
