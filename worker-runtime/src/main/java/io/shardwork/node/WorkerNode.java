@@ -14,13 +14,16 @@ import io.shardwork.history.HistoryCheckpointStore;
 import io.shardwork.history.HistoryRecorder;
 import io.shardwork.leader.TimeSource;
 import io.shardwork.metrics.ClaimTimers;
+import io.shardwork.metrics.HandlerTimers;
 import io.shardwork.metrics.HealthState;
+import io.shardwork.metrics.JvmMeters;
 import io.shardwork.metrics.WorkerMetrics;
 import io.shardwork.metrics.ZooKeeperOperationCounter;
 import io.shardwork.runner.RegionFencedException;
 import io.shardwork.runner.RegionRunner;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.RunnerListener;
+import io.shardwork.runner.RunnerState;
 import io.shardwork.runner.RunnerStats;
 import java.io.Closeable;
 import java.io.IOException;
@@ -29,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -50,6 +54,7 @@ public final class WorkerNode implements Closeable {
     private final ZooKeeperOperationCounter zookeeperOperations;
     private final HealthState health;
     private final HistoryRecorder history;
+    private final JvmMeters jvmMeters;
 
     /**
      * Builds the node; connects nothing until {@link #start()}.
@@ -77,7 +82,14 @@ public final class WorkerNode implements Closeable {
         this.health = new HealthState(config.workerId(), coordinator::failure,
                 region -> coordinator.ownership(region).state() != OwnershipState.IDLE);
         coordinator.client().getConnectionStateListenable().addListener(health);
+        health.requireRunning(this::heldNotRunning);
+        HandlerTimers handlerTimers = new HandlerTimers(meters, partitions.keySet().stream().sorted().toList());
         lifecycle.get().observeRunners(new RunnerListener() {
+            @Override
+            public void onHandlerCall(RegionRunner runner, long nanos) {
+                handlerTimers.record(runner.region(), nanos);
+            }
+
             @Override
             public void onStarted(RegionRunner runner, long startOffset) {
                 timers.runnerStarted(runner.region(), runner.epoch());
@@ -91,6 +103,8 @@ public final class WorkerNode implements Closeable {
         });
         WorkerMetrics.bind(meters, coordinator, partitions.keySet().stream().sorted().toList(),
                 lifecycle.get().totals(), lifecycle.get()::runningStats);
+        WorkerMetrics.bindHealth(meters, health);
+        this.jvmMeters = JvmMeters.bind(meters);
         if (history != null) {
             lifecycle.get().onFenced((region, epoch, cause) -> {
                 if (!(cause instanceof RegionFencedException)) {
@@ -98,6 +112,16 @@ public final class WorkerNode implements Closeable {
                 }
             });
         }
+    }
+
+    /** Regions this worker holds and works on (OWNED) whose runner has not started fetching, or ended. */
+    private List<String> heldNotRunning() {
+        Set<String> running = lifecycle.get().runningStats().stream()
+                .filter(stats -> stats.state() == RunnerState.RUNNING && stats.startOffset() >= 0)
+                .map(RunnerStats::region).collect(Collectors.toSet());
+        return coordinator.heldRegions().stream()
+                .filter(region -> coordinator.ownership(region).state() == OwnershipState.OWNED && !running.contains(region))
+                .toList();
     }
 
     private static HistoryRecorder openHistory(Path dir, String workerId) {
@@ -166,6 +190,7 @@ public final class WorkerNode implements Closeable {
     public void close() {
         coordinator.close();
         runners.close();
+        jvmMeters.close();
         meters.close();
         closeHistory();
     }
@@ -174,6 +199,7 @@ public final class WorkerNode implements Closeable {
     public void crash() {
         coordinator.closeWithoutRelease();
         runners.close();
+        jvmMeters.close();
         meters.close();
         closeHistory();
     }

@@ -6,6 +6,7 @@ import io.shardwork.deadletter.Sleeper;
 import io.shardwork.handler.HandlerContext;
 import io.shardwork.handler.OrderHandler;
 import io.shardwork.handler.RegionOutput;
+import io.shardwork.logging.LogContext;
 import io.shardwork.ledger.LedgerFencedException;
 import io.shardwork.ledger.RegionLedger;
 import io.shardwork.order.Order;
@@ -267,6 +268,7 @@ public final class RegionRunner {
     // ---------------------------------------------------------------- the runner thread
 
     private void run(long requestedStart) {
+        LogContext.runner(settings.workerId(), region, epoch);
         nextOffset = Math.max(0, requestedStart);
         TopicPartition input = new TopicPartition(settings.ordersTopic(), partition);
         Throwable failure = null;
@@ -422,11 +424,13 @@ public final class RegionRunner {
     /** Calls the handler once; returns its failure, or null. Fencing and abandonment end the region instead. */
     private Throwable callHandler(Order order, long offset, int attempt) throws Fenced, Abandoned {
         Throwable failure = null;
+        long began = clock.nanos();
         try {
             handler.handle(order, new Context(order, offset, attempt));
         } catch (Throwable e) {
             failure = e;
         }
+        listener.onHandlerCall(this, clock.nanos() - began);
         if (ledgerFenced != null) {
             throw fenced(ledgerFenced);
         }
