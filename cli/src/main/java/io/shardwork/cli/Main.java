@@ -33,10 +33,11 @@ public final class Main {
     /** The whole command tree, as {@link #run} executes it (the bash completion is generated from it). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new ShardworkCommand());
+        // first: the setters below reach only the subcommands that exist when they are called
+        EmbeddedCommands.addTo(commandLine);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(new FailureHandler());
-        EmbeddedCommands.addTo(commandLine);
         return commandLine;
     }
 }
