@@ -17,6 +17,7 @@ import io.shardwork.metrics.ClaimTimers;
 import io.shardwork.metrics.HandlerTimers;
 import io.shardwork.metrics.HealthState;
 import io.shardwork.metrics.JvmMeters;
+import io.shardwork.metrics.KafkaClientMeters;
 import io.shardwork.metrics.WorkerMetrics;
 import io.shardwork.metrics.ZooKeeperOperationCounter;
 import io.shardwork.runner.RegionFencedException;
@@ -55,6 +56,7 @@ public final class WorkerNode implements Closeable {
     private final HealthState health;
     private final HistoryRecorder history;
     private final JvmMeters jvmMeters;
+    private final AtomicReference<AutoCloseable> kafkaClientMetrics = new AtomicReference<>();
 
     /**
      * Builds the node; connects nothing until {@link #start()}.
@@ -64,7 +66,8 @@ public final class WorkerNode implements Closeable {
     public WorkerNode(ShardworkConfig config, OwnershipListener listener) {
         this.config = config;
         this.history = config.historyDir().map(dir -> openHistory(dir, config.workerId())).orElse(null);
-        this.runners = RegionRunnerFactory.builder(config).workerId(config.workerId()).build();
+        this.runners = RegionRunnerFactory.builder(config).workerId(config.workerId())
+                .onSharedProducer(producer -> kafkaClientMetrics.set(KafkaClientMeters.bind(producer, meters))).build();
         Map<String, Integer> partitions = config.regions().stream().collect(Collectors.toMap(RegionSpec::name, RegionSpec::partition));
         Duration stopTimeout = Duration.ofMillis(config.shutdownTimeoutMs());
         meters.config().commonTags("worker", config.workerId());
@@ -190,6 +193,7 @@ public final class WorkerNode implements Closeable {
     public void close() {
         coordinator.close();
         runners.close();
+        KafkaClientMeters.close(kafkaClientMetrics.getAndSet(null));
         jvmMeters.close();
         meters.close();
         closeHistory();
@@ -199,6 +203,7 @@ public final class WorkerNode implements Closeable {
     public void crash() {
         coordinator.closeWithoutRelease();
         runners.close();
+        KafkaClientMeters.close(kafkaClientMetrics.getAndSet(null));
         jvmMeters.close();
         meters.close();
         closeHistory();

@@ -163,6 +163,9 @@ class WorkerNodeMetricsTest {
                 assertTrue(!m.samples(jvm, w1).isEmpty(), jvm + " should be served: " + m);
             }
 
+            assertTrue(m.samples().stream().anyMatch(sample -> sample.name().startsWith("kafka_producer_")
+                    && "shardwork-w1-effects".equals(sample.labels().get("client_id"))), "the shared producer's client metrics: " + m);
+
             for (String probe : List.of("/health", "/health/ready", "/health/live")) {
                 HttpResponse<String> health = get(endpoint, probe);
                 assertEquals(200, health.statusCode(), probe + ": " + health.body());
