@@ -30,8 +30,11 @@ public final class Main {
         }
     }
 
-    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    /** The whole command tree, as {@link #run} executes it (the bash completion is generated from it). */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new ShardworkCommand());
+        // first: the setters below reach only the subcommands that exist when they are called
+        EmbeddedCommands.addTo(commandLine);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(new FailureHandler());

@@ -2,8 +2,6 @@ package io.shardwork.cli;
 
 import io.shardwork.cli.cluster.ClusterCommand;
 import io.shardwork.cli.config.ConfigCommand;
-import io.shardwork.cli.demo.DemoCommand;
-import io.shardwork.cli.devcluster.DevClusterCommand;
 import io.shardwork.cli.drain.DrainCommand;
 import io.shardwork.cli.drain.UndrainCommand;
 import io.shardwork.cli.produce.ProduceCommand;
@@ -14,7 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The top-level command: only subcommands and the options every subcommand shares. */
+/**
+ * The top-level command: only subcommands and the options every subcommand shares. {@code demo} and
+ * {@code dev-cluster} are added by {@link EmbeddedCommands} when the embedded servers are on the classpath.
+ */
 @Command(name = "shardwork",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
@@ -25,12 +26,10 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
                 ConfigCommand.class,
                 ClusterCommand.class,
-                DevClusterCommand.class,
                 WorkerCommand.class,
                 StatusCommand.class,
                 ProduceCommand.class,
                 VerifyCommand.class,
-                DemoCommand.class,
                 DrainCommand.class,
                 UndrainCommand.class,
         },

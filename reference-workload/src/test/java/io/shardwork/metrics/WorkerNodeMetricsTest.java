@@ -132,8 +132,8 @@ class WorkerNodeMetricsTest {
             // broker for it within a checkpoint interval when the fetch responses leave the partition out (they
             // may, for good, on a quiet partition), so its lag comes to 0
             Timing.await("r0's runner reporting itself at the partition's end (lag 0)", PROCESSING,
-                    () -> scrape(endpoint).value("shardwork_region_lag", Map.of("region", "r0")) == 0,
-                    () -> scrape(endpoint).value("shardwork_region_lag", Map.of("region", "r0")));
+                    () -> scrape(endpoint).value("shardwork_region_lag_records", Map.of("region", "r0")) == 0,
+                    () -> scrape(endpoint).value("shardwork_region_lag_records", Map.of("region", "r0")));
 
             assertEquals(2, m.value("shardwork_regions_owned", w1));
             assertEquals(1, m.value("shardwork_leader", w1));
@@ -151,9 +151,35 @@ class WorkerNodeMetricsTest {
             System.out.printf("metrics test: %d orders, %.0f ZooKeeper operations (%.1f per 1,000 orders, start-up included)%n",
                     orders.size(), zookeeperOperations, zookeeperOperations * 1000 / orders.size());
 
-            HttpResponse<String> health = get(endpoint, "/health");
-            assertEquals(200, health.statusCode(), health.body());
-            assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
+            // the handler histogram: every attempt of every order (poison orders are tried ATTEMPTS times; the
+            // unparseable ones never reach the handler), in fixed buckets, per region
+            assertEquals(orders.size() - unparseable + poison * (ATTEMPTS - 1), m.sum("shardwork_handler_duration_seconds_count"));
+            assertEquals(m.value("shardwork_handler_duration_seconds_count", Map.of("region", "r0")),
+                    m.value("shardwork_handler_duration_seconds_bucket", Map.of("region", "r0", "le", "+Inf")));
+            assertTrue(m.value("shardwork_handler_duration_seconds_bucket", Map.of("region", "r0", "le", "0.001")) >= 0, m.toString());
+            // cluster view from the assignment: both regions placed and claimed; the orphaned placements went to w1
+            assertEquals(0, m.value("shardwork_regions_unplaced", w1));
+            assertEquals(0, m.value("shardwork_regions_assigned_unclaimed", w1));
+            assertEquals(2, m.value("shardwork_region_moves_total", Map.of("reason", "orphaned")), m.toString());
+            assertEquals(0, m.value("shardwork_region_moves_total", Map.of("reason", "balance")));
+            assertEquals(1, m.value("shardwork_build_info", w1));
+            assertTrue(m.samples("shardwork_build_info", w1).get(0).labels().containsKey("version"), m.toString());
+            assertEquals(1, m.value("shardwork_ready", w1));
+            assertEquals(1, m.value("shardwork_live", w1));
+            // JVM binders
+            for (String jvm : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
+                    "system_cpu_count", "process_uptime_seconds")) {
+                assertTrue(!m.samples(jvm, w1).isEmpty(), jvm + " should be served: " + m);
+            }
+
+            assertTrue(m.samples().stream().anyMatch(sample -> sample.name().startsWith("kafka_producer_")
+                    && "shardwork-w1-effects".equals(sample.labels().get("client_id"))), "the shared producer's client metrics: " + m);
+
+            for (String probe : List.of("/health", "/health/ready", "/health/live")) {
+                HttpResponse<String> health = get(endpoint, probe);
+                assertEquals(200, health.statusCode(), probe + ": " + health.body());
+                assertTrue(health.body().contains("\"status\":\"UP\""), probe + ": " + health.body());
+            }
         }
     }
 
@@ -179,6 +205,9 @@ class WorkerNodeMetricsTest {
                 }, () -> last.get().body());
                 assertTrue(last.get().body().contains("ZooKeeper session lost"), last.get().body());
                 assertTrue(last.get().body().contains("\"status\":\"DOWN\""), last.get().body());
+                assertEquals(503, get(endpoint, "/health/ready").statusCode(), "ready is the view /health serves");
+                HttpResponse<String> live = get(endpoint, "/health/live");
+                assertEquals(200, live.statusCode(), "a lost session is recoverable: still live: " + live.body());
             } finally {
                 zookeeper.restart();
             }

@@ -17,11 +17,14 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a deployment file in Java properties syntax into raw text values. Reports keys set twice (the
- * properties format silently keeps the last) and resolves {@code ${env:NAME}} from the environment, so
- * secrets need not live in the file.
+ * properties format silently keeps the last) and resolves references, so secrets need not live in the file:
+ * {@code ${env:NAME}} from the environment, {@code ${file:PATH:KEY}} from the properties file PATH (Kafka's
+ * {@code FileConfigProvider} semantics; for secrets mounted by Kubernetes or systemd credentials). A reference
+ * that cannot be resolved is a problem naming the key, the reference and the file or variable.
  */
 public final class ConfigFileReader {
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern REFERENCE = Pattern.compile(
+            "\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}|\\$\\{file:([^}]+):([^}:]+)}");
 
     private final Function<String, String> environment;
 
@@ -75,24 +78,44 @@ public final class ConfigFileReader {
             problems.add(new ConfigProblem(source, "(file)", source, "valid Java properties syntax", malformed.getMessage()));
         }
         Map<String, String> resolved = new LinkedHashMap<>();
-        values.forEach((key, value) -> resolved.put(key, resolveEnvironment(source, key, value, problems)));
+        SecretFiles files = new SecretFiles();
+        values.forEach((key, value) -> resolved.put(key, resolveReferences(source, key, value, files, problems)));
         return new RawConfig(source, resolved, problems);
     }
 
-    private String resolveEnvironment(String source, String key, String value, List<ConfigProblem> problems) {
-        Matcher matcher = ENV_REFERENCE.matcher(value);
+    private String resolveReferences(String source, String key, String value, SecretFiles files, List<ConfigProblem> problems) {
+        int problemsBefore = problems.size();
+        Matcher matcher = REFERENCE.matcher(value);
         StringBuilder resolved = new StringBuilder();
         while (matcher.find()) {
-            String name = matcher.group(1);
-            String replacement = environment.apply(name);
-            if (replacement == null) {
-                problems.add(new ConfigProblem(source, key, Secrets.display(key, value), "the environment variable " + name + " to be set",
-                        "it is not set in this process's environment"));
-                replacement = "";
-            }
+            String replacement = matcher.group(1) != null
+                    ? environmentValue(source, key, value, matcher.group(1), problems)
+                    : fileValue(source, key, value, matcher.group(), matcher.group(2), matcher.group(3), files, problems);
             matcher.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
         }
         matcher.appendTail(resolved);
-        return resolved.toString();
+        // a value with an unresolved reference is left empty: half a secret would only add a misleading second problem
+        return problems.size() > problemsBefore ? "" : resolved.toString();
+    }
+
+    private String environmentValue(String source, String key, String value, String name, List<ConfigProblem> problems) {
+        String replacement = environment.apply(name);
+        if (replacement == null) {
+            problems.add(new ConfigProblem(source, key, Secrets.display(key, value), "the environment variable " + name + " to be set",
+                    "it is not set in this process's environment"));
+            return "";
+        }
+        return replacement;
+    }
+
+    private static String fileValue(String source, String key, String value, String reference, String path, String fileKey,
+                                    SecretFiles files, List<ConfigProblem> problems) {
+        SecretFiles.Lookup lookup = files.lookup(path, fileKey);
+        if (lookup.value().isEmpty()) {
+            problems.add(new ConfigProblem(source, key, Secrets.display(key, value),
+                    "key '" + fileKey + "' in the properties file " + path + " (referenced as " + reference + ")", lookup.problem()));
+            return "";
+        }
+        return lookup.value().get();
     }
 }

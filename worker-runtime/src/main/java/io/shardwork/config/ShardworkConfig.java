@@ -253,6 +253,11 @@ public final class ShardworkConfig {
         return (Integer) values.get(METRICS_PORT);
     }
 
+    /** {@code log.format}: text or json. */
+    public String logFormat() {
+        return (String) values.get(LOG_FORMAT);
+    }
+
     /** The ownership history directory ({@code history.dir}), empty when history is off. */
     public Optional<Path> historyDir() {
         String dir = (String) values.get(HISTORY_DIR);

@@ -53,6 +53,9 @@ public final class ShardworkConfigDef {
 
     public static final String METRICS_PORT = "metrics.port";
     public static final String HISTORY_DIR = "history.dir";
+    public static final String LOG_FORMAT = "log.format";
+    public static final String LOG_FORMAT_TEXT = "text";
+    public static final String LOG_FORMAT_JSON = "json";
 
     public static final String DEV_DATA_DIR = "dev.data.dir";
     public static final String DEV_KAFKA_CONTROLLER_PORT = "dev.kafka.controller.port";
@@ -133,6 +136,8 @@ public final class ShardworkConfigDef {
 
             .define(METRICS_PORT, INT, 0, Validator.between(0, 65_535),
                     "operations", "Port serving Prometheus metrics on /metrics and health on /health; 0 disables it.")
+            .define(LOG_FORMAT, STRING, LOG_FORMAT_TEXT, Validator.oneOf(LOG_FORMAT_TEXT, LOG_FORMAT_JSON),
+                    "operations", "Standard error's log format on this host: text (one line per event), or json (logback's JsonEncoder: one JSON object per line, with the MDC keys worker, region and epoch of runner and coordinator lines).")
             .define(HISTORY_DIR, STRING, "", Validator.ANY,
                     "operations", "Directory where each worker appends its ownership history (claims, releases, accepted checkpoints, fenced writes) as JSON lines to <worker.id>.jsonl, for verify --history; empty disables it.")
 

@@ -12,22 +12,33 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 
 /**
- * Whether this worker is healthy, for {@code /health}. DOWN, with a reason each, while any of these holds:
+ * Whether this worker is alive and whether it is ready, for {@code /health/live}, {@code /health/ready} and
+ * {@code /health} (the ready view, kept for compatibility).
+ *
+ * <p><b>Live</b> is DOWN only when the worker can no longer recover on its own and must be restarted:
+ * <ol>
+ *   <li>the coordinator stopped on its own ({@code WorkerCoordinator.failure()}, e.g. a duplicate worker id
+ *       after a session loss);</li>
+ *   <li>something marked it {@link #unrecoverable(String) unrecoverable} (e.g. the handler cannot be loaded).</li>
+ * </ol>
+ *
+ * <p><b>Ready</b> is DOWN, with a reason each, while any of these holds (and while it is not live):
  * <ol>
  *   <li>no ZooKeeper connection yet: no CONNECTED seen since start;</li>
  *   <li>the ZooKeeper session is LOST (Curator's LOST: the session expired, or the connection has been gone
  *       for a session timeout). Back UP at RECONNECTED (a new session; the coordinator re-registers and
  *       claims again through the normal path). SUSPENDED alone stays UP (reported as the zookeeper state):
- *       regions are paused, and a blip shorter than the session must not fail a probe;</li>
- *   <li>the coordinator stopped on its own ({@code WorkerCoordinator.failure()}, e.g. a duplicate worker id
- *       after a session loss): for good;</li>
+ *       the session may still be alive, regions are paused, and a blip shorter than the session must not fail
+ *       a probe;</li>
  *   <li>a region's runner died ({@link io.shardwork.runner.RunnerListener#onDied}): until a new run of that
  *       region starts on this worker (the coordinator gave the claim up and claimed it again), or the
- *       region is no longer pursued by this worker (assigned elsewhere: its ownership went back to IDLE).</li>
+ *       region is no longer pursued by this worker (assigned elsewhere: its ownership went back to IDLE);</li>
+ *   <li>a region is held but its runner is not running (yet): see {@link #requireRunning};</li>
+ *   <li>a named condition is {@link #raise raised} (e.g. a hung handler) until it is {@link #clear cleared}.</li>
  * </ol>
  *
- * <p>Thread-safe; callbacks arrive on Curator's, the coordinator's and runners' threads; {@link #check()}
- * never blocks and never reads ZooKeeper.
+ * <p>Thread-safe; callbacks arrive on Curator's, the coordinator's and runners' threads; {@link #live()},
+ * {@link #ready()} and {@link #check()} never block and never read ZooKeeper.
  */
 public final class HealthState implements ConnectionStateListener {
     /**
@@ -50,6 +61,9 @@ public final class HealthState implements ConnectionStateListener {
     private final Supplier<Optional<Exception>> coordinatorFailure;
     private final Predicate<String> pursued;
     private final Map<String, Death> deaths = new TreeMap<>();
+    private final Map<String, String> raised = new TreeMap<>();
+    private final List<String> unrecoverable = new ArrayList<>();
+    private Supplier<List<String>> heldNotRunning = List::of;
     private ConnectionState zookeeper;
 
     /**
@@ -80,17 +94,73 @@ public final class HealthState implements ConnectionStateListener {
         }
     }
 
-    /** The health now. Never blocks. */
-    public synchronized Health check() {
+    /**
+     * Regions count in readiness: {@code heldNotRunning} lists the regions this worker holds a claim on (and
+     * means to work on) whose runner is not running; each makes the worker not ready. Call once, before serving.
+     */
+    public synchronized void requireRunning(Supplier<List<String>> heldNotRunning) {
+        this.heldNotRunning = heldNotRunning;
+    }
+
+    /**
+     * Raises a named condition that makes the worker not ready until {@link #clear(String)}: one reason per
+     * name (raising again replaces it), e.g. {@code raise("hung-handler:eu", "handler in region eu busy for 95 s")}.
+     * Any thread.
+     */
+    public synchronized void raise(String name, String reason) {
+        raised.put(name, reason);
+    }
+
+    /** Clears the condition {@code name}; nothing when it is not raised. Any thread. */
+    public synchronized void clear(String name) {
+        raised.remove(name);
+    }
+
+    /** The worker cannot recover without a restart, because of {@code reason}: not live (nor ready) for good. Any thread. */
+    public synchronized void unrecoverable(String reason) {
+        if (!unrecoverable.contains(reason)) {
+            unrecoverable.add(reason);
+        }
+    }
+
+    /** Whether the process is worth keeping (the liveness probe). Never blocks. */
+    public synchronized Health live() {
+        return health(liveReasons());
+    }
+
+    /** Whether the worker does its work (the readiness probe); also what {@code /health} serves. Never blocks. */
+    public synchronized Health ready() {
         List<String> reasons = new ArrayList<>();
         if (zookeeper == null) {
             reasons.add("not connected to ZooKeeper yet");
         } else if (zookeeper == ConnectionState.LOST) {
             reasons.add("ZooKeeper session lost");
         }
-        coordinatorFailure.get().ifPresent(failure -> reasons.add("coordinator stopped: " + failure.getMessage()));
+        reasons.addAll(liveReasons());
         deaths.entrySet().removeIf(entry -> !pursued.test(entry.getKey()));
         deaths.values().forEach(death -> reasons.add(death.reason()));
+        for (String region : heldNotRunning.get()) {
+            if (!deaths.containsKey(region)) {
+                reasons.add("region " + region + " is held but its runner is not running");
+            }
+        }
+        reasons.addAll(raised.values());
+        return health(reasons);
+    }
+
+    /** The ready view: {@link #ready()}. */
+    public Health check() {
+        return ready();
+    }
+
+    private List<String> liveReasons() {
+        List<String> reasons = new ArrayList<>();
+        coordinatorFailure.get().ifPresent(failure -> reasons.add("coordinator stopped: " + failure.getMessage()));
+        reasons.addAll(unrecoverable);
+        return reasons;
+    }
+
+    private Health health(List<String> reasons) {
         return new Health(reasons.isEmpty() ? "UP" : "DOWN", workerId,
                 zookeeper == null ? "NOT_CONNECTED" : zookeeper.name(), List.copyOf(reasons));
     }

@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Serves {@code GET /metrics} (Prometheus text format 0.0.4) and {@code GET /health} (JSON; 200 when UP,
- * 503 when DOWN) on the JDK's HTTP server, one daemon thread. Start once; close idempotently.
+ * Serves {@code GET /metrics} (Prometheus text format 0.0.4) and the health probes (JSON; 200 when UP, 503 when
+ * DOWN): {@code /health/live} ({@link HealthState#live()}), {@code /health/ready} and {@code /health}
+ * ({@link HealthState#ready()}), on the JDK's HTTP server, one daemon thread. Start once; close idempotently.
  *
  * <p>Nothing here reads ZooKeeper or Kafka: a scrape reads in-memory counters only, so scraping adds no
  * coordination traffic.
@@ -55,10 +56,9 @@ public final class MetricsEndpoint implements Closeable {
         }
         HttpServer created = HttpServer.create(bind, 0);
         created.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, scrape.get()));
-        created.createContext("/health", exchange -> {
-            HealthState.Health now = health.check();
-            respond(exchange, now.up() ? 200 : 503, "application/json", JSON.writeValueAsString(now));
-        });
+        created.createContext("/health", exchange -> respondHealth(exchange, health.ready()));
+        created.createContext("/health/ready", exchange -> respondHealth(exchange, health.ready()));
+        created.createContext("/health/live", exchange -> respondHealth(exchange, health.live()));
         executor = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "shardwork-metrics-http");
             thread.setDaemon(true);
@@ -92,6 +92,10 @@ public final class MetricsEndpoint implements Closeable {
         if (currentExecutor != null) {
             currentExecutor.shutdownNow();
         }
+    }
+
+    private static void respondHealth(HttpExchange exchange, HealthState.Health now) throws IOException {
+        respond(exchange, now.up() ? 200 : 503, "application/json", JSON.writeValueAsString(now));
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {

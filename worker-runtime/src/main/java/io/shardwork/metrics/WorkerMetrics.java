@@ -3,9 +3,13 @@ package io.shardwork.metrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.shardwork.assigner.MoveReason;
+import io.shardwork.coordination.ownership.OwnershipState;
 import io.shardwork.coordination.worker.WorkerCoordinator;
+import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.runner.RunnerStats;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -24,13 +28,18 @@ import java.util.function.ToDoubleFunction;
  * shardwork_checkpoints_total{region}             checkpoints written
  * shardwork_checkpoint_writes_fenced_total        checkpoint multis ZooKeeper refused (FencingCounter)
  * shardwork_releases_abandoned_total             releases whose runner did not stop within shutdown.timeout.ms
- * shardwork_region_lag{region}                    orders behind the partition's end (the consumer's figure, else the end offset asked of the broker); NaN when not held here or not known yet
+ * shardwork_region_lag_records{region}            orders behind the partition's end (the consumer's figure, else the end offset asked of the broker); NaN when not held here or not known yet
  * shardwork_regions_owned                         regions this worker holds a claim on
  * shardwork_leader                                1 while this worker acts as leader, else 0
  * shardwork_leader_epoch                          the leader epoch of its running term, -1 when not leader
  * shardwork_assignment_generation                 the generation of the last assignment this worker read, -1 before
+ * shardwork_regions_unplaced                      configured regions without an owner in the last assignment read (cluster view: every worker reports it)
+ * shardwork_regions_assigned_unclaimed            regions the assignment gives this worker that it has not claimed yet (sum over workers)
+ * shardwork_region_moves_total{reason}            moves that gave this worker a region (sum over workers: the cluster's moves), see {@link MoveTally}
+ * shardwork_build_info{version}                   1; the version of the running build
  * </pre>
- * plus the timers of {@link ClaimTimers} and the counters of {@link ZooKeeperOperationCounter}.
+ * plus the timers of {@link ClaimTimers} and {@link HandlerTimers}, the counters of
+ * {@link ZooKeeperOperationCounter}, the health gauges of {@link #bindHealth} and the JVM meters of {@link JvmMeters}.
  *
  * <p>The two fencing figures overlap and must not be added: a refused checkpoint counts in both, a refused
  * Kafka transaction only in the per-region one.
@@ -61,7 +70,7 @@ public final class WorkerMetrics {
                     region, totals, RunnerTotals.Totals::fencedWritesRejected);
             regionCounter(registry, "shardwork.checkpoints", "Checkpoints written",
                     region, totals, RunnerTotals.Totals::checkpoints);
-            Gauge.builder("shardwork.region.lag", running, stats -> lagOf(stats.get(), region))
+            Gauge.builder("shardwork.region.lag.records", running, stats -> lagOf(stats.get(), region))
                     .description("Orders behind the end of the region's partition at the last fetch; NaN when not held here")
                     .tag("region", region)
                     .register(registry);
@@ -84,6 +93,46 @@ public final class WorkerMetrics {
         Gauge.builder("shardwork.assignment.generation", coordinator, WorkerCoordinator::assignmentGeneration)
                 .description("Generation of the last assignment this worker read, -1 before the first")
                 .register(registry);
+        Gauge.builder("shardwork.regions.unplaced", coordinator, c -> unplaced(c, regions))
+                .description("Configured regions without an owner in the last assignment this worker read (NaN before the first)")
+                .register(registry);
+        Gauge.builder("shardwork.regions.assigned.unclaimed", coordinator, c -> assignedUnclaimed(c, regions))
+                .description("Regions the assignment gives this worker that it has not claimed yet")
+                .register(registry);
+        MoveTally moves = new MoveTally(coordinator.workerId(), coordinator::lastAssignment, java.time.Instant.now());
+        for (MoveReason reason : MoveReason.values()) {
+            // the meter holds its state object weakly: the coordinator lives as long as the node, the lambda holds the tally
+            FunctionCounter.builder("shardwork.region.moves", coordinator, c -> moves.count(reason))
+                    .description("Region moves that gave this worker a region, by the assigner's reason")
+                    .tag("reason", reason.wireName())
+                    .register(registry);
+        }
+        Gauge.builder("shardwork.build.info", () -> 1)
+                .description("The running build; the value is always 1")
+                .tag("version", BuildInfo.version())
+                .register(registry);
+    }
+
+    /** {@code shardwork_ready} and {@code shardwork_live}: 1 when the probe of that name would answer UP. */
+    public static void bindHealth(MeterRegistry registry, HealthState health) {
+        Gauge.builder("shardwork.ready", health, h -> h.ready().up() ? 1 : 0)
+                .description("1 when /health/ready answers UP: connected, every held region running")
+                .register(registry);
+        Gauge.builder("shardwork.live", health, h -> h.live().up() ? 1 : 0)
+                .description("1 when /health/live answers UP: the worker can still recover on its own")
+                .register(registry);
+    }
+
+    private static double unplaced(WorkerCoordinator coordinator, List<String> regions) {
+        Optional<AssignmentDocument> document = coordinator.lastAssignment();
+        if (document.isEmpty()) {
+            return Double.NaN;
+        }
+        return regions.stream().filter(region -> !document.get().owners().containsKey(region)).count();
+    }
+
+    private static double assignedUnclaimed(WorkerCoordinator coordinator, List<String> regions) {
+        return regions.stream().filter(region -> coordinator.ownership(region).state() == OwnershipState.CLAIMING).count();
     }
 
     private static void regionCounter(MeterRegistry registry, String name, String description, String region,

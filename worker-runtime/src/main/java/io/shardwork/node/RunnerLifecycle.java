@@ -99,6 +99,11 @@ public final class RunnerLifecycle implements RegionLifecycle {
         }
 
         @Override
+        public void onHandlerCall(RegionRunner runner, long nanos) {
+            observer.onHandlerCall(runner, nanos);
+        }
+
+        @Override
         public void onStopped(RegionRunner runner, long finalOffset) {
             totals.end(counted);
             restarts.onCleanEnd(region);

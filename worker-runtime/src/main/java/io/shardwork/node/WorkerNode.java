@@ -18,13 +18,17 @@ import io.shardwork.history.HistoryCheckpointStore;
 import io.shardwork.history.HistoryRecorder;
 import io.shardwork.leader.TimeSource;
 import io.shardwork.metrics.ClaimTimers;
+import io.shardwork.metrics.HandlerTimers;
 import io.shardwork.metrics.HealthState;
+import io.shardwork.metrics.JvmMeters;
+import io.shardwork.metrics.KafkaClientMeters;
 import io.shardwork.metrics.WorkerMetrics;
 import io.shardwork.metrics.ZooKeeperOperationCounter;
 import io.shardwork.runner.RegionFencedException;
 import io.shardwork.runner.RegionRunner;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.RunnerListener;
+import io.shardwork.runner.RunnerState;
 import io.shardwork.runner.RunnerStats;
 import io.shardwork.runner.TopicLayout;
 import java.io.Closeable;
@@ -34,6 +38,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -55,6 +60,8 @@ public final class WorkerNode implements Closeable {
     private final ZooKeeperOperationCounter zookeeperOperations;
     private final HealthState health;
     private final HistoryRecorder history;
+    private final JvmMeters jvmMeters;
+    private final AtomicReference<AutoCloseable> kafkaClientMetrics = new AtomicReference<>();
 
     /**
      * Builds the node; connects nothing until {@link #start()}.
@@ -70,7 +77,8 @@ public final class WorkerNode implements Closeable {
         }
         this.config = config;
         this.history = config.historyDir().map(dir -> openHistory(dir, config.workerId())).orElse(null);
-        this.runners = RegionRunnerFactory.builder(config).workerId(config.workerId()).build();
+        this.runners = RegionRunnerFactory.builder(config).workerId(config.workerId())
+                .onSharedProducer(producer -> kafkaClientMetrics.set(KafkaClientMeters.bind(producer, meters))).build();
         Map<String, Integer> partitions = new ConcurrentHashMap<>(config.regions().stream()
                 .collect(Collectors.toMap(RegionSpec::name, RegionSpec::partition)));
         Duration stopTimeout = Duration.ofMillis(config.shutdownTimeoutMs());
@@ -91,7 +99,14 @@ public final class WorkerNode implements Closeable {
         this.health = new HealthState(config.workerId(), coordinator::failure,
                 region -> coordinator.ownership(region).state() != OwnershipState.IDLE);
         coordinator.client().getConnectionStateListenable().addListener(health);
+        health.requireRunning(this::heldNotRunning);
+        HandlerTimers handlerTimers = new HandlerTimers(meters, partitions.keySet().stream().sorted().toList());
         lifecycle.get().observeRunners(new RunnerListener() {
+            @Override
+            public void onHandlerCall(RegionRunner runner, long nanos) {
+                handlerTimers.record(runner.region(), nanos);
+            }
+
             @Override
             public void onStarted(RegionRunner runner, long startOffset) {
                 timers.runnerStarted(runner.region(), runner.epoch());
@@ -114,6 +129,8 @@ public final class WorkerNode implements Closeable {
         }
         WorkerMetrics.bind(meters, coordinator, partitions.keySet().stream().sorted().toList(),
                 lifecycle.get().totals(), lifecycle.get()::runningStats);
+        WorkerMetrics.bindHealth(meters, health);
+        this.jvmMeters = JvmMeters.bind(meters);
         if (history != null) {
             lifecycle.get().onFenced((region, epoch, cause) -> {
                 if (!(cause instanceof RegionFencedException)) {
@@ -121,6 +138,16 @@ public final class WorkerNode implements Closeable {
                 }
             });
         }
+    }
+
+    /** Regions this worker holds and works on (OWNED) whose runner has not started fetching, or ended. */
+    private List<String> heldNotRunning() {
+        Set<String> running = lifecycle.get().runningStats().stream()
+                .filter(stats -> stats.state() == RunnerState.RUNNING && stats.startOffset() >= 0)
+                .map(RunnerStats::region).collect(Collectors.toSet());
+        return coordinator.heldRegions().stream()
+                .filter(region -> coordinator.ownership(region).state() == OwnershipState.OWNED && !running.contains(region))
+                .toList();
     }
 
     private static HistoryRecorder openHistory(Path dir, String workerId) {
@@ -198,6 +225,8 @@ public final class WorkerNode implements Closeable {
     public void close() {
         coordinator.close();
         runners.close();
+        KafkaClientMeters.close(kafkaClientMetrics.getAndSet(null));
+        jvmMeters.close();
         meters.close();
         closeHistory();
     }
@@ -206,6 +235,8 @@ public final class WorkerNode implements Closeable {
     public void crash() {
         coordinator.closeWithoutRelease();
         runners.close();
+        KafkaClientMeters.close(kafkaClientMetrics.getAndSet(null));
+        jvmMeters.close();
         meters.close();
         closeHistory();
     }

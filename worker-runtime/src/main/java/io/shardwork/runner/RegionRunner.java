@@ -11,6 +11,7 @@ import io.shardwork.api.RecordRejectedException;
 import io.shardwork.deadletter.DeadLetter;
 import io.shardwork.deadletter.JitterSource;
 import io.shardwork.deadletter.Sleeper;
+import io.shardwork.logging.LogContext;
 import io.shardwork.ledger.LedgerFencedException;
 import io.shardwork.ledger.RegionLedger;
 import java.nio.charset.StandardCharsets;
@@ -271,6 +272,7 @@ public final class RegionRunner {
     // ---------------------------------------------------------------- the runner thread
 
     private void run(long requestedStart) {
+        LogContext.runner(settings.workerId(), region, epoch);
         nextOffset = Math.max(0, requestedStart);
         TopicPartition input = new TopicPartition(settings.ordersTopic(), partition);
         Throwable failure = null;
@@ -470,11 +472,13 @@ public final class RegionRunner {
     private <T> Throwable callHandler(Handler<T> handler, T item, ConsumerRecord<byte[], byte[]> record, int attempt)
             throws Fenced, Abandoned {
         Throwable failure = null;
+        long began = clock.nanos();
         try {
             handler.handle(item, new RecordContext(record, attempt));
         } catch (Throwable e) {
             failure = e;
         }
+        listener.onHandlerCall(this, clock.nanos() - began);
         if (ledgerFenced != null) {
             throw fenced(ledgerFenced);
         }

@@ -42,6 +42,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     private final AtomicLong runnersMade = new AtomicLong();
     private final AtomicLong consumersMade = new AtomicLong();
     private final WarmConsumers warm;
+    private final java.util.function.Consumer<Producer<byte[], byte[]>> sharedProducerOpened;
     private Producer<byte[], byte[]> shared;
     private volatile int deadLetterMaxBytes = TopicLayout.DEFAULT_MAX_MESSAGE_BYTES;
     private boolean closed;
@@ -55,6 +56,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         this.clock = builder.clock;
         this.sleeper = builder.sleeper;
         this.jitterSeed = builder.jitterSeed;
+        this.sharedProducerOpened = builder.sharedProducerOpened;
         int spares = builder.warmConsumers >= 0 ? builder.warmConsumers : config.runnerWarmConsumers();
         this.warm = spares == 0 ? null : new WarmConsumers(this::newConsumer, settings.ordersTopic(), spares,
                 builder.refillDelay, WARM_REFRESH, "shardwork-" + settings.workerId() + "-warm-consumers");
@@ -167,6 +169,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         if (shared == null) {
             shared = new KafkaProducer<>(KafkaClientSettings.idempotentProducer(config,
                     "shardwork-" + settings.workerId() + "-effects"));
+            sharedProducerOpened.accept(shared);
         }
         return shared;
     }
@@ -198,6 +201,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         private long jitterSeed = System.nanoTime();
         private int warmConsumers = -1;
         private Duration refillDelay = REFILL_DELAY;
+        private java.util.function.Consumer<Producer<byte[], byte[]>> sharedProducerOpened = producer -> { };
 
         private Builder(ShardworkConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -243,6 +247,12 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         /** Overrides the pause between a spare taken and the next one built (tests). */
         public Builder refillDelay(Duration delay) {
             this.refillDelay = Objects.requireNonNull(delay, "delay");
+            return this;
+        }
+
+        /** Hears the at-least-once shared producer once it is built (e.g. to bind its client metrics); under its lock. */
+        public Builder onSharedProducer(java.util.function.Consumer<Producer<byte[], byte[]>> opened) {
+            this.sharedProducerOpened = Objects.requireNonNull(opened, "opened");
             return this;
         }
 

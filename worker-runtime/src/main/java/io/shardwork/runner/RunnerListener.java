@@ -14,6 +14,13 @@ public interface RunnerListener {
     default void onStarted(RegionRunner runner, long startOffset) {
     }
 
+    /**
+     * A handler call (each attempt) returned or threw after {@code nanos}. Called for every
+     * order on the runner's thread: must be cheap (a timer's record).
+     */
+    default void onHandlerCall(RegionRunner runner, long nanos) {
+    }
+
     /** Graceful end: every order before {@code finalOffset} is done, its effects are durable and the final checkpoint is written. */
     default void onStopped(RegionRunner runner, long finalOffset) {
     }

@@ -69,4 +69,48 @@ class HealthStateTest {
         failure.set(new IllegalStateException("worker id w1 is taken"));
         assertEquals(down("RECONNECTED", "coordinator stopped: worker id w1 is taken"), health.check());
     }
+
+    @Test
+    void liveStaysUpThroughARecoverableLossAndGoesDownOnlyWhenTheWorkerCannotRecover() {
+        health.stateChanged(null, ConnectionState.LOST);
+        pursued.add("eu");
+        health.runnerDied("eu", 3, new IllegalStateException("broker gone"));
+        assertEquals(up("LOST"), health.live());
+        assertEquals("DOWN", health.ready().status());
+
+        failure.set(new IllegalStateException("worker id w1 is taken"));
+        assertEquals(down("LOST", "coordinator stopped: worker id w1 is taken"), health.live());
+        assertEquals(health.ready(), health.check(), "/health is the ready view");
+    }
+
+    @Test
+    void anUnrecoverableReasonTakesBothProbesDownForGood() {
+        health.stateChanged(null, ConnectionState.CONNECTED);
+        health.unrecoverable("handler com.acme.Missing cannot be loaded");
+        health.unrecoverable("handler com.acme.Missing cannot be loaded");
+        assertEquals(down("CONNECTED", "handler com.acme.Missing cannot be loaded"), health.live());
+        assertEquals(down("CONNECTED", "handler com.acme.Missing cannot be loaded"), health.ready());
+    }
+
+    @Test
+    void aHeldRegionWithoutARunningRunnerIsNotReady() {
+        List<String> notRunning = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("eu"));
+        health.requireRunning(() -> List.copyOf(notRunning));
+        health.stateChanged(null, ConnectionState.CONNECTED);
+        assertEquals(down("CONNECTED", "region eu is held but its runner is not running"), health.ready());
+        assertEquals(up("CONNECTED"), health.live());
+        notRunning.clear();
+        assertEquals(up("CONNECTED"), health.ready());
+    }
+
+    @Test
+    void aRaisedConditionIsNotReadyUntilCleared() {
+        health.stateChanged(null, ConnectionState.CONNECTED);
+        health.raise("hung-handler:eu", "handler of region eu busy for 95 s");
+        health.raise("hung-handler:eu", "handler of region eu busy for 100 s");
+        assertEquals(down("CONNECTED", "handler of region eu busy for 100 s"), health.ready());
+        assertEquals(up("CONNECTED"), health.live());
+        health.clear("hung-handler:eu");
+        assertEquals(up("CONNECTED"), health.ready());
+    }
 }

@@ -36,6 +36,10 @@ final class PrometheusText {
     }
 
     /** The samples named {@code name} carrying every label of {@code labels}. */
+    List<Sample> samples() {
+        return List.copyOf(samples);
+    }
+
     List<Sample> samples(String name, Map<String, String> labels) {
         return samples.stream()
                 .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))

@@ -2,6 +2,7 @@ package io.shardwork.cli.worker;
 
 import io.shardwork.cli.CommandFailure;
 import io.shardwork.cli.ExitCodes;
+import io.shardwork.cli.Logging;
 import io.shardwork.cli.ShutdownSignal;
 import io.shardwork.cli.supervise.SuperviseOptions;
 import io.shardwork.cli.supervise.Supervisor;
@@ -67,6 +68,7 @@ public final class WorkerCommand implements Callable<Integer> {
         if (metricsPort != null) {
             config = config.with(ShardworkConfigDef.METRICS_PORT, Integer.toString(metricsPort));
         }
+        Logging.format(config.logFormat());
         config = resolve(config);
         supervision.validate(spec.commandLine());
         if (supervision.supervise()) {

@@ -29,6 +29,7 @@ import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.DefinitionDocument;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.layout.MemberInfo;
+import io.shardwork.logging.LogContext;
 import io.shardwork.leader.ControllerSettings;
 import io.shardwork.leader.LeaderCandidate;
 import io.shardwork.leader.TimeSource;
@@ -127,6 +128,7 @@ public final class WorkerCoordinator implements Closeable {
     private volatile Exception failure;
     private volatile long registeredSession;
     private volatile long assignmentGeneration = -1;
+    private volatile AssignmentDocument lastAssignment;
     private volatile SessionListener sessionListener = SessionListener.NONE;
     private volatile long announcedSession;
 
@@ -165,7 +167,10 @@ public final class WorkerCoordinator implements Closeable {
                 new ControllerSettings(Duration.ofMillis(settings.rebalanceDelayMs()), settings.maxBalanceMovesPerRound()),
                 time);
         this.events = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "shardwork-coordinator-" + settings.workerId());
+            Thread thread = new Thread(() -> {
+                LogContext.worker(settings.workerId());
+                runnable.run();
+            }, "shardwork-coordinator-" + settings.workerId());
             thread.setDaemon(true);
             return thread;
         });
@@ -378,6 +383,11 @@ public final class WorkerCoordinator implements Closeable {
         return candidate.actingEpoch();
     }
 
+    /** The last assignment document this worker read (owners, unplaceable regions, moves), if any. Never blocks. */
+    public Optional<AssignmentDocument> lastAssignment() {
+        return Optional.ofNullable(lastAssignment);
+    }
+
     /** The generation of the last assignment this worker read, or -1 before the first. Never blocks. */
     public long assignmentGeneration() {
         return assignmentGeneration;
@@ -582,6 +592,7 @@ public final class WorkerCoordinator implements Closeable {
             document = LayoutJson.decode(data, AssignmentDocument.class);
             generation = stat.getVersion();
             assignmentGeneration = generation;
+            lastAssignment = document;
         } catch (KeeperException.NoNodeException none) {
             try {
                 client.checkExists().usingWatcher(assignmentWatcher).forPath(paths.assignment());
@@ -623,6 +634,12 @@ public final class WorkerCoordinator implements Closeable {
 
     /** Runs one input through the region's state machine and carries out the actions. Event thread only. */
     private void apply(String region, OwnershipEvent event) {
+        try (LogContext.Scope logged = LogContext.region(region, ownerships.get(region).epoch())) {
+            applyInContext(region, event);
+        }
+    }
+
+    private void applyInContext(String region, OwnershipEvent event) {
         RegionOwnership before = ownerships.get(region);
         Transition transition = before.on(event);
         ownerships.put(region, transition.next());

@@ -1,0 +1,169 @@
+package io.shardwork.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Unpacks the tarball the build just made ({@code shardwork.tarball}, set by the pom) into an empty directory and
+ * runs its {@code bin/shardwork} as an operator would: a PATH with bash and coreutils but no Maven, JAVA_HOME set,
+ * no repository around it.
+ */
+class DistributionTest {
+    private static final Pattern TIMEOUT_STOP = Pattern.compile("(?m)^TimeoutStopSec=(\\d+)$");
+    private static final int SHUTDOWN_TIMEOUT_DEFAULT_S = 30;
+
+    @TempDir
+    static Path temp;
+    static Path home;
+    static Path tools;
+
+    @BeforeAll
+    static void unpack() throws Exception {
+        Path tarball = Path.of(System.getProperty("shardwork.tarball", "target/shardwork-unknown.tar.gz"));
+        assertTrue(Files.isRegularFile(tarball), "the tarball " + tarball + " should have been built by mvn package");
+        Path unpacked = Files.createDirectories(temp.resolve("install"));
+        Result tar = run(List.of("tar", "xzf", tarball.toAbsolutePath().toString(), "-C", unpacked.toString()), System.getenv());
+        assertEquals(0, tar.code(), tar.output());
+        home = unpacked.resolve("shardwork-" + System.getProperty("shardwork.version"));
+        tools = Files.createDirectories(temp.resolve("tools"));
+        for (String tool : List.of("bash", "dirname", "readlink", "env")) {
+            Path found = onPath(tool);
+            Files.createSymbolicLink(tools.resolve(tool), found);
+        }
+    }
+
+    @Test
+    void pathOfTheRunsHasNoMaven() throws Exception {
+        Result which = shell("command -v mvn");
+        assertNotEquals(0, which.code(), "mvn must not be reachable from the test's PATH: " + which.output());
+    }
+
+    @Test
+    void libHoldsTheRuntimeWithoutTheEmbeddedServers() throws IOException {
+        List<String> jars;
+        try (Stream<Path> files = Files.list(home.resolve("lib"))) {
+            jars = files.map(path -> path.getFileName().toString()).sorted().toList();
+        }
+        List<String> forbidden = new ArrayList<>();
+        for (String jar : jars) {
+            if (jar.startsWith("kafka_2.13") || jar.startsWith("scala-") || jar.startsWith("embedded-cluster")
+                    || jar.startsWith("kafka-server") || jar.startsWith("kafka-raft") || jar.startsWith("kafka-metadata")
+                    || jar.startsWith("kafka-storage") || jar.startsWith("bench") || jar.startsWith("curator-test")
+                    || jar.startsWith("junit")) {
+                forbidden.add(jar);
+            }
+        }
+        assertEquals(List.of(), forbidden, "lib/ must not carry the embedded servers, Scala, the bench or test jars");
+        for (String needed : List.of("cli-", "worker-runtime-", "partition-assigner-", "kafka-clients-", "curator-recipes-")) {
+            assertTrue(jars.stream().anyMatch(jar -> jar.startsWith(needed)), "lib/ should hold " + needed + "*.jar: " + jars);
+        }
+    }
+
+    @Test
+    void versionRunsWithoutMaven() throws Exception {
+        Result version = launcher("--version");
+        assertEquals(0, version.code(), version.output());
+        assertTrue(version.output().contains("shardwork " + System.getProperty("shardwork.version")), version.output());
+    }
+
+    @Test
+    void workerHelpRuns() throws Exception {
+        Result help = launcher("worker", "--help");
+        assertEquals(0, help.code(), help.output());
+        assertTrue(help.output().contains("--supervise"), help.output());
+    }
+
+    @Test
+    void configValidateChecksTheShippedExample() throws Exception {
+        Result valid = launcher("config", "validate", "config/local.properties");
+        assertEquals(0, valid.code(), valid.output());
+        Path bad = Files.writeString(temp.resolve("bad.properties"), "worker.capactiy=2\n");
+        Result invalid = launcher("config", "validate", bad.toString());
+        assertEquals(2, invalid.code(), invalid.output());
+        assertTrue(invalid.output().contains("worker.capactiy"), invalid.output());
+    }
+
+    @Test
+    void embeddedServerCommandsPointToTheRepository() throws Exception {
+        Result help = launcher("--help");
+        assertEquals(0, help.code(), help.output());
+        assertTrue(!help.output().contains("dev-cluster") && !help.output().contains("  demo "),
+                "demo and dev-cluster should not be listed:\n" + help.output());
+        for (String command : List.of("demo", "dev-cluster")) {
+            Result refused = launcher(command, "--config", "config/local.properties");
+            assertEquals(2, refused.code(), refused.output());
+            assertTrue(refused.output().contains("scripts/shardwork " + command), refused.output());
+        }
+    }
+
+    @Test
+    void shipsCompletionSystemdUnitAndPluginDirectory() throws IOException {
+        String completion = Files.readString(home.resolve("completion/shardwork"));
+        assertTrue(completion.contains("complete -F") && completion.contains("worker"), "a bash completion of shardwork");
+        assertTrue(!completion.contains("dev-cluster"), "the completion offers the distribution's commands only");
+        assertTrue(Files.isRegularFile(home.resolve("plugins/README")));
+        String unit = Files.readString(home.resolve("systemd/shardwork-worker@.service"));
+        for (String line : List.of("worker --config /etc/shardwork/%i.properties --id %i --supervise", "KillSignal=SIGTERM",
+                "Restart=on-failure", "RestartPreventExitStatus=2")) {
+            assertTrue(unit.contains(line), "the unit should say " + line);
+        }
+        Matcher timeout = TIMEOUT_STOP.matcher(unit);
+        assertTrue(timeout.find(), "the unit should set TimeoutStopSec");
+        assertTrue(Integer.parseInt(timeout.group(1)) > SHUTDOWN_TIMEOUT_DEFAULT_S,
+                "TimeoutStopSec must be above the default shutdown.timeout.ms (30 s): " + timeout.group(1));
+    }
+
+    private static Result launcher(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/shardwork").toString()));
+        command.addAll(List.of(args));
+        return run(command, operatorEnvironment());
+    }
+
+    private static Result shell(String script) throws Exception {
+        return run(List.of(tools.resolve("bash").toString(), "-c", script), operatorEnvironment());
+    }
+
+    private static Map<String, String> operatorEnvironment() {
+        return Map.of("PATH", tools.toString(), "JAVA_HOME", System.getProperty("java.home"), "HOME", temp.toString());
+    }
+
+    private static Result run(List<String> command, Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home == null ? temp.toFile() : home.toFile())
+                .redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running: " + command);
+        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    private static Path onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path candidate = Path.of(dir, tool);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(tool + " is not on this PATH");
+    }
+
+    private record Result(int code, String output) {
+    }
+}
