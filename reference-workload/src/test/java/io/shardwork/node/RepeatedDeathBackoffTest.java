@@ -10,6 +10,7 @@ import io.shardwork.coordination.worker.WorkerCoordinator;
 import io.shardwork.leader.TimeSource;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.TestSetup;
+import io.shardwork.workload.TestHandlers;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -45,7 +46,7 @@ class RepeatedDeathBackoffTest {
         setup.produce(9L, 20, 0);
         byte[] tooLarge = new byte[10_000];
         RegionRunnerFactory runners = RegionRunnerFactory.builder(setup.config).workerId("w1").warmConsumers(0)
-                .handlers(() -> (order, context) -> context.output().send(setup.config.invoicesTopic(), null, tooLarge, Map.of()))
+                .handlers(() -> TestHandlers.orders((order, context) -> context.output().send(setup.config.invoicesTopic(), null, tooLarge, Map.of())))
                 .build();
         RestartBackoff restarts = new RestartBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
         try (TestCluster cluster = new TestCluster(1)) {

@@ -7,7 +7,10 @@ import io.shardwork.coordination.testing.FairTestStrategy;
 import io.shardwork.coordination.testing.TestCluster;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.coordination.worker.WorkerCoordinator;
-import io.shardwork.handler.OrderHandler;
+import io.shardwork.api.Context;
+import io.shardwork.api.Handler;
+import io.shardwork.order.Order;
+import io.shardwork.workload.TestHandlers;
 import io.shardwork.leader.TimeSource;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.RunnerStats;
@@ -31,12 +34,12 @@ class StuckReleaseTest {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(1);
 
     /** A handler blocked until the test ends, deaf to interrupts, as a call stuck in I/O. */
-    private static final class HungHandler implements OrderHandler {
+    private static final class HungHandler implements TestHandlers.OrderAction {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
         @Override
-        public void handle(io.shardwork.order.Order order, io.shardwork.handler.HandlerContext context) {
+        public void handle(Order order, Context context) {
             entered.countDown();
             while (true) {
                 try {
@@ -51,7 +54,7 @@ class StuckReleaseTest {
 
     private record Worker(WorkerCoordinator coordinator, RunnerLifecycle lifecycle, RegionRunnerFactory runners) { }
 
-    private static Worker worker(TestCluster cluster, TestSetup setup, String id, Supplier<OrderHandler> handlers) {
+    private static Worker worker(TestCluster cluster, TestSetup setup, String id, Supplier<Handler<?>> handlers) {
         RegionRunnerFactory.Builder builder = RegionRunnerFactory.builder(setup.config).workerId(id).warmConsumers(0);
         if (handlers != null) {
             builder.handlers(handlers);
@@ -72,7 +75,7 @@ class StuckReleaseTest {
         setup.produce(14L, ORDERS, 0);
         HungHandler hung = new HungHandler();
         try (TestCluster cluster = new TestCluster(1)) {
-            Worker first = worker(cluster, setup, "w1", () -> hung);
+            Worker first = worker(cluster, setup, "w1", () -> TestHandlers.orders(hung));
             Worker second = worker(cluster, setup, "w2", null);
             try {
                 first.coordinator().start();

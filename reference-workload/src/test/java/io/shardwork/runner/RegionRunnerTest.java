@@ -124,12 +124,12 @@ class RegionRunnerTest {
                 new RetryBackoff(5, 3_600_000, 3_600_000), 10);
         List<Long> written = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch failedOnce = new CountDownLatch(1);
-        RegionRunner runner = new RegionRunner(hourLongBackoff, clients, (order, context) -> {
+        RegionRunner runner = new RegionRunner(hourLongBackoff, clients, TestHandlers.orders((order, context) -> {
             if (context.offset() == 1) {
                 failedOnce.countDown();
                 throw new IllegalStateException("downstream refuses order " + order.orderId());
             }
-        }, (epoch, next) -> written.add(next), listener, clock, null, JitterSource.seeded(1));
+        }), TestHandlers.config("invoices"), (epoch, next) -> written.add(next), listener, clock, null, JitterSource.seeded(1));
         runner.start("eu", 0, 1, 0);
         Timing.await(started, Timing.RUNNER, "the runner to start");
         addOrders(1, 3);

@@ -11,6 +11,7 @@ import io.shardwork.deadletter.JitterSource;
 import io.shardwork.deadletter.RetryBackoff;
 import io.shardwork.order.Order;
 import io.shardwork.order.OrderCodec;
+import io.shardwork.workload.TestHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,11 +61,11 @@ class RunnerLogContextTest {
                 timings.add(nanos);
             }
         };
-        RegionRunner runner = new RegionRunner(SETTINGS, clients, (order, context) -> {
+        RegionRunner runner = new RegionRunner(SETTINGS, clients, TestHandlers.orders((order, context) -> {
             clock.advance(Duration.ofMillis(40));
             handlerLogger.info("handled {}", order.orderId());
             handled.countDown();
-        }, (epoch, next) -> { }, listener, clock, millis -> { }, JitterSource.seeded(1));
+        }), TestHandlers.config("invoices"), (epoch, next) -> { }, listener, clock, millis -> { }, JitterSource.seeded(1));
         runner.start("eu", 0, 7, 0);
         for (int seq = 1; seq <= 3; seq++) {
             Order order = new Order("o-" + seq, "eu", "c-1", 100, "EUR", seq, Instant.EPOCH);
