@@ -209,6 +209,8 @@ class ShardworkConfigTest {
         assertEquals("plugins", ShardworkConfig.load(write("default.properties", MINIMAL), name -> null).handlerPath());
         assertEquals("handler.config.<name>", problemFor(problemsOf(write("nameless.properties", MINIMAL + "handler.config.=1\n")),
                 "handler.config.").expected());
+        assertEquals("a string, a directory path", problemFor(problemsOf(write("nopath.properties", MINIMAL + "handler.path=\n")),
+                "handler.path").expected());
     }
 
     @Test
