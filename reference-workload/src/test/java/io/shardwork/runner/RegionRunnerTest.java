@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardwork.api.Context;
-import io.shardwork.api.Decoder;
 import io.shardwork.api.Handler;
 import io.shardwork.api.Output;
-import io.shardwork.api.RecordRejectedException;
 import io.shardwork.billing.BillingHandler;
 import io.shardwork.deadletter.DeadLetter;
 import io.shardwork.deadletter.JitterSource;
@@ -25,16 +23,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 /** The runner's rules without Kafka: MockConsumer in, a recording ledger out, a manual clock. */
@@ -297,49 +289,6 @@ class RegionRunnerTest {
         Timing.awaitUntil(() -> seen.get() != null, Timing.RUNNER, "the handler call", runner::stats);
         runner.stop();
         assertEquals("o-1|eu|0|0|42|1|w-1", seen.get());
-    }
-
-    /** Any item type, not orders: the decoder sees key, value and headers; the handler the context of the record. */
-    @Test
-    void genericHandlerGetsItsDecodedItemTheRecordKeyHeadersAndIdempotencyKey() throws Exception {
-        List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        Handler<String> upper = new Handler<>() {
-            @Override
-            public Decoder<String> decoder() {
-                return record -> {
-                    if (record.value().length == 0) {
-                        throw new RecordRejectedException("empty shipment");
-                    }
-                    return new String(record.value(), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT)
-                            + "/" + text(record.headers().lastValue("source"));
-                };
-            }
-
-            @Override
-            public void handle(String item, Context c) {
-                seen.add(item + "|" + text(c.key()) + "|" + text(c.headers().lastValue("source")) + "|"
-                        + c.idempotencyKey() + "|" + c.epoch());
-                c.output().send("shipments.out", c.key(), item.getBytes(StandardCharsets.UTF_8), Map.of());
-            }
-        };
-        RegionRunner runner = runner(upper, (e, n) -> { });
-        runner.start("eu", 0, 5, 0);
-        Timing.await(started, Timing.RUNNER, "the runner to start");
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("source", "depot-7".getBytes(StandardCharsets.UTF_8));
-        clients.add(new ConsumerRecord<>(TOPIC, 0, 0, 0L, TimestampType.CREATE_TIME, 0, 0,
-                "s-1".getBytes(StandardCharsets.UTF_8), "parcel".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()));
-        clients.add(TOPIC, 0, 1, "s-2".getBytes(StandardCharsets.UTF_8), new byte[0]);
-        Timing.awaitUntil(() -> runner.stats().nextOffset() == 2, Timing.RUNNER, "both records", runner::stats);
-        runner.stop();
-        assertEquals(List.of("PARCEL/depot-7|s-1|depot-7|" + TOPIC + "-0@0|5"), seen);
-        List<ProducerRecord<byte[], byte[]>> sent;
-        synchronized (clients.ledger) {
-            sent = List.copyOf(clients.ledger.sent);
-        }
-        assertEquals(List.of("shipments.out:s-1", "orders.dlq:s-2"), sent.stream().map(r -> r.topic() + ":" + text(r.key())).toList());
-        assertEquals("empty shipment", header(sent.get(1), DeadLetter.HEADER_ERROR));
-        assertEquals("parse", header(sent.get(1), DeadLetter.HEADER_STAGE));
     }
 
     private void addOrder(long offset, String id, long amountCents, long seq) {

@@ -41,10 +41,13 @@ package io.shardwork.api;
  * its own fencing) throws {@link Output.OutputFencedException}.
  *
  * <h2>Fencing</h2>
- * Once another worker has claimed the region (a larger epoch), nothing this instance sends through
- * {@link Context#output()} is committed: at-least-once sends after the fence are refused, exactly-once
- * transactions of the old epoch are aborted by the new owner. Writes to a store of the handler's own are
- * fenced only if that store refuses epochs lower than the highest it has seen.
+ * Once another worker has claimed the region (a larger epoch), the old owner's progress no longer counts:
+ * its checkpoints are refused. In exactly-once mode its open transaction is aborted by the new owner, so
+ * nothing it sent through {@link Context#output()} becomes visible; in at-least-once mode a paused old
+ * owner's sends may still arrive, as duplicates of effects the new owner writes again (identical when derived
+ * from the record alone). Once the runner knows it is fenced or abandoned, {@link Output#send} throws
+ * {@link Output.OutputFencedException}. Writes to a store of the handler's own are fenced only if that store
+ * refuses epochs lower than the highest it has seen.
  *
  * @param <T> the decoded work item
  */

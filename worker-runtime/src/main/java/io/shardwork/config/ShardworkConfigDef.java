@@ -109,8 +109,8 @@ public final class ShardworkConfigDef {
                     "worker", "Relative capacity: a worker of capacity 2 gets twice the region weight of a worker of capacity 1.")
 
             .define(HANDLER, STRING, "noop", Validator.matches("[A-Za-z_$][A-Za-z0-9_$.-]*", "noop, billing, or a class name"),
-                    "processing", "The order handler: noop, billing, or the fully qualified name of a class implementing io.shardwork.api.Handler in a jar of handler.path. Its settings pass through by prefix: handler.config.* (prefix stripped, given to open).")
-            .define(HANDLER_PATH, STRING, "plugins", Validator.ANY,
+                    "processing", "The handler: noop, billing, or the fully qualified name of a class implementing io.shardwork.api.Handler in a jar of handler.path. Its settings pass through by prefix: handler.config.* (prefix stripped, given to open).")
+            .define(HANDLER_PATH, STRING, "plugins", Validator.matches("\\S(.*\\S)?", "a directory path"),
                     "processing", "Directory of handler jars; a relative path is resolved against the installation directory (system property shardwork.home) when set, else the working directory. Each handler class loads in a class loader of its own that sees only the handler API and the JDK.")
             .define(DELIVERY, STRING, AT_LEAST_ONCE, Validator.oneOf(AT_LEAST_ONCE, EXACTLY_ONCE),
                     "processing", "at-least-once: an idempotent producer; after a crash an invoice may be written twice, always identical. exactly-once: one transactional.id per region, input offsets committed in the same transaction.")

@@ -200,6 +200,21 @@ class ShardworkConfigTest {
     }
 
     @Test
+    void handlerSettingsPassThroughWithThePrefixStrippedAndSurviveAnOverride() throws Exception {
+        ShardworkConfig config = ShardworkConfig.load(write("handler.properties", MINIMAL
+                + "handler=com.acme.Shipments\nhandler.path=/opt/shardwork/plugins\n"
+                + "handler.config.output.topic=shipments.tracked\nhandler.config.db.url=jdbc:x\n"), name -> null);
+        assertEquals("/opt/shardwork/plugins", config.handlerPath());
+        assertEquals(Map.of("output.topic", "shipments.tracked", "db.url", "jdbc:x"), config.handlerSettings());
+        assertEquals(config.handlerSettings(), config.with("worker.id", "w-7").handlerSettings());
+        assertEquals("plugins", ShardworkConfig.load(write("default.properties", MINIMAL), name -> null).handlerPath());
+        assertEquals("handler.config.<name>", problemFor(problemsOf(write("nameless.properties", MINIMAL + "handler.config.=1\n")),
+                "handler.config.").expected());
+        assertEquals("a string, a directory path", problemFor(problemsOf(write("nopath.properties", MINIMAL + "handler.path=\n")),
+                "handler.path").expected());
+    }
+
+    @Test
     void overrideRevalidatesAndKeepsEverythingElse() throws Exception {
         ShardworkConfig config = ShardworkConfig.load(write("override.properties", MINIMAL + "kafka.consumer.max.poll.records=5\n"), name -> null);
         ShardworkConfig overridden = config.with("worker.id", "w-7");
