@@ -118,6 +118,7 @@ class DistributionTest {
         assertTrue(completion.contains("complete -F") && completion.contains("worker"), "a bash completion of shardwork");
         assertTrue(!completion.contains("dev-cluster"), "the completion offers the distribution's commands only");
         assertTrue(Files.isRegularFile(home.resolve("plugins/README")));
+        assertTrue(Files.isRegularFile(home.resolve("config/alerts/shardwork.rules.yml")), "the alerting rules ship");
         String unit = Files.readString(home.resolve("systemd/shardwork-worker@.service"));
         for (String line : List.of("worker --config /etc/shardwork/%i.properties --id %i --supervise", "KillSignal=SIGTERM",
                 "Restart=on-failure", "RestartPreventExitStatus=2")) {
