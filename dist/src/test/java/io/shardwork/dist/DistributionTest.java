@@ -164,7 +164,9 @@ class DistributionTest {
                     .directory(home.toFile()).redirectErrorStream(true).redirectOutput(temp.resolve("worker.log").toFile());
             builder.environment().clear();
             builder.environment().putAll(operatorEnvironment());
+            long launched = System.nanoTime();
             Process worker = builder.start();
+            long stopAsked = 0;
             try {
                 HttpClient http = HttpClient.newHttpClient();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -181,6 +183,7 @@ class DistributionTest {
                 assertEquals(200, ready, "ready; worker log:\n" + Files.readString(temp.resolve("worker.log")));
                 assertTrue(metrics.contains("shardwork_regions_owned{worker=\"dist-1\"} 2"), metrics);
                 assertEquals(200, status(http, port, "/health/live"));
+                System.out.printf("tarball worker: ready with both regions %d ms after launch%n", (System.nanoTime() - launched) / 1_000_000);
                 assertTrue(Files.readString(temp.resolve("worker.log")).contains("\"mdc\""), "log.format=json from the tarball");
 
                 Result status = launcher("status", "--config", config.toString(), "--json");
@@ -190,10 +193,12 @@ class DistributionTest {
                 assertEquals(0, drain.code(), drain.output());
                 Result undrain = launcher("undrain", "--config", config.toString(), "--worker", "dist-1");
                 assertEquals(0, undrain.code(), undrain.output());
+                stopAsked = System.nanoTime();
             } finally {
                 worker.destroy();
                 assertTrue(worker.waitFor(60, TimeUnit.SECONDS), "the worker exits after SIGTERM");
             }
+            System.out.printf("tarball worker: exited %d ms after SIGTERM%n", (System.nanoTime() - stopAsked) / 1_000_000);
             assertEquals(0, worker.exitValue(), "SIGTERM releases and exits 0:\n" + Files.readString(temp.resolve("worker.log")));
         }
     }
