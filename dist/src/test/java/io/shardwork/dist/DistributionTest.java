@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardwork.embedded.EmbeddedCluster;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,6 +127,7 @@ class DistributionTest {
         assertTrue(completion.contains("complete -F") && completion.contains("worker"), "a bash completion of shardwork");
         assertTrue(!completion.contains("dev-cluster"), "the completion offers the distribution's commands only");
         assertTrue(Files.isRegularFile(home.resolve("plugins/README")));
+        assertTrue(Files.isRegularFile(home.resolve("config/alerts/shardwork.rules.yml")), "the alerting rules ship");
         String unit = Files.readString(home.resolve("systemd/shardwork-worker@.service"));
         for (String line : List.of("worker --config /etc/shardwork/%i.properties --id %i --supervise", "KillSignal=SIGTERM",
                 "Restart=on-failure", "RestartPreventExitStatus=2")) {
@@ -127,6 +137,88 @@ class DistributionTest {
         assertTrue(timeout.find(), "the unit should set TimeoutStopSec");
         assertTrue(Integer.parseInt(timeout.group(1)) > SHUTDOWN_TIMEOUT_DEFAULT_S,
                 "TimeoutStopSec must be above the default shutdown.timeout.ms (30 s): " + timeout.group(1));
+    }
+
+    /**
+     * A worker from the tarball against real servers: serves /health/live and /health/ready, holds both regions,
+     * {@code status} and {@code drain} run from the tarball too, SIGTERM releases and exits 0.
+     */
+    @Test
+    void aWorkerFromTheTarballRunsAgainstRealServers() throws Exception {
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.onFreePorts(temp.resolve("cluster")))) {
+            try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.kafkaBootstrap()))) {
+                admin.createTopics(List.of(new NewTopic("orders", 2, (short) 1), new NewTopic("invoices", 2, (short) 1),
+                        new NewTopic("orders.dlq", 2, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            }
+            int port;
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            Path config = Files.writeString(temp.resolve("dist.properties"), String.join("\n",
+                    "cluster.name=dist", "deployment.environment=development",
+                    "zookeeper.connect=" + cluster.zookeeperConnect(), "kafka.bootstrap.servers=" + cluster.kafkaBootstrap(),
+                    "zookeeper.session.timeout.ms=4000", "regions=r0,r1", "region.r0.partition=0", "region.r1.partition=1",
+                    "handler=billing", "rebalance.delay.ms=500", "log.format=json", ""));
+            ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/shardwork").toString(), "worker", "--config", config.toString(),
+                    "--id", "dist-1", "--metrics-port", Integer.toString(port))
+                    .directory(home.toFile()).redirectErrorStream(true).redirectOutput(temp.resolve("worker.log").toFile());
+            builder.environment().clear();
+            builder.environment().putAll(operatorEnvironment());
+            long launched = System.nanoTime();
+            Process worker = builder.start();
+            long stopAsked = 0;
+            try {
+                HttpClient http = HttpClient.newHttpClient();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                String metrics = "";
+                int ready = 0;
+                while (System.nanoTime() < deadline && worker.isAlive()) {
+                    ready = status(http, port, "/health/ready");
+                    metrics = body(http, port, "/metrics");
+                    if (ready == 200 && metrics.contains("shardwork_regions_owned{worker=\"dist-1\"} 2")) {
+                        break;
+                    }
+                    Thread.sleep(200);
+                }
+                assertEquals(200, ready, "ready; worker log:\n" + Files.readString(temp.resolve("worker.log")));
+                assertTrue(metrics.contains("shardwork_regions_owned{worker=\"dist-1\"} 2"), metrics);
+                assertEquals(200, status(http, port, "/health/live"));
+                System.out.printf("tarball worker: ready with both regions %d ms after launch%n", (System.nanoTime() - launched) / 1_000_000);
+                assertTrue(Files.readString(temp.resolve("worker.log")).contains("\"mdc\""), "log.format=json from the tarball");
+
+                Result status = launcher("status", "--config", config.toString(), "--json");
+                assertEquals(0, status.code(), status.output());
+                assertTrue(status.output().contains("dist-1"), status.output());
+                Result drain = launcher("drain", "--config", config.toString(), "--worker", "dist-1", "--no-wait");
+                assertEquals(0, drain.code(), drain.output());
+                Result undrain = launcher("undrain", "--config", config.toString(), "--worker", "dist-1");
+                assertEquals(0, undrain.code(), undrain.output());
+                stopAsked = System.nanoTime();
+            } finally {
+                worker.destroy();
+                assertTrue(worker.waitFor(60, TimeUnit.SECONDS), "the worker exits after SIGTERM");
+            }
+            System.out.printf("tarball worker: exited %d ms after SIGTERM%n", (System.nanoTime() - stopAsked) / 1_000_000);
+            assertEquals(0, worker.exitValue(), "SIGTERM releases and exits 0:\n" + Files.readString(temp.resolve("worker.log")));
+        }
+    }
+
+    private static int status(HttpClient http, int port, String path) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException notYet) {
+            return -1;
+        }
+    }
+
+    private static String body(HttpClient http, int port, String path) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException notYet) {
+            return "";
+        }
     }
 
     private static Result launcher(String... args) throws Exception {

@@ -14,6 +14,8 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertRulesTest {
     static final Path RULES = Path.of("..", "config", "alerts", "shardwork.rules.yml").toAbsolutePath().normalize();
+    static final Path RULE_TESTS = RULES.resolveSibling("shardwork.rules.test.yml");
     private static final Pattern METRIC = Pattern.compile("\\b(?:shardwork|jvm|process|system|kafka)_[a-z0-9_]+");
 
     @TempDir
@@ -36,13 +39,27 @@ class AlertRulesTest {
 
     @Test
     void promtoolAcceptsTheRules() throws Exception {
+        String output = promtool("check", "rules", RULES.toString());
+        assertTrue(output.contains("SUCCESS"), output);
+    }
+
+    @Test
+    void theRulesFireAsTheirUnitTestsExpect() throws Exception {
+        String output = promtool("test", "rules", RULE_TESTS.toString());
+        assertTrue(output.contains("SUCCESS"), output);
+    }
+
+    /** Runs promtool; skips the test (with the reason) when it is not installed. */
+    private static String promtool(String... args) throws Exception {
         Path promtool = onPath("promtool");
         assumeTrue(promtool != null, "promtool is not on PATH (install Debian's 'prometheus' package): rules not checked");
-        Process process = new ProcessBuilder(promtool.toString(), "check", "rules", RULES.toString()).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(promtool.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "promtool still running");
         assertEquals(0, process.exitValue(), output);
-        assertTrue(output.contains("SUCCESS"), output);
+        return output;
     }
 
     @Test

@@ -40,6 +40,11 @@ public final class LogContext {
         };
     }
 
+    /** The calling thread's region epoch changed (a claim in the coordinator's region scope). */
+    public static void epoch(long epoch) {
+        MDC.put(EPOCH, Long.toString(epoch));
+    }
+
     private static void restore(String key, String previous) {
         if (previous == null) {
             MDC.remove(key);

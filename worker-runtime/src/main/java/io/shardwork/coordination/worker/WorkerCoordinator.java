@@ -643,6 +643,7 @@ public final class WorkerCoordinator implements Closeable {
         RegionOwnership before = ownerships.get(region);
         Transition transition = before.on(event);
         ownerships.put(region, transition.next());
+        LogContext.epoch(transition.next().epoch());
         if (transition.next().state() == OwnershipState.CLAIMING && before.state() != OwnershipState.CLAIMING) {
             listener.claiming(region, settings.workerId(), transition.next().generation(), time.now());
         }
