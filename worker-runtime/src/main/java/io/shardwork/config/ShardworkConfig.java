@@ -195,7 +195,7 @@ public final class ShardworkConfig {
         return (String) values.get(HANDLER);
     }
 
-    /** The {@code handler.path} as written; {@link io.shardwork.handler.PluginPath} resolves it. */
+    /** The {@code handler.path} as written; {@link InstallDirectory} resolves it. */
     public String handlerPath() {
         return (String) values.get(HANDLER_PATH);
     }

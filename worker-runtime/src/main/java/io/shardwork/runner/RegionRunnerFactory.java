@@ -2,11 +2,11 @@ package io.shardwork.runner;
 
 import io.shardwork.api.Handler;
 import io.shardwork.api.HandlerConfig;
+import io.shardwork.config.InstallDirectory;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.deadletter.JitterSource;
 import io.shardwork.deadletter.Sleeper;
 import io.shardwork.handler.HandlerRegistry;
-import io.shardwork.handler.PluginPath;
 import io.shardwork.ledger.AtLeastOnceLedger;
 import io.shardwork.ledger.RegionLedger;
 import io.shardwork.ledger.TransactionalLedger;
@@ -52,7 +52,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         this.settings = builder.settings != null ? builder.settings : RunnerSettings.from(config, builder.workerId);
         this.handlerConfig = handlerConfig(config, settings.workerId());
         this.handlers = builder.handlers != null ? builder.handlers
-                : HandlerRegistry.standard(PluginPath.resolve(config.handlerPath())).resolve(config.handler(), handlerConfig);
+                : HandlerRegistry.standard(InstallDirectory.fromSystemProperties().resolve(config.handlerPath()).toAbsolutePath().normalize()).resolve(config.handler(), handlerConfig);
         this.clock = builder.clock;
         this.sleeper = builder.sleeper;
         this.jitterSeed = builder.jitterSeed;

@@ -3,7 +3,6 @@ package io.shardwork.handler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -196,11 +195,4 @@ class HandlerRegistryTest {
                 "the runtime has no built-in handler of its own; the reference workload contributes noop and billing");
     }
 
-    @Test
-    void testPluginPathIsResolvedUnderTheInstallationDirectory() {
-        assertEquals(Path.of("/opt/shardwork/plugins"), PluginPath.resolve("plugins", "/opt/shardwork"));
-        assertEquals(Path.of("/srv/handlers"), PluginPath.resolve("/srv/handlers", "/opt/shardwork"));
-        assertEquals(Path.of("plugins").toAbsolutePath(), PluginPath.resolve("plugins", null));
-        assertNull(System.getProperty(PluginPath.HOME_PROPERTY));
-    }
 }
