@@ -226,6 +226,12 @@ class ClusterDefinitionTest {
 
         Path four = write(name + "-four.properties", keys(name, 4, "at-least-once"));
         ShardworkConfig after = ShardworkConfig.load(four);
+        CliRun dryRun = CliRun.of("cluster", "apply", "--config", four.toString(), "--create-topics", "--dry-run");
+        assertEquals(ExitCodes.OK, dryRun.exitCode(), dryRun.out() + dryRun.err());
+        assertTrue(dryRun.out().contains("+ region r3 (partition 3, weight 1, zones any)") && dryRun.out().contains("dry run: nothing changed."),
+                dryRun.out());
+        assertTrue(dryRun.out().lines().anyMatch(line -> line.matches("\\s+r3: \\(none\\) -> w[123] \\(orphaned\\)")), dryRun.out());
+        assertEquals(0, status(name).definitionVersion(), "a dry run changes nothing");
         long appliedAt = System.nanoTime();
         CliRun applied = CliRun.of("cluster", "apply", "--config", four.toString(), "--create-topics");
         assertEquals(ExitCodes.OK, applied.exitCode(), applied.out() + applied.err());
