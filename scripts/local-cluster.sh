@@ -41,6 +41,7 @@ start() {
     exit 1
   fi
   # builds the jar once, here, if it is missing or stale; the workers below then skip the check
+  # dev-cluster also applies the cluster definition of $CONFIG when the cluster has none (cluster apply)
   (cd "$ROOT" && exec "$SHARDWORK" dev-cluster --config "$CONFIG") >"$DIR/dev-cluster.log" 2>&1 &
   echo $! >"$DIR/dev-cluster.pid"
   local waited=0

@@ -38,7 +38,13 @@ import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import io.shardwork.deadletter.DeadLetter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -177,6 +183,55 @@ class ClusterDefinitionTest {
         CliRun swapped = CliRun.of("worker", "--config", dir.resolve(name + "-swapped.properties").toString());
         assertTrue(swapped.err().contains("region.r1.partition: file 0, cluster 1"), "every drifted key has its line: " + swapped.err());
         assertTrue(status(name).members().isEmpty(), "no refused worker registered");
+
+        // a host file without the cluster-wide keys runs the definition: nothing lost or dead-lettered
+        ShardworkConfig cluster = ShardworkConfig.load(dir.resolve(name + ".properties"));
+        produce(cluster, cluster.regions(), 60, 5);
+        Map<String, String> host = hostKeys(base);
+        host.put("worker.zone", "z1"); // r0 may only be processed in z1
+        nodes.add(startWorker(write(name + "-host.properties", host), "w1"));
+        VerifyReport report = awaitVerified(cluster, 60);
+        assertEquals(0, report.deadLettered(), report.toString());
+        assertTrue(report.ok(), report.toString());
+    }
+
+    @Test
+    void verifyFailsWithExitThreeWhenValidOrdersWereDeadLetteredAsAnotherRegionsAndCountsThoseNeverInvoiced() throws Exception {
+        String name = "misrouted" + NEXT.incrementAndGet();
+        Path file = write(name + ".properties", keys(name, 3, "at-least-once"));
+        applyOk(file, true);
+        ShardworkConfig config = ShardworkConfig.load(file);
+        produce(config, config.regions(), 30, 7);
+        // what a host with r0 and r1 swapped wrote for an order of partition 0 (issue 13's reproduction)
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(config);
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     cluster.kafkaBootstrap()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            TopicPartition p0 = new TopicPartition(config.ordersTopic(), 0);
+            consumer.assign(List.of(p0));
+            consumer.seekToBeginning(List.of(p0));
+            ConsumerRecord<byte[], byte[]> order = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (order == null && System.nanoTime() < deadline) {
+                var records = consumer.poll(Duration.ofMillis(100));
+                order = records.isEmpty() ? null : records.iterator().next();
+            }
+            assertTrue(order != null, "an order on partition 0");
+            DeadLetter letter = DeadLetter.unparseable(order.key(), order.value(),
+                    "region 'r0' is not the region of this partition ('r1')", "r1", 0, order.offset(), "drifted-host", 1);
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(config.deadLetterTopic(), 0, letter.key(), letter.value());
+            letter.headers().forEach(record.headers()::add);
+            producer.send(record).get();
+        }
+        CliRun before = CliRun.of("verify", "--config", file.toString(), "--json");
+        assertEquals(ExitCodes.CHECK_FAILED, before.exitCode(), before.out() + before.err());
+        assertTrue(before.out().contains("\"misrouted_dead_letters\":1") && before.out().contains("\"misrouted_never_invoiced\":1"), before.out());
+
+        nodes.add(startWorker(file, "w1"));
+        awaitVerified(config, 30);
+        CliRun after = CliRun.of("verify", "--config", file.toString(), "--json");
+        assertEquals(ExitCodes.CHECK_FAILED, after.exitCode(), "misrouting alone fails verify: " + after.out());
+        assertTrue(after.out().contains("\"lost\":0") && after.out().contains("\"misrouted_dead_letters\":1")
+                && after.out().contains("\"misrouted_never_invoiced\":0"), after.out());
     }
 
     @Test
@@ -226,6 +281,12 @@ class ClusterDefinitionTest {
 
         Path four = write(name + "-four.properties", keys(name, 4, "at-least-once"));
         ShardworkConfig after = ShardworkConfig.load(four);
+        CliRun dryRun = CliRun.of("cluster", "apply", "--config", four.toString(), "--create-topics", "--dry-run");
+        assertEquals(ExitCodes.OK, dryRun.exitCode(), dryRun.out() + dryRun.err());
+        assertTrue(dryRun.out().contains("+ region r3 (partition 3, weight 1, zones any)") && dryRun.out().contains("dry run: nothing changed."),
+                dryRun.out());
+        assertTrue(dryRun.out().lines().anyMatch(line -> line.matches("\\s+r3: \\(none\\) -> w[123] \\(orphaned\\)")), dryRun.out());
+        assertEquals(0, status(name).definitionVersion(), "a dry run changes nothing");
         long appliedAt = System.nanoTime();
         CliRun applied = CliRun.of("cluster", "apply", "--config", four.toString(), "--create-topics");
         assertEquals(ExitCodes.OK, applied.exitCode(), applied.out() + applied.err());
@@ -305,6 +366,16 @@ class ClusterDefinitionTest {
         keys.put("rebalance.delay.ms", "500");
         keys.put("runner.warm.consumers", "2");
         return keys;
+    }
+
+    /** {@code keys} without the cluster-wide ones: a host's file. */
+    private static Map<String, String> hostKeys(Map<String, String> keys) {
+        java.util.Set<String> cluster = io.shardwork.config.ShardworkConfigDef.keys().stream()
+                .filter(io.shardwork.config.ConfigKey::clusterWide).map(io.shardwork.config.ConfigKey::name)
+                .collect(Collectors.toSet());
+        Map<String, String> host = new LinkedHashMap<>(keys);
+        host.keySet().removeIf(key -> cluster.contains(key) || key.startsWith("region."));
+        return host;
     }
 
     private static Path write(String file, Map<String, String> keys) throws Exception {

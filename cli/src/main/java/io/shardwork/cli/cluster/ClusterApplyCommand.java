@@ -77,7 +77,10 @@ public final class ClusterApplyCommand implements Callable<Integer> {
         } else if (result.written()) {
             out.println("applied: definition version " + result.version());
         } else {
-            out.println("unchanged: definition version " + result.version());
+            out.println("unchanged: definition version " + result.version() + ": " + String.join(", ",
+                    result.proposed().regions().stream().map(r -> r.name() + " (partition " + r.partition() + ", weight "
+                            + r.weight() + (r.zones().isEmpty() ? "" : ", zones " + String.join(",", r.zones())) + ")").toList()));
+            result.proposed().settings().forEach((key, value) -> out.println("  " + key + "=" + value));
         }
         return ExitCodes.OK;
     }

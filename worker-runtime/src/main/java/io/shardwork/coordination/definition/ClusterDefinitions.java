@@ -106,8 +106,9 @@ public final class ClusterDefinitions {
                 try (DefinitionTopics topics = new DefinitionTopics(file, KAFKA_TIMEOUT)) {
                     unprocessed = unprocessed(client, paths, topics, file.ordersTopic(), before, proposed);
                     change = DefinitionChange.between(before, proposed, members.size(), unprocessed);
-                    boolean create = options.createTopics() && !options.dryRun() && change.allowed(options.force());
-                    DefinitionTopics.Outcome outcome = topics.check(topicNames(file), proposed.regions().size(), create);
+                    boolean create = options.createTopics() && change.allowed(options.force());
+                    DefinitionTopics.Outcome outcome = topics.check(topicNames(file), proposed.regions().size(), create,
+                            options.dryRun());
                     actions.addAll(outcome.done());
                     topicProblems.addAll(outcome.problems());
                 }

@@ -61,6 +61,11 @@ public final class DefinitionTopics implements AutoCloseable {
      * @return what was created or grown (when {@code create}) and the problems left
      */
     public Outcome check(List<String> topics, int regions, boolean create) throws Exception {
+        return check(topics, regions, create, false);
+    }
+
+    /** {@link #check(List, int, boolean)}; with {@code dryRun}, says what {@code create} would do and does nothing. */
+    public Outcome check(List<String> topics, int regions, boolean create, boolean dryRun) throws Exception {
         Map<String, Integer> counts = partitionCounts(topics);
         List<String> done = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -74,6 +79,11 @@ public final class DefinitionTopics implements AutoCloseable {
                         ? "topic " + topic + " does not exist (it needs " + regions + " partitions, one per region); use --create-topics"
                         : "topic " + topic + " has " + count + " partitions, fewer than the " + regions
                                 + " regions (a region reads and writes its own partition); use --create-topics to add partitions");
+                continue;
+            }
+            if (dryRun) {
+                done.add(count == null ? "would create topic " + topic + " with " + regions + " partitions"
+                        : "would add partitions to topic " + topic + ": " + count + " -> " + regions);
                 continue;
             }
             if (count == null) {
