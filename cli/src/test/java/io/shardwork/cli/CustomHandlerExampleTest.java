@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardwork.cli.process.WorkerProcess;
+import io.shardwork.config.ShardworkConfig;
+import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.coordination.status.ClusterStatus;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.deadletter.DeadLetter;
@@ -95,6 +97,7 @@ class CustomHandlerExampleTest {
                 .replace("handler=billing", String.join("\n", "handler=" + HANDLER, "handler.path=" + plugins,
                         "handler.config.output.topic=" + OUTPUT, "topic.orders=" + INPUT, "topic.invoices=" + OUTPUT,
                         "topic.dead.letters=" + DEAD_LETTERS)));
+        ClusterDefinitions.applyOrThrow(ShardworkConfig.load(config), false);
         for (int i = 1; i <= 3; i++) {
             workers.add(WorkerProcess.start(config, "worker-" + i, "256m", dir.resolve("worker-" + i + ".log")));
         }

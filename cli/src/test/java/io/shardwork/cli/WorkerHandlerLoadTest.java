@@ -95,6 +95,6 @@ class WorkerHandlerLoadTest {
     void testBuiltInNamesStillResolveWithAnEmptyPluginDirectory() throws Exception {
         CliRun run = worker("biling");
         assertEquals(ExitCodes.USAGE, run.exitCode(), run.err());
-        assertTrue(run.err().contains("Unknown handler 'biling': expected one of [billing, noop]"), run.err());
+        assertTrue(run.err().contains("Unknown handler 'biling': expected one of [billing, chaos, noop]"), run.err());
     }
 }

@@ -51,8 +51,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         this.config = builder.config;
         this.settings = builder.settings != null ? builder.settings : RunnerSettings.from(config, builder.workerId);
         this.handlerConfig = handlerConfig(config, settings.workerId());
-        this.handlers = builder.handlers != null ? builder.handlers
-                : HandlerRegistry.standard(InstallDirectory.fromSystemProperties().resolve(config.handlerPath()).toAbsolutePath().normalize()).resolve(config.handler(), handlerConfig);
+        this.handlers = builder.handlers != null ? builder.handlers : loadHandlers(config, handlerConfig);
         this.clock = builder.clock;
         this.sleeper = builder.sleeper;
         this.jitterSeed = builder.jitterSeed;
@@ -66,6 +65,17 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     static final Duration WARM_REFRESH = Duration.ofMinutes(1);
     /** The pause after a spare was taken before the next is built: not while a takeover starts its regions. */
     static final Duration REFILL_DELAY = Duration.ofSeconds(2);
+
+    /**
+     * The worker's handler ({@code handler}) from the built-in names or the jars of {@code handler.path}, checked
+     * by opening and closing one instance.
+     *
+     * @throws io.shardwork.handler.HandlerLoadException naming the class, the jars searched and the cause
+     */
+    public static Supplier<Handler<?>> loadHandlers(ShardworkConfig config, HandlerConfig handlerConfig) {
+        return HandlerRegistry.standard(InstallDirectory.fromSystemProperties().resolve(config.handlerPath()).toAbsolutePath().normalize())
+                .resolve(config.handler(), handlerConfig);
+    }
 
     /** What every handler of this worker is opened with: the {@code handler.config.*} settings and the topics. */
     public static HandlerConfig handlerConfig(ShardworkConfig config, String workerId) {

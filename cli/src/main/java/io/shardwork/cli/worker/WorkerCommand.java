@@ -17,6 +17,7 @@ import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.handler.HandlerLoadException;
 import io.shardwork.metrics.MetricsEndpoint;
 import io.shardwork.node.WorkerNode;
+import io.shardwork.runner.RegionRunnerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -69,6 +70,12 @@ public final class WorkerCommand implements Callable<Integer> {
             config = config.with(ShardworkConfigDef.METRICS_PORT, Integer.toString(metricsPort));
         }
         Logging.format(config.logFormat());
+        ShardworkConfig file = config;
+        if (file.fileKeys().contains(ShardworkConfigDef.HANDLER)) {
+            // the file names the handler (as the cluster must): one this host cannot load stops the start before
+            // anything connects; otherwise the definition's handler is loaded when the node is built
+            checkHandler(file, () -> RegionRunnerFactory.loadHandlers(file, RegionRunnerFactory.handlerConfig(file, file.workerId())));
+        }
         config = resolve(config);
         supervision.validate(spec.commandLine());
         if (supervision.supervise()) {
@@ -76,12 +83,8 @@ public final class WorkerCommand implements Callable<Integer> {
                     spec.commandLine().getOut());
         }
         ShutdownSignal signal = ShutdownSignal.install();
-        WorkerNode node;
-        try {
-            node = new WorkerNode(config, OwnershipListener.NONE);
-        } catch (HandlerLoadException badHandler) {
-            throw new CommandFailure(ExitCodes.USAGE, badHandler.getMessage() + " (key 'handler' in " + config.source() + ")", badHandler);
-        }
+        ShardworkConfig resolved = config;
+        WorkerNode node = checkHandler(config, () -> new WorkerNode(resolved, OwnershipListener.NONE));
         MetricsEndpoint endpoint = config.metricsPort() > 0 ? startEndpoint(config, node) : null;
         Optional<SessionFileWriter> sessionFile = supervision.sessionFileWriter();
         sessionFile.ifPresent(node.coordinator()::onSessionChange);
@@ -111,6 +114,15 @@ public final class WorkerCommand implements Callable<Integer> {
         sessionFile.ifPresent(SessionFileWriter::delete);
         log.info("worker {} stopped", config.workerId());
         return ExitCodes.OK;
+    }
+
+    /** Runs {@code load}; a handler that cannot be loaded is a configuration error (exit 2) naming the key and file. */
+    private static <T> T checkHandler(ShardworkConfig config, java.util.function.Supplier<T> load) {
+        try {
+            return load.get();
+        } catch (HandlerLoadException badHandler) {
+            throw new CommandFailure(ExitCodes.USAGE, badHandler.getMessage() + " (key 'handler' in " + config.source() + ")", badHandler);
+        }
     }
 
     /** The host file merged with the cluster definition; refuses (exit 2) a missing definition or drifted keys. */
