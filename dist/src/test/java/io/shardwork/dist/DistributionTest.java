@@ -159,6 +159,10 @@ class DistributionTest {
                     "zookeeper.connect=" + cluster.zookeeperConnect(), "kafka.bootstrap.servers=" + cluster.kafkaBootstrap(),
                     "zookeeper.session.timeout.ms=4000", "regions=r0,r1", "region.r0.partition=0", "region.r1.partition=1",
                     "handler=billing", "rebalance.delay.ms=500", "log.format=json", ""));
+            // the deployment's cluster definition, applied with the tarball's own command, as an operator would
+            Result applied = launcher("cluster", "apply", "--config", config.toString());
+            assertEquals(0, applied.code(), applied.output());
+            assertTrue(applied.output().contains("r0") && applied.output().contains("r1"), applied.output());
             ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/shardwork").toString(), "worker", "--config", config.toString(),
                     "--id", "dist-1", "--metrics-port", Integer.toString(port))
                     .directory(home.toFile()).redirectErrorStream(true).redirectOutput(temp.resolve("worker.log").toFile());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.embedded.EmbeddedZooKeeper;
+import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.node.WorkerNode;
 import io.shardwork.runner.TestSetup;
 import java.io.File;
@@ -72,7 +73,7 @@ class AlertRulesTest {
                     "zookeeper.session.timeout.ms", Integer.toString(Timing.SESSION_TIMEOUT_MS),
                     "zookeeper.connection.timeout.ms", Integer.toString(Timing.CONNECTION_TIMEOUT_MS),
                     "worker.id", "alerts-1"));
-            try (WorkerNode node = new WorkerNode(setup.config, OwnershipListener.NONE)) {
+            try (WorkerNode node = new WorkerNode(ClusterDefinitions.applyAndResolve(setup.config), OwnershipListener.NONE)) {
                 node.start();
                 Timing.await("the region claimed", Timing.CONVERGE, () -> node.coordinator().heldRegions().size() == 1,
                         () -> node.coordinator().heldRegions());
