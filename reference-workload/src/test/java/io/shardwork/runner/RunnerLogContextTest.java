@@ -54,8 +54,14 @@ class RunnerLogContextTest {
     @Test
     void everyLineFromTheRunnerThreadCarriesWorkerRegionAndEpoch() throws Exception {
         CountDownLatch handled = new CountDownLatch(3);
+        CountDownLatch started = new CountDownLatch(1);
         List<Long> timings = Collections.synchronizedList(new ArrayList<>());
         RunnerListener listener = new RunnerListener() {
+            @Override
+            public void onStarted(RegionRunner runner, long startOffset) {
+                started.countDown();
+            }
+
             @Override
             public void onHandlerCall(RegionRunner runner, long nanos) {
                 timings.add(nanos);
@@ -67,6 +73,7 @@ class RunnerLogContextTest {
             handled.countDown();
         }), TestHandlers.config("invoices"), (epoch, next) -> { }, listener, clock, millis -> { }, JitterSource.seeded(1));
         runner.start("eu", 0, 7, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start (its partition assigned)");
         for (int seq = 1; seq <= 3; seq++) {
             Order order = new Order("o-" + seq, "eu", "c-1", 100, "EUR", seq, Instant.EPOCH);
             clients.add(TOPIC, 0, seq - 1, order.orderId().getBytes(StandardCharsets.UTF_8), OrderCodec.encode(order));
