@@ -70,6 +70,7 @@ public final class WorkerCommand implements Callable<Integer> {
             config = config.with(ShardworkConfigDef.METRICS_PORT, Integer.toString(metricsPort));
         }
         Logging.format(config.logFormat());
+        supervision.validate(spec.commandLine());
         ShardworkConfig file = config;
         if (file.fileKeys().contains(ShardworkConfigDef.HANDLER)) {
             // the file names the handler (as the cluster must): one this host cannot load stops the start before
@@ -77,7 +78,6 @@ public final class WorkerCommand implements Callable<Integer> {
             checkHandler(file, () -> RegionRunnerFactory.loadHandlers(file, RegionRunnerFactory.handlerConfig(file, file.workerId())));
         }
         config = resolve(config);
-        supervision.validate(spec.commandLine());
         if (supervision.supervise()) {
             return Supervisor.run(spec.commandLine().getParseResult().originalArgs(), supervision, SessionCloser.from(config),
                     spec.commandLine().getOut());
