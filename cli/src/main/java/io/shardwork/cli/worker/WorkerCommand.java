@@ -71,6 +71,11 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         Logging.format(config.logFormat());
         supervision.validate(spec.commandLine());
+        if (supervision.supervise()) {
+            // the child checks the handler and the cluster definition; its exit code 2 is never restarted
+            return Supervisor.run(spec.commandLine().getParseResult().originalArgs(), supervision, SessionCloser.from(config),
+                    spec.commandLine().getOut());
+        }
         ShardworkConfig file = config;
         if (file.fileKeys().contains(ShardworkConfigDef.HANDLER)) {
             // the file names the handler (as the cluster must): one this host cannot load stops the start before
@@ -78,10 +83,6 @@ public final class WorkerCommand implements Callable<Integer> {
             checkHandler(file, () -> RegionRunnerFactory.loadHandlers(file, RegionRunnerFactory.handlerConfig(file, file.workerId())));
         }
         config = resolve(config);
-        if (supervision.supervise()) {
-            return Supervisor.run(spec.commandLine().getParseResult().originalArgs(), supervision, SessionCloser.from(config),
-                    spec.commandLine().getOut());
-        }
         ShutdownSignal signal = ShutdownSignal.install();
         ShardworkConfig resolved = config;
         WorkerNode node = checkHandler(config, () -> new WorkerNode(resolved, OwnershipListener.NONE));
