@@ -406,6 +406,7 @@ public final class RegionRunner {
 
     /** Handles one record; false when a graceful stop cut its retries short (the order is not done). */
     private boolean process(ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
+        requireEffectsWritten(record.offset());
         ParseResult parsed = OrderCodec.decode(region, record.key(), record.value());
         if (parsed instanceof ParseResult.Rejected rejected) {
             log.warn("Region {} offset {}: not a valid order, dead-lettered: {}", region, record.offset(),
@@ -468,6 +469,7 @@ public final class RegionRunner {
         if (state.get() == RunnerState.ABANDONED) {
             throw new Abandoned();
         }
+        requireEffectsWritten(offset);
         if (failure instanceof RegionOutput.OutputFencedException own) {
             throw fenced(own);
         }
@@ -481,7 +483,23 @@ public final class RegionRunner {
         return failure;
     }
 
+    /**
+     * Ends the run (it dies; the region resumes from its last checkpoint) when an earlier effect is known not to
+     * have been written: checked before every order, after every handler call and before every dead letter,
+     * so no later order's effect is sent once the failure is known, and an order whose own effect failed is
+     * neither retried nor dead-lettered for it.
+     */
+    private void requireEffectsWritten(long offset) {
+        var failed = ledger.failure();
+        if (failed.isPresent()) {
+            throw new io.shardwork.ledger.LedgerException("Region " + region + " epoch " + epoch + " at offset " + offset
+                    + ": an earlier effect was not written (" + failed.get() + "); stopping before any later effect",
+                    failed.get());
+        }
+    }
+
     private void deadLetter(DeadLetter letter) throws Fenced {
+        requireEffectsWritten(letter.offset());
         DeadLetter.Fitted fitted = letter.fitting(clients.deadLetterMaxBytes());
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.deadLetterTopic(), partition,
                 letter.key(), fitted.value());

@@ -70,6 +70,13 @@ final class FakeRegionClients implements RegionClients {
         volatile boolean fenced;
         volatile boolean abandoned;
         volatile boolean closed;
+        /** Set by a test as a producer callback would: a send already accepted failed later. */
+        volatile Exception asyncFailure;
+
+        @Override
+        public java.util.Optional<Exception> failure() {
+            return java.util.Optional.ofNullable(asyncFailure);
+        }
 
         @Override
         public boolean transactional() {

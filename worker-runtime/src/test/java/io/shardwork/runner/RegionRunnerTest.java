@@ -144,6 +144,27 @@ class RegionRunnerTest {
     }
 
     @Test
+    void aFailedAsynchronousSendStopsTheRegionBeforeAnyLaterOrdersEffect() throws Exception {
+        List<Long> written = Collections.synchronizedList(new ArrayList<>());
+        RegionRunner runner = runner((order, context) -> {
+            BILLING.handle(order, context);
+            if (context.offset() == 4) {
+                // the invoice of offset 4 is accepted, then its batch expires (the broker was away too long)
+                clients.ledger.asyncFailure = new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)");
+            }
+        }, (epoch, next) -> written.add(next));
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 10);
+
+        assertTrue(runner.awaitEnd(Timing.RUNNER));
+        assertEquals(RunnerState.DIED, runner.state(), "the region ends and resumes from its last checkpoint");
+        assertEquals(5, clients.ledger.sentCount(), "invoices of offsets 0..4 only: nothing after the failed one");
+        assertEquals(0, runner.stats().deadLettered(), "the order whose effect failed is not dead-lettered for it");
+        assertEquals(List.of(), written, "no checkpoint covers the failed effect");
+    }
+
+    @Test
     void pauseHoldsOrdersAndCheckpointsUntilResume() throws Exception {
         List<Long> written = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch inOrderTwo = new CountDownLatch(1);
