@@ -23,7 +23,8 @@ import org.apache.curator.framework.state.ConnectionStateListener;
  *       after a session loss): for good;</li>
  *   <li>a region's runner died ({@link io.shardwork.runner.RunnerListener#onDied}): until a new run of that
  *       region starts on this worker (the coordinator gave the claim up and claimed it again), or the
- *       region is no longer pursued by this worker (assigned elsewhere: its ownership went back to IDLE).</li>
+ *       region is no longer pursued by this worker (assigned elsewhere: its ownership went back to IDLE);</li>
+ *   <li>a handler call has run longer than {@code handler.timeout.ms}: until it returns or the region is given up.</li>
  * </ol>
  *
  * <p>Thread-safe; callbacks arrive on Curator's, the coordinator's and runners' threads; {@link #check()}
@@ -50,6 +51,7 @@ public final class HealthState implements ConnectionStateListener {
     private final Supplier<Optional<Exception>> coordinatorFailure;
     private final Predicate<String> pursued;
     private final Map<String, Death> deaths = new TreeMap<>();
+    private final Map<String, String> hungHandlers = new TreeMap<>();
     private ConnectionState zookeeper;
 
     /**
@@ -80,6 +82,17 @@ public final class HealthState implements ConnectionStateListener {
         }
     }
 
+    /** A handler call of {@code region} has run {@code running}, longer than {@code timeout} (handler.timeout.ms). Any thread. */
+    public synchronized void handlerHung(String region, long epoch, java.time.Duration running, java.time.Duration timeout) {
+        hungHandlers.put(region, "a handler call of region " + region + " (epoch " + epoch + ") has run " + running.toMillis()
+                + " ms, longer than handler.timeout.ms (" + timeout.toMillis() + " ms)");
+    }
+
+    /** The hung call of {@code region} returned, or the region was given up. Any thread. */
+    public synchronized void handlerRecovered(String region) {
+        hungHandlers.remove(region);
+    }
+
     /** The health now. Never blocks. */
     public synchronized Health check() {
         List<String> reasons = new ArrayList<>();
@@ -91,6 +104,8 @@ public final class HealthState implements ConnectionStateListener {
         coordinatorFailure.get().ifPresent(failure -> reasons.add("coordinator stopped: " + failure.getMessage()));
         deaths.entrySet().removeIf(entry -> !pursued.test(entry.getKey()));
         deaths.values().forEach(death -> reasons.add(death.reason()));
+        hungHandlers.keySet().removeIf(region -> !pursued.test(region));
+        reasons.addAll(hungHandlers.values());
         return new Health(reasons.isEmpty() ? "UP" : "DOWN", workerId,
                 zookeeper == null ? "NOT_CONNECTED" : zookeeper.name(), List.copyOf(reasons));
     }

@@ -90,6 +90,24 @@ public final class WorkerNode implements Closeable {
                 health.runnerDied(runner.region(), runner.epoch(), cause);
             }
         });
+        Duration handlerTimeout = Duration.ofMillis(config.handlerTimeoutMs());
+        lifecycle.get().watchHandlers(handlerTimeout, new RunnerLifecycle.HandlerWatchListener() {
+            @Override
+            public void hung(String region, long epoch, Duration running) {
+                health.handlerHung(region, epoch, running, handlerTimeout);
+            }
+
+            @Override
+            public void recovered(String region) {
+                health.handlerRecovered(region);
+            }
+
+            @Override
+            public void gaveUp(String region, long epoch, Duration running) {
+            }
+        });
+        io.micrometer.core.instrument.FunctionCounter.builder("shardwork.handler.timeouts", lifecycle.get(), RunnerLifecycle::handlerTimeouts)
+                .description("Handler calls that ran longer than handler.timeout.ms").register(meters);
         for (String region : partitions.keySet().stream().sorted().toList()) {
             RestartBackoff restarts = lifecycle.get().restartBackoff();
             io.micrometer.core.instrument.Gauge.builder("shardwork.region.restart.backoff.ms", restarts, r -> r.delayMs(region))

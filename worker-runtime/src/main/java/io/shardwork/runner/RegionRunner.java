@@ -102,6 +102,8 @@ public final class RegionRunner {
     private volatile boolean holding;
     private long lastCheckpointNanos;
     private long lastEndOffsetNanos;
+    /** {@link MonotonicClock#nanos()} when the handler call in progress began; 0 when none is. */
+    private volatile long handlerCallSince;
 
     RegionRunner(RunnerSettings settings, RegionClients clients, OrderHandler handler, CheckpointWriter checkpoints,
                  RunnerListener listener, MonotonicClock clock, Sleeper sleeper, JitterSource jitter) {
@@ -244,6 +246,15 @@ public final class RegionRunner {
 
     public long epoch() {
         return epoch;
+    }
+
+    /**
+     * How long the handler call in progress has run, by this runner's clock; zero when no call is in progress.
+     * Any thread; never blocks.
+     */
+    public Duration handlerCallRunning() {
+        long since = handlerCallSince;
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, clock.nanos() - since));
     }
 
     /** The counters now; cheap, any thread. */
@@ -458,10 +469,13 @@ public final class RegionRunner {
     /** Calls the handler once; returns its failure, or null. Fencing and abandonment end the region instead. */
     private Throwable callHandler(Order order, long offset, int attempt) throws Fenced, Abandoned {
         Throwable failure = null;
+        handlerCallSince = Math.max(1, clock.nanos());
         try {
             handler.handle(order, new Context(order, offset, attempt));
         } catch (Throwable e) {
             failure = e;
+        } finally {
+            handlerCallSince = 0;
         }
         if (ledgerFenced != null) {
             throw fenced(ledgerFenced);
