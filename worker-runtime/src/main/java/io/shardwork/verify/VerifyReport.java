@@ -16,11 +16,24 @@ import java.util.Map;
  * @param deadLettered        distinct orders with a dead letter
  * @param delivery            the delivery mode the run claimed (at-least-once or exactly-once)
  * @param ok                  lost, conflicting and order violations are 0, and in exactly-once mode duplicates too
+ * @param invoicedAndDeadLettered orders (whose id occurs once in the orders topic) with both an invoice and a dead letter
+ * @param duplicateOrderIds   order records whose id an earlier record of the orders topic already has: each is
+ *                            accounted for only through its id, so one of them lost would not show as lost
  */
 public record VerifyReport(long produced, long invoiced, long lost, long duplicateInvoices, long conflictingInvoices,
-                           long orderViolations, long deadLettered, String delivery, boolean ok) {
+                           long orderViolations, long deadLettered, String delivery, boolean ok, long invoicedAndDeadLettered,
+                           long duplicateOrderIds) {
 
-    /** The report as a JSON object with exactly the keys produced, invoiced, lost, duplicate_invoices, conflicting_invoices, order_violations, dead_lettered, delivery, ok. */
+    /** A report with no order both invoiced and dead-lettered and no duplicated order id. */
+    public VerifyReport(long produced, long invoiced, long lost, long duplicateInvoices, long conflictingInvoices,
+                        long orderViolations, long deadLettered, String delivery, boolean ok) {
+        this(produced, invoiced, lost, duplicateInvoices, conflictingInvoices, orderViolations, deadLettered, delivery, ok, 0, 0);
+    }
+
+    /**
+     * The report as a JSON object with the keys produced, invoiced, lost, duplicate_invoices, conflicting_invoices,
+     * order_violations, dead_lettered, delivery, ok, then invoiced_and_dead_lettered and duplicate_order_ids.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("produced", produced);
@@ -32,6 +45,8 @@ public record VerifyReport(long produced, long invoiced, long lost, long duplica
         map.put("dead_lettered", deadLettered);
         map.put("delivery", delivery);
         map.put("ok", ok);
+        map.put("invoiced_and_dead_lettered", invoicedAndDeadLettered);
+        map.put("duplicate_order_ids", duplicateOrderIds);
         return map;
     }
 
