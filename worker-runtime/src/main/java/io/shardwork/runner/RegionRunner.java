@@ -326,6 +326,7 @@ public final class RegionRunner {
         OptionalLong committed = ledger.committedOffset(consumer, input);
         long start = committed.orElse(Math.max(0, requestedStart));
         consumer.assign(List.of(input));
+        rememberOrdersBefore(input, start);
         consumer.seek(input, start);
         startOffset = start;
         nextOffset = start;
@@ -339,6 +340,51 @@ public final class RegionRunner {
             checkpointedOffset = start;
         }
         listener.onStarted(this, start);
+    }
+
+    /**
+     * Rebuilds the memory of seen order ids as the region's previous runs left it: reads the orders of the
+     * partition in {@code [start - capacity, start)} (all processed before this run's start) and observes each
+     * valid one, so an order whose id an earlier order of the same region had, with different content, is
+     * refused across moves and restarts too, within the last {@link RecentOrders#DEFAULT_CAPACITY} orders.
+     * A read that does not get there (abandoned, stopped, the broker away) leaves the memory as far as it got.
+     */
+    private void rememberOrdersBefore(TopicPartition input, long start) {
+        long from = Math.max(0, start - recentOrders.capacity());
+        if (from >= start) {
+            return;
+        }
+        consumer.seek(input, from);
+        long position = from;
+        long deadline = clock.nanos() + TimeUnit.MILLISECONDS.toNanos(Math.max(settings.pollTimeoutMs() * 100, 10_000));
+        int emptyPolls = 0;
+        while (position < start && running() && clock.nanos() < deadline && emptyPolls < 5) {
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = consumer.poll(Duration.ofMillis(settings.pollTimeoutMs()));
+            } catch (WakeupException e) {
+                return;
+            }
+            if (records.isEmpty()) {
+                emptyPolls++;
+                if (consumer.position(input) >= start) {
+                    break;
+                }
+                continue;
+            }
+            emptyPolls = 0;
+            for (ConsumerRecord<byte[], byte[]> record : records.records(input)) {
+                if (record.offset() >= start) {
+                    break;
+                }
+                if (OrderCodec.decode(region, record.key(), record.value()) instanceof ParseResult.Parsed parsed) {
+                    recentOrders.observe(parsed.order(), record.offset());
+                }
+                position = record.offset() + 1;
+            }
+        }
+        log.info("Region {} epoch {}: {} order ids remembered from offsets {} to {}", region, epoch, recentOrders.size(), from,
+                position);
     }
 
     private void loop(TopicPartition input) throws Fenced, Abandoned {
