@@ -354,6 +354,11 @@ public final class RunnerLifecycle implements RegionLifecycle {
         }
     }
 
+    /** Stops the handler watch and the restart timer (pending restarts are dropped). Call once the coordinator is closed. */
+    public void shutdown() {
+        restartTimer.shutdownNow();
+    }
+
     /** Handler calls that ran past handler.timeout.ms, so far. */
     public long handlerTimeouts() {
         return handlerTimeouts.get();

@@ -202,6 +202,7 @@ public final class WorkerNode implements Closeable {
     @Override
     public void close() {
         coordinator.close();
+        lifecycle.get().shutdown();
         runners.close();
         meters.close();
         closeHistory();
@@ -210,6 +211,7 @@ public final class WorkerNode implements Closeable {
     /** As a crash would: nothing released, no final checkpoint; claims vanish when the session expires. */
     public void crash() {
         coordinator.closeWithoutRelease();
+        lifecycle.get().shutdown();
         runners.close();
         meters.close();
         closeHistory();
