@@ -100,22 +100,35 @@ public final class TopicLayout {
                     partitions.put(entry.getKey(), OptionalInt.empty());
                 }
             }
-            int maxBytes = DEFAULT_MAX_MESSAGE_BYTES;
-            if (partitions.get(config.deadLetterTopic()).isPresent()) {
-                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, config.deadLetterTopic());
-                Config described = admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
-                ConfigEntry entry = described == null ? null : described.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-                if (entry != null && entry.value() != null) {
-                    maxBytes = Integer.parseInt(entry.value());
-                }
-            }
-            return new Observed(partitions, maxBytes);
+            return new Observed(partitions, deadLetterMaxBytes(admin, config, partitions, timeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading the topics " + topics, e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("Cannot read the topics " + topics + " from Kafka at "
                     + String.join(",", config.kafkaBootstrapServers()) + " within " + timeout.toMillis() + " ms: " + e, e);
+        }
+    }
+
+    /**
+     * The dead-letter topic's max.message.bytes; Kafka's default when the topic does not exist or its
+     * configuration may not be described (a principal without DescribeConfigs on it).
+     */
+    private static int deadLetterMaxBytes(Admin admin, ShardworkConfig config, Map<String, OptionalInt> partitions, Duration timeout)
+            throws InterruptedException {
+        if (partitions.get(config.deadLetterTopic()).isEmpty()) {
+            return DEFAULT_MAX_MESSAGE_BYTES;
+        }
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, config.deadLetterTopic());
+        try {
+            Config described = admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
+            ConfigEntry entry = described == null ? null : described.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            return entry != null && entry.value() != null ? Integer.parseInt(entry.value()) : DEFAULT_MAX_MESSAGE_BYTES;
+        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+            org.slf4j.LoggerFactory.getLogger(TopicLayout.class).warn(
+                    "Cannot read max.message.bytes of {} ({}); dead letters are cut to Kafka's default {}", config.deadLetterTopic(),
+                    e.toString(), DEFAULT_MAX_MESSAGE_BYTES);
+            return DEFAULT_MAX_MESSAGE_BYTES;
         }
     }
 }
