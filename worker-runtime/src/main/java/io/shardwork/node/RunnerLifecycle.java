@@ -190,8 +190,9 @@ public final class RunnerLifecycle implements RegionLifecycle {
         Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e), (r, e, cause) -> fenceListener.fenced(r, e, cause));
         CheckpointWriter writer = (writtenEpoch, nextOffset) -> {
             if (run.abandoned) {
-                throw new RegionFencedException("Region " + region + " epoch " + writtenEpoch
-                        + " was abandoned on this worker: it writes no checkpoint", null);
+                FencedException refused = new FencedException(region, writtenEpoch, "abandoned on this worker: it writes no checkpoint");
+                run.fences.fenced(region, writtenEpoch, refused); // counted like a refusal of ZooKeeper's (ownership history)
+                throw new RegionFencedException(refused.getMessage(), refused);
             }
             try {
                 checkpoints.commit(region, writtenEpoch, nextOffset);

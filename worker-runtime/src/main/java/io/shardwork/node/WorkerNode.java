@@ -121,7 +121,9 @@ public final class WorkerNode implements Closeable {
                 lifecycle.get().totals(), lifecycle.get()::runningStats);
         if (history != null) {
             lifecycle.get().onFenced((region, epoch, cause) -> {
-                if (!(cause instanceof RegionFencedException)) {
+                if (cause instanceof io.shardwork.coordination.checkpoint.FencedException) {
+                    history.fenced(region, config.workerId(), epoch, "abandoned");
+                } else if (!(cause instanceof RegionFencedException)) {
                     history.fenced(region, config.workerId(), epoch, "producer");
                 }
             });
