@@ -39,4 +39,18 @@ public final class OrderDecoder implements Decoder<Order> {
         }
         return order;
     }
+
+    /** The orders before a run's start whose ids this run must know: as many as the memory holds. */
+    @Override
+    public int memoryRecords() {
+        return recentOrders.capacity();
+    }
+
+    /** An order an earlier run processed: its id and content join the memory (a conflict there was dead-lettered then). */
+    @Override
+    public void remember(InputRecord record) {
+        if (OrderCodec.decode(record.region(), record.key(), record.value()) instanceof ParseResult.Parsed parsed) {
+            recentOrders.observe(parsed.order(), record.offset());
+        }
+    }
 }

@@ -25,12 +25,12 @@ import java.util.Optional;
  * order through as a redelivery, which is what happened before this class existed.
  *
  * <p>Limits, by design: the memory is bounded to {@code capacity} ids (least recently seen evicted
- * first; {@link #DEFAULT_CAPACITY} per region, roughly 10-15 MB when full), and it lives only as long
- * as one run of a region: it starts empty when a runner starts (after a restart or a takeover no
- * earlier ids are known). The guarantee therefore covers duplicates within the window of one run:
- * both orders read by the same runner, the second within {@code capacity} distinct ids of the
- * first. A conflicting duplicate whose first order was read by an earlier run, or was evicted, is
- * processed like any order.
+ * first; {@link #DEFAULT_CAPACITY} per region, roughly 10-15 MB when full). A runner rebuilds it when it
+ * starts, from the {@code capacity} orders of its partition before its start offset (the region
+ * runner's {@code rememberOrdersBefore}), so it survives restarts and moves. The guarantee covers a
+ * conflicting duplicate within {@code capacity} records of the first order of its id, on whichever
+ * worker and in whichever run; one further away, or whose first order was evicted, is processed like
+ * any order.
  *
  * <p>Not thread-safe: one instance per {@link OrderDecoder}, that is per region run, used by its runner thread only.
  */

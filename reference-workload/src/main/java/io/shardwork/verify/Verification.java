@@ -31,6 +31,12 @@ public final class Verification {
     private final List<String> lostSample = new ArrayList<>();
     private final List<String> conflictingSample = new ArrayList<>();
     private final List<String> violationSample = new ArrayList<>();
+    private final List<String> invoicedAndDeadLetteredSample = new ArrayList<>();
+
+    /** Up to 10 ids of orders both invoiced and dead-lettered, for the log. */
+    public List<String> invoicedAndDeadLetteredSample() {
+        return List.copyOf(invoicedAndDeadLetteredSample);
+    }
 
     /** Up to 10 lost order ids, for the log. */
     public List<String> lostSample() {
@@ -49,8 +55,13 @@ public final class Verification {
                               String delivery) {
         // 1. orders by identity
         Map<String, OrderRecord> byId = new HashMap<>();
+        long duplicateIds = 0;
+        Set<String> duplicatedIds = new HashSet<>();
         for (OrderRecord order : orders) {
-            byId.putIfAbsent(order.id(), order);
+            if (byId.putIfAbsent(order.id(), order) != null) {
+                duplicateIds++;
+                duplicatedIds.add(order.id());
+            }
         }
         // 2. duplicates and conflicts
         Map<String, byte[]> firstBody = new HashMap<>();
@@ -105,10 +116,15 @@ public final class Verification {
         }
         long invoiced = 0;
         long lost = 0;
+        long invoicedAndDeadLettered = 0;
         for (String id : byId.keySet()) {
             boolean hasInvoice = firstBody.containsKey(id);
             if (hasInvoice) {
                 invoiced++;
+            }
+            if (hasInvoice && deadLettered.contains(id) && !duplicatedIds.contains(id)) {
+                invoicedAndDeadLettered++;
+                sample(invoicedAndDeadLetteredSample, id);
             }
             if (!hasInvoice && !deadLettered.contains(id)) {
                 lost++;
@@ -120,7 +136,7 @@ public final class Verification {
         boolean ok = lost == 0 && conflicting.isEmpty() && violations == 0 && misrouted.isEmpty()
                 && (!EXACTLY_ONCE.equals(delivery) || duplicates == 0);
         return new VerifyReport(orders.size(), invoiced, lost, duplicates, conflicting.size(), violations,
-                deadLettered.size(), misrouted.size(), misroutedNeverInvoiced, delivery, ok);
+                deadLettered.size(), misrouted.size(), misroutedNeverInvoiced, delivery, ok, invoicedAndDeadLettered, duplicateIds);
     }
 
     private static void sample(List<String> sample, String id) {

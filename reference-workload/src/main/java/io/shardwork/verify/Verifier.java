@@ -63,6 +63,10 @@ public final class Verifier {
             log.warn("Conflicting invoices (first {}): {}", verification.conflictingSample().size(),
                     verification.conflictingSample());
         }
+        if (!verification.invoicedAndDeadLetteredSample().isEmpty()) {
+            log.warn("Orders both invoiced and dead-lettered (first {}): {}", verification.invoicedAndDeadLetteredSample().size(),
+                    verification.invoicedAndDeadLetteredSample());
+        }
         if (!verification.violationSample().isEmpty()) {
             log.warn("Order violations (first {}): {}", verification.violationSample().size(),
                     verification.violationSample());
@@ -78,7 +82,12 @@ public final class Verifier {
         String region = regionOf.getOrDefault(record.partition(), "");
         ParseResult parsed = OrderCodec.decode(region, record.key(), record.value());
         OptionalLong seq = parsed instanceof ParseResult.Parsed ok ? OptionalLong.of(ok.order().seq()) : OptionalLong.empty();
-        return new OrderRecord(record.partition(), record.offset(), idOf(record), seq);
+        return new OrderRecord(record.partition(), record.offset(), orderIdOf(record, parsed), seq);
+    }
+
+    /** A valid order's identity is its order id, also without a record key (its invoices are keyed by it). */
+    static String orderIdOf(ConsumerRecord<byte[], byte[]> record, ParseResult parsed) {
+        return record.key() == null && parsed instanceof ParseResult.Parsed ok ? ok.order().orderId() : idOf(record);
     }
 
     private static DeadLetterRecord deadLetter(ConsumerRecord<byte[], byte[]> record) {

@@ -18,18 +18,25 @@ import java.util.Map;
  * @param misroutedNeverInvoiced of those, the orders never invoiced (they exist only as dead letters)
  * @param delivery            the delivery mode the run claimed (at-least-once or exactly-once)
  * @param ok                  lost, conflicting, order violations and misrouted are 0, and in exactly-once mode duplicates too
+ * @param invoicedAndDeadLettered orders (whose id occurs once in the orders topic) with both an invoice and a dead letter
+ * @param duplicateOrderIds   order records whose id an earlier record of the orders topic already has: each is
+ *                            accounted for only through its id, so one of them lost would not show as lost
  */
 public record VerifyReport(long produced, long invoiced, long lost, long duplicateInvoices, long conflictingInvoices,
                            long orderViolations, long deadLettered, long misrouted, long misroutedNeverInvoiced,
-                           String delivery, boolean ok) {
+                           String delivery, boolean ok, long invoicedAndDeadLettered, long duplicateOrderIds) {
 
-    /** A report without misrouted orders. */
+    /** A report without misrouted orders, no order both invoiced and dead-lettered and no duplicated order id. */
     public VerifyReport(long produced, long invoiced, long lost, long duplicateInvoices, long conflictingInvoices,
                         long orderViolations, long deadLettered, String delivery, boolean ok) {
-        this(produced, invoiced, lost, duplicateInvoices, conflictingInvoices, orderViolations, deadLettered, 0, 0, delivery, ok);
+        this(produced, invoiced, lost, duplicateInvoices, conflictingInvoices, orderViolations, deadLettered, 0, 0, delivery, ok, 0, 0);
     }
 
-    /** The report as a JSON object with exactly the keys produced, invoiced, lost, duplicate_invoices, conflicting_invoices, order_violations, dead_lettered, misrouted_dead_letters, misrouted_never_invoiced, delivery, ok. */
+    /**
+     * The report as a JSON object with the keys produced, invoiced, lost, duplicate_invoices, conflicting_invoices,
+     * order_violations, dead_lettered, misrouted_dead_letters, misrouted_never_invoiced, delivery, ok, then
+     * invoiced_and_dead_lettered and duplicate_order_ids.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("produced", produced);
@@ -43,6 +50,8 @@ public record VerifyReport(long produced, long invoiced, long lost, long duplica
         map.put("misrouted_never_invoiced", misroutedNeverInvoiced);
         map.put("delivery", delivery);
         map.put("ok", ok);
+        map.put("invoiced_and_dead_lettered", invoicedAndDeadLettered);
+        map.put("duplicate_order_ids", duplicateOrderIds);
         return map;
     }
 

@@ -150,6 +150,47 @@ class RegionRunnerTest {
     }
 
     @Test
+    void aFailedAsynchronousSendStopsTheRegionBeforeAnyLaterOrdersEffect() throws Exception {
+        List<Long> written = Collections.synchronizedList(new ArrayList<>());
+        RegionRunner runner = runner((order, context) -> {
+            TestHandlers.billing("invoices").handle(order, context);
+            if (context.offset() == 4) {
+                // the invoice of offset 4 is accepted, then its batch expires (the broker was away too long)
+                clients.ledger.asyncFailure = new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)");
+            }
+        }, (epoch, next) -> written.add(next));
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 10);
+
+        assertTrue(runner.awaitEnd(Timing.RUNNER));
+        assertEquals(RunnerState.DIED, runner.state(), "the region ends and resumes from its last checkpoint");
+        assertEquals(5, clients.ledger.sentCount(), "invoices of offsets 0..4 only: nothing after the failed one");
+        assertEquals(0, runner.stats().deadLettered(), "the order whose effect failed is not dead-lettered for it");
+        assertEquals(List.of(), written, "no checkpoint covers the failed effect");
+    }
+
+    @Test
+    void anOrderIdSeenBeforeTheCheckpointWithOtherContentIsRefusedAfterAMove() throws Exception {
+        Order first = new Order("o-x", "eu", "c-1", 100, "EUR", 1, Instant.EPOCH);
+        Order other = new Order("o-y", "eu", "c-1", 100, "EUR", 2, Instant.EPOCH);
+        Order conflicting = new Order("o-x", "eu", "c-1", 999, "EUR", 3, Instant.EPOCH);
+        clients.consumer.preload(TOPIC, 0, 0, first.orderId().getBytes(StandardCharsets.UTF_8), OrderCodec.encode(first));
+        clients.consumer.preload(TOPIC, 0, 1, other.orderId().getBytes(StandardCharsets.UTF_8), OrderCodec.encode(other));
+        clients.consumer.preload(TOPIC, 0, 2, conflicting.orderId().getBytes(StandardCharsets.UTF_8), OrderCodec.encode(conflicting));
+        List<String> handled = Collections.synchronizedList(new ArrayList<>());
+        // a new owner of the region, starting from the previous owner's checkpoint at offset 2
+        RegionRunner runner = runner((order, context) -> handled.add(order.orderId() + "@" + context.offset()), (epoch, next) -> { });
+        runner.start("eu", 0, 2, 2);
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 3, Timing.RUNNER, "offset 2 done", runner::stats);
+        runner.stop();
+
+        assertEquals(List.of(), handled, "o-x with other content than at offset 0 is not handled");
+        assertEquals(1, runner.stats().deadLettered());
+        assertEquals(OrderDecoder.STAGE_DUPLICATE, header(clients.ledger.sent.get(0), DeadLetter.HEADER_STAGE));
+    }
+
+    @Test
     void pauseHoldsOrdersAndCheckpointsUntilResume() throws Exception {
         List<Long> written = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch inOrderTwo = new CountDownLatch(1);

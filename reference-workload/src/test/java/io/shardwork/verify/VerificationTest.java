@@ -40,7 +40,7 @@ class VerificationTest {
                 new DeadLetterRecord(0, 2, "x", false));
         VerifyReport report = new Verification().check(ORDERS, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "c", "C")),
                 letters, ALO);
-        assertEquals(new VerifyReport(4, 2, 0, 0, 0, 0, 3, 2, 1, ALO, false), report);
+        assertEquals(new VerifyReport(4, 2, 0, 0, 0, 0, 3, 2, 1, ALO, false, 0, 0), report);
         assertEquals(2L, report.toMap().get("misrouted_dead_letters"));
         assertEquals(1L, report.toMap().get("misrouted_never_invoiced"));
     }
@@ -89,7 +89,7 @@ class VerificationTest {
         assertEquals(new VerifyReport(4, 2, 0, 0, 0, 0, 2, EOS, true), report);
         assertEquals("{\"produced\":4,\"invoiced\":2,\"lost\":0,\"duplicate_invoices\":0,\"conflicting_invoices\":0,"
                 + "\"order_violations\":0,\"dead_lettered\":2,\"misrouted_dead_letters\":0,\"misrouted_never_invoiced\":0,"
-                + "\"delivery\":\"exactly-once\",\"ok\":true}", report.toJson());
+                + "\"delivery\":\"exactly-once\",\"ok\":true,\"invoiced_and_dead_lettered\":0,\"duplicate_order_ids\":0}", report.toJson());
     }
 
     @Test
@@ -100,7 +100,7 @@ class VerificationTest {
         Verification verification = new Verification();
         VerifyReport report = verification.check(orders, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "b", "B"),
                 invoice(0, 2, "c", "C")), List.of(new DeadLetterRecord(0, 0, "a")), EOS);
-        assertEquals(new VerifyReport(4, 3, 0, 0, 0, 0, 1, EOS, true), report);
+        assertEquals(new VerifyReport(4, 3, 0, 0, 0, 0, 1, 0, 0, EOS, true, 0, 1), report, "the repeated id is counted");
         assertEquals(List.of(), verification.lostSample());
         assertEquals(List.of(), verification.conflictingSample());
 
@@ -111,5 +111,36 @@ class VerificationTest {
                 invoice(0, 1, "b", "B"), invoice(0, 2, "c", "C")),
                 List.of(new DeadLetterRecord(0, 0, TopicRecords.keylessId(0, 2))), EOS);
         assertEquals(new VerifyReport(4, 3, 0, 0, 0, 0, 1, EOS, true), keylessReport);
+    }
+
+    @Test
+    void anOrderBothInvoicedAndDeadLetteredIsReported() {
+        Verification verification = new Verification();
+        VerifyReport report = verification.check(ORDERS, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "b", "B"),
+                invoice(0, 2, "c", "C"), invoice(1, 0, "x", "X")), List.of(new DeadLetterRecord(0, 0, "b")), ALO);
+        assertEquals(1, report.invoicedAndDeadLettered(), report.toString());
+        assertEquals(List.of("b"), verification.invoicedAndDeadLetteredSample());
+        assertEquals(1L, report.toMap().get("invoiced_and_dead_lettered"));
+    }
+
+    @Test
+    void aDuplicatedOrderIdIsCountedSoALostDuplicateIsVisible() {
+        List<OrderRecord> orders = List.of(order(0, 0, "a", 1), order(0, 1, "b", 2), order(0, 2, "a", 3));
+        VerifyReport report = new Verification().check(orders, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "b", "B")),
+                List.of(), ALO);
+        assertEquals(1, report.duplicateOrderIds(), "the record at offset 2 is accounted for only through id a: " + report);
+        assertEquals(1L, report.toMap().get("duplicate_order_ids"));
+    }
+
+    @Test
+    void aValidOrderWithoutARecordKeyIsKnownByItsOrderId() {
+        io.shardwork.order.Order order = new io.shardwork.order.Order("o-7", "eu", "c-1", 100, "EUR", 7, java.time.Instant.EPOCH);
+        byte[] value = io.shardwork.order.OrderCodec.encode(order);
+        org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> keyless =
+                new org.apache.kafka.clients.consumer.ConsumerRecord<>("orders", 0, 12, null, value);
+        assertEquals("o-7", Verifier.orderIdOf(keyless, io.shardwork.order.OrderCodec.decode("eu", null, value)));
+        org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> junk =
+                new org.apache.kafka.clients.consumer.ConsumerRecord<>("orders", 0, 13, null, new byte[] {1});
+        assertEquals(TopicRecords.keylessId(0, 13), Verifier.orderIdOf(junk, io.shardwork.order.OrderCodec.decode("eu", null, new byte[] {1})));
     }
 }

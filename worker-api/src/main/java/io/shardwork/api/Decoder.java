@@ -17,4 +17,21 @@ public interface Decoder<T> {
      *                                 Any other exception is treated the same way, with its text as reason
      */
     T decode(InputRecord record) throws RecordRejectedException;
+
+    /**
+     * How many records before a run's start offset this decoder wants to {@link #remember} when the run starts
+     * (a new owner, a restart): for a memory that must survive moves, such as the ids it has seen. 0, the
+     * default: none, and a run starts without reading back.
+     */
+    default int memoryRecords() {
+        return 0;
+    }
+
+    /**
+     * One record from before the run's start offset, already processed by an earlier run: to remember, not to
+     * handle. Called on the runner thread, in offset order, for at most {@link #memoryRecords()} records, before
+     * the first {@link #decode}; a read back that cannot finish (the broker away, the run stopped) ends early.
+     */
+    default void remember(InputRecord record) {
+    }
 }

@@ -237,6 +237,10 @@ public final class ShardworkConfig {
         return (Integer) values.get(RETRY_BACKOFF_MAX_MS);
     }
 
+    public int handlerTimeoutMs() {
+        return (Integer) values.get(HANDLER_TIMEOUT_MS);
+    }
+
     public int shutdownTimeoutMs() {
         return (Integer) values.get(SHUTDOWN_TIMEOUT_MS);
     }

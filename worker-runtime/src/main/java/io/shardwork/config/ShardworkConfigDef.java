@@ -47,6 +47,7 @@ public final class ShardworkConfigDef {
     public static final String RETRY_BACKOFF_INITIAL_MS = "retry.backoff.initial.ms";
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
     public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+    public static final String HANDLER_TIMEOUT_MS = "handler.timeout.ms";
 
     public static final String REBALANCE_DELAY_MS = "rebalance.delay.ms";
     public static final String REBALANCE_MAX_MOVES = "rebalance.max.moves";
@@ -129,6 +130,8 @@ public final class ShardworkConfigDef {
             .define(SHUTDOWN_TIMEOUT_MS, INT, 30_000, Validator.between(100, 600_000),
                     "processing", "On SIGTERM, drain or a move, how long to wait for regions to finish in-flight orders and write their final checkpoints; a region still running then is abandoned and its claim deleted. A graceful close takes at most this plus max(10 s, 3 x zookeeper.session.timeout.ms) plus 5 s: keep it under the orchestrator's grace period (Kubernetes: 30 s by default).")
 
+            .define(HANDLER_TIMEOUT_MS, INT, 60_000, Validator.between(100, 86_400_000),
+                    "processing", "A handler call running longer marks the worker not ready, naming the region, and is counted; after as long again the worker gives the region up (abandoned without a final checkpoint, claim deleted, claimed again under a new epoch that fences the hung call, which keeps its thread until it returns).")
             .define(REBALANCE_DELAY_MS, INT, 3000, Validator.between(0, 600_000),
                     "assignment", "Balancing moves wait until membership has been stable this long, so a restarting worker causes no churn. Orphaned regions are reassigned at once.")
             .define(REBALANCE_MAX_MOVES, INT, 8, Validator.between(0, 100_000),
@@ -150,7 +153,7 @@ public final class ShardworkConfigDef {
 
             // Cluster-wide: written once into the cluster definition by 'cluster apply'; every host runs the
             // definition's value (docs/ARCHITECTURE.md, "The cluster definition", says why each is here).
-            .scope(ConfigScope.CLUSTER, REGIONS, TOPIC_ORDERS, TOPIC_INVOICES, TOPIC_DEAD_LETTERS, HANDLER, DELIVERY,
+            .scope(ConfigScope.CLUSTER, REGIONS, TOPIC_ORDERS, TOPIC_INVOICES, TOPIC_DEAD_LETTERS, HANDLER, HANDLER_TIMEOUT_MS, DELIVERY,
                     CHECKPOINT_INTERVAL_MS, RUNNER_MAX_IN_FLIGHT, RETRY_MAX_ATTEMPTS, RETRY_BACKOFF_INITIAL_MS,
                     RETRY_BACKOFF_MAX_MS, SHUTDOWN_TIMEOUT_MS, REBALANCE_DELAY_MS, REBALANCE_MAX_MOVES);
 

@@ -40,15 +40,30 @@ public final class AtLeastOnceLedger implements RegionLedger {
         return OptionalLong.empty();
     }
 
+    /**
+     * Sends asynchronously. Refuses (LedgerException) once an earlier send of this region failed: a later
+     * effect must not land before the failed one is written again.
+     */
     @Override
     public void send(ProducerRecord<byte[], byte[]> record) {
+        Exception failed = pending.firstFailure();
+        if (failed != null) {
+            throw new LedgerException("An earlier effect of this region was not written (" + failed
+                    + "); no later effect is sent before the region resumes from its last checkpoint", failed);
+        }
         pending.sent();
         try {
             shared.send(record, pending);
         } catch (RuntimeException e) {
             pending.notSent();
+            pending.failed(e); // the region stops rather than retry or dead-letter an order for an effect it could not send
             throw e;
         }
+    }
+
+    @Override
+    public java.util.Optional<Exception> failure() {
+        return java.util.Optional.ofNullable(pending.firstFailure());
     }
 
     @Override

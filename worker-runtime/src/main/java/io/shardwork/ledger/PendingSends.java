@@ -24,6 +24,18 @@ final class PendingSends implements Callback {
         }
     }
 
+    /** Keeps {@code failure} as the first failure when there is none yet, for a send the producer refused at once. */
+    synchronized void failed(Exception failure) {
+        if (firstFailure == null) {
+            firstFailure = failure;
+        }
+    }
+
+    /** The first failure so far, or null. */
+    synchronized Exception firstFailure() {
+        return firstFailure;
+    }
+
     /** Undoes {@link #sent()} for a record the producer refused synchronously. */
     synchronized void notSent() {
         pending--;

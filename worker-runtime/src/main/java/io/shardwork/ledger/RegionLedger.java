@@ -55,6 +55,16 @@ public interface RegionLedger {
     /** Stops at once without committing: exactly-once closes the producer (its open transaction stays unfinished until the next owner's open() aborts it). Idempotent, any thread. */
     void abandon();
 
+    /**
+     * The first effect of this region that is known not to have been written (an asynchronous send that
+     * failed, e.g. its batch expired while the broker was away), if any. Once present, the runner writes no
+     * further effect and ends, and the region resumes from its last checkpoint: no later order's effect may
+     * land before the failed one is written again. Any thread; never blocks. By default none.
+     */
+    default java.util.Optional<Exception> failure() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases what this ledger owns after a successful final commit. Idempotent. */
     void close();
 }

@@ -34,7 +34,7 @@ import org.apache.curator.framework.state.ConnectionStateListener;
  *       region starts on this worker (the coordinator gave the claim up and claimed it again), or the
  *       region is no longer pursued by this worker (assigned elsewhere: its ownership went back to IDLE);</li>
  *   <li>a region is held but its runner is not running (yet): see {@link #requireRunning};</li>
- *   <li>a named condition is {@link #raise raised} (e.g. a hung handler) until it is {@link #clear cleared}.</li>
+ *   <li>a named condition is {@link #raise raised} (a hung handler: a call running longer than {@code handler.timeout.ms}, until it returns or the region is given up) until it is {@link #clear cleared}.</li>
  * </ol>
  *
  * <p>Thread-safe; callbacks arrive on Curator's, the coordinator's and runners' threads; {@link #live()},
@@ -61,6 +61,7 @@ public final class HealthState implements ConnectionStateListener {
     private final Supplier<Optional<Exception>> coordinatorFailure;
     private final Predicate<String> pursued;
     private final Map<String, Death> deaths = new TreeMap<>();
+    private static final String HUNG_HANDLER = "hung-handler:";
     private final Map<String, String> raised = new TreeMap<>();
     private final List<String> unrecoverable = new ArrayList<>();
     private Supplier<List<String>> heldNotRunning = List::of;
@@ -123,6 +124,17 @@ public final class HealthState implements ConnectionStateListener {
         }
     }
 
+    /** A handler call of {@code region} has run {@code running}, longer than {@code timeout} (handler.timeout.ms). Any thread. */
+    public synchronized void handlerHung(String region, long epoch, java.time.Duration running, java.time.Duration timeout) {
+        raise(HUNG_HANDLER + region, "a handler call of region " + region + " (epoch " + epoch + ") has run "
+                + running.toMillis() + " ms, longer than handler.timeout.ms (" + timeout.toMillis() + " ms)");
+    }
+
+    /** The hung call of {@code region} returned, or the region was given up. Any thread. */
+    public synchronized void handlerRecovered(String region) {
+        clear(HUNG_HANDLER + region);
+    }
+
     /** Whether the process is worth keeping (the liveness probe). Never blocks. */
     public synchronized Health live() {
         return health(liveReasons());
@@ -144,6 +156,7 @@ public final class HealthState implements ConnectionStateListener {
                 reasons.add("region " + region + " is held but its runner is not running");
             }
         }
+        raised.keySet().removeIf(name -> name.startsWith(HUNG_HANDLER) && !pursued.test(name.substring(HUNG_HANDLER.length())));
         reasons.addAll(raised.values());
         return health(reasons);
     }

@@ -41,6 +41,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
     private final RunnerTotals totals = new RunnerTotals();
     private final java.util.concurrent.atomic.AtomicLong abandonedStops = new java.util.concurrent.atomic.AtomicLong();
     private final RestartBackoff restarts;
+    private final java.util.concurrent.atomic.AtomicLong handlerTimeouts = new java.util.concurrent.atomic.AtomicLong();
     /** Tells the coordinator of a death after its backoff; one daemon thread, idle but for that. */
     private final java.util.concurrent.ScheduledExecutorService restartTimer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -74,6 +75,8 @@ public final class RunnerLifecycle implements RegionLifecycle {
         /** When the graceful stop was first asked for ({@link System#nanoTime()}), or 0. */
         volatile long stopBegunNanos;
         volatile Exception fencedBy;
+        /** Whether the handler call in progress was reported as running past handler.timeout.ms. */
+        volatile boolean hungReported;
 
         final FenceListener fences;
 
@@ -193,8 +196,9 @@ public final class RunnerLifecycle implements RegionLifecycle {
         Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e), (r, e, cause) -> fenceListener.fenced(r, e, cause));
         CheckpointWriter writer = (writtenEpoch, nextOffset) -> {
             if (run.abandoned) {
-                throw new RegionFencedException("Region " + region + " epoch " + writtenEpoch
-                        + " was abandoned on this worker: it writes no checkpoint", null);
+                FencedException refused = new FencedException(region, writtenEpoch, "abandoned on this worker: it writes no checkpoint");
+                run.fences.fenced(region, writtenEpoch, refused); // counted like a refusal of ZooKeeper's (ownership history)
+                throw new RegionFencedException(refused.getMessage(), refused);
             }
             try {
                 checkpoints.commit(region, writtenEpoch, nextOffset);
@@ -297,6 +301,74 @@ public final class RunnerLifecycle implements RegionLifecycle {
     @Override
     public Duration stopTimeout() {
         return stopTimeout;
+    }
+
+    /** Hears of handler calls running past {@code handler.timeout.ms}; on the watch thread, must not block. */
+    public interface HandlerWatchListener {
+        /** A call of {@code region}'s handler has run {@code running}, past the timeout. */
+        void hung(String region, long epoch, Duration running);
+
+        /** The call reported as hung returned, or its run ended. */
+        void recovered(String region);
+
+        /** The region was given up after twice the timeout: abandoned, its claim to be deleted and claimed anew. */
+        void gaveUp(String region, long epoch, Duration running);
+    }
+
+    /**
+     * Watches every run's handler call, every quarter of {@code timeout} (at most every second): a call running
+     * longer than {@code timeout} is reported as hung (the worker is not ready, naming the region); one running
+     * twice as long makes this worker give the region up: the run is abandoned (its checkpoint writer refuses,
+     * its sends are refused), the coordinator hears that the work ended, deletes the claim and claims again under
+     * a new epoch, which fences whatever the hung call still attempts. The hung thread itself cannot be stopped:
+     * it keeps running until the call returns, then finds its run abandoned and ends without an effect. Call once,
+     * before the coordinator starts.
+     */
+    public void watchHandlers(Duration timeout, HandlerWatchListener listener) {
+        long every = Math.max(10, Math.min(1000, timeout.toMillis() / 4));
+        restartTimer.scheduleWithFixedDelay(() -> checkHandlers(timeout, listener), every, every,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void checkHandlers(Duration timeout, HandlerWatchListener listener) {
+        try {
+            for (Run run : running.values()) {
+                Duration call = run.runner.handlerCallRunning();
+                if (call.compareTo(timeout) >= 0 && !run.hungReported) {
+                    run.hungReported = true;
+                    handlerTimeouts.incrementAndGet();
+                    log.warn("region {} epoch {}: a handler call has run {} ms, longer than handler.timeout.ms ({} ms)", run.region,
+                            run.epoch, call.toMillis(), timeout.toMillis());
+                    listener.hung(run.region, run.epoch, call);
+                } else if (call.compareTo(timeout) < 0 && run.hungReported) {
+                    run.hungReported = false;
+                    listener.recovered(run.region);
+                }
+                if (call.compareTo(timeout.multipliedBy(2)) >= 0 && !run.abandoned && !run.requestedEnd) {
+                    run.abandoned = true;
+                    run.requestedEnd = true;
+                    run.runner.abandon();
+                    log.error("region {} epoch {}: a handler call has run {} ms, twice handler.timeout.ms: the region is given up"
+                            + " (abandoned, claimed again under a new epoch); the hung thread runs on until the call returns", run.region,
+                            run.epoch, call.toMillis());
+                    listener.gaveUp(run.region, run.epoch, call);
+                    listener.recovered(run.region);
+                    workEnded.accept(run.region, run.epoch);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("The handler watch failed: {}", e.toString());
+        }
+    }
+
+    /** Stops the handler watch and the restart timer (pending restarts are dropped). Call once the coordinator is closed. */
+    public void shutdown() {
+        restartTimer.shutdownNow();
+    }
+
+    /** Handler calls that ran past handler.timeout.ms, so far. */
+    public long handlerTimeouts() {
+        return handlerTimeouts.get();
     }
 
     /** The restart backoff of regions whose runners died (metrics, health). */

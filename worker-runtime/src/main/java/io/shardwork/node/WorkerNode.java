@@ -118,6 +118,24 @@ public final class WorkerNode implements Closeable {
                 health.runnerDied(runner.region(), runner.epoch(), cause);
             }
         });
+        Duration handlerTimeout = Duration.ofMillis(config.handlerTimeoutMs());
+        lifecycle.get().watchHandlers(handlerTimeout, new RunnerLifecycle.HandlerWatchListener() {
+            @Override
+            public void hung(String region, long epoch, Duration running) {
+                health.handlerHung(region, epoch, running, handlerTimeout);
+            }
+
+            @Override
+            public void recovered(String region) {
+                health.handlerRecovered(region);
+            }
+
+            @Override
+            public void gaveUp(String region, long epoch, Duration running) {
+            }
+        });
+        io.micrometer.core.instrument.FunctionCounter.builder("shardwork.handler.timeouts", lifecycle.get(), RunnerLifecycle::handlerTimeouts)
+                .description("Handler calls that ran longer than handler.timeout.ms").register(meters);
         for (String region : partitions.keySet().stream().sorted().toList()) {
             RestartBackoff restarts = lifecycle.get().restartBackoff();
             io.micrometer.core.instrument.Gauge.builder("shardwork.region.restart.backoff.ms", restarts, r -> r.delayMs(region))
@@ -133,7 +151,9 @@ public final class WorkerNode implements Closeable {
         this.jvmMeters = JvmMeters.bind(meters);
         if (history != null) {
             lifecycle.get().onFenced((region, epoch, cause) -> {
-                if (!(cause instanceof RegionFencedException)) {
+                if (cause instanceof io.shardwork.coordination.checkpoint.FencedException) {
+                    history.fenced(region, config.workerId(), epoch, "abandoned");
+                } else if (!(cause instanceof RegionFencedException)) {
                     history.fenced(region, config.workerId(), epoch, "producer");
                 }
             });
@@ -224,6 +244,7 @@ public final class WorkerNode implements Closeable {
     @Override
     public void close() {
         coordinator.close();
+        lifecycle.get().shutdown();
         runners.close();
         KafkaClientMeters.close(kafkaClientMetrics.getAndSet(null));
         jvmMeters.close();
@@ -234,6 +255,7 @@ public final class WorkerNode implements Closeable {
     /** As a crash would: nothing released, no final checkpoint; claims vanish when the session expires. */
     public void crash() {
         coordinator.closeWithoutRelease();
+        lifecycle.get().shutdown();
         runners.close();
         KafkaClientMeters.close(kafkaClientMetrics.getAndSet(null));
         jvmMeters.close();

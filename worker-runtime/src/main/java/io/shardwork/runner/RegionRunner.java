@@ -103,6 +103,8 @@ public final class RegionRunner {
     private volatile boolean holding;
     private long lastCheckpointNanos;
     private long lastEndOffsetNanos;
+    /** {@link MonotonicClock#nanos()} when the handler call in progress began; 0 when none is. */
+    private volatile long handlerCallSince;
 
     RegionRunner(RunnerSettings settings, RegionClients clients, Handler<?> handler, HandlerConfig handlerConfig,
                  CheckpointWriter checkpoints, RunnerListener listener, MonotonicClock clock, Sleeper sleeper,
@@ -248,6 +250,15 @@ public final class RegionRunner {
         return epoch;
     }
 
+    /**
+     * How long the handler call in progress has run, by this runner's clock; zero when no call is in progress.
+     * Any thread; never blocks.
+     */
+    public Duration handlerCallRunning() {
+        long since = handlerCallSince;
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, clock.nanos() - since));
+    }
+
     /** The counters now; cheap, any thread. */
     public RunnerStats stats() {
         return new RunnerStats(region, epoch, state.get(), processed.get(), failedAttempts.get(), handlerErrors.get(),
@@ -323,6 +334,7 @@ public final class RegionRunner {
         OptionalLong committed = ledger.committedOffset(consumer, input);
         long start = committed.orElse(Math.max(0, requestedStart));
         consumer.assign(List.of(input));
+        rememberBefore(pipeline, input, start);
         consumer.seek(input, start);
         startOffset = start;
         nextOffset = start;
@@ -336,6 +348,53 @@ public final class RegionRunner {
             checkpointedOffset = start;
         }
         listener.onStarted(this, start);
+    }
+
+    /**
+     * Lets the decoder rebuild a memory of its own as the region's previous runs left it (for billing, the
+     * order ids seen, so an id reused with other content is refused across moves and restarts too): reads the
+     * partition's records in {@code [start - decoder.memoryRecords(), start)}, all processed before this run's
+     * start, and gives each to {@code decoder.remember}. Nothing is read when the decoder wants no memory. A
+     * read that does not get there (abandoned, stopped, the broker away) leaves the memory as far as it got.
+     */
+    private <T> void rememberBefore(Pipeline<T> pipeline, TopicPartition input, long start) {
+        long from = Math.max(0, start - pipeline.decoder.memoryRecords());
+        if (from >= start) {
+            return;
+        }
+        consumer.seek(input, from);
+        long position = from;
+        long deadline = clock.nanos() + TimeUnit.MILLISECONDS.toNanos(Math.max(settings.pollTimeoutMs() * 100, 10_000));
+        int emptyPolls = 0;
+        while (position < start && running() && clock.nanos() < deadline && emptyPolls < 5) {
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = consumer.poll(Duration.ofMillis(settings.pollTimeoutMs()));
+            } catch (WakeupException e) {
+                return;
+            }
+            if (records.isEmpty()) {
+                emptyPolls++;
+                if (consumer.position(input) >= start) {
+                    break;
+                }
+                continue;
+            }
+            emptyPolls = 0;
+            for (ConsumerRecord<byte[], byte[]> record : records.records(input)) {
+                if (record.offset() >= start) {
+                    break;
+                }
+                current.record = record;
+                try {
+                    pipeline.decoder.remember(current);
+                } catch (RuntimeException e) {
+                    log.debug("Region {} offset {}: the decoder could not remember the record: {}", region, record.offset(), e.toString());
+                }
+                position = record.offset() + 1;
+            }
+        }
+        log.info("Region {} epoch {}: the decoder remembered offsets {} to {}", region, epoch, from, position);
     }
 
     private void loop(TopicPartition input) throws Fenced, Abandoned {
@@ -414,6 +473,7 @@ public final class RegionRunner {
 
     /** Handles one record; false when a graceful stop cut its retries short (the record is not done). */
     private boolean process(ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
+        requireEffectsWritten(record.offset());
         current.record = record;
         return process(pipeline, record);
     }
@@ -473,10 +533,13 @@ public final class RegionRunner {
             throws Fenced, Abandoned {
         Throwable failure = null;
         long began = clock.nanos();
+        handlerCallSince = Math.max(1, began);
         try {
             handler.handle(item, new RecordContext(record, attempt));
         } catch (Throwable e) {
             failure = e;
+        } finally {
+            handlerCallSince = 0;
         }
         listener.onHandlerCall(this, clock.nanos() - began);
         if (ledgerFenced != null) {
@@ -485,6 +548,7 @@ public final class RegionRunner {
         if (state.get() == RunnerState.ABANDONED) {
             throw new Abandoned();
         }
+        requireEffectsWritten(record.offset());
         if (failure instanceof Output.OutputFencedException own) {
             throw fenced(own);
         }
@@ -498,7 +562,23 @@ public final class RegionRunner {
         return failure;
     }
 
+    /**
+     * Ends the run (it dies; the region resumes from its last checkpoint) when an earlier effect is known not to
+     * have been written: checked before every order, after every handler call and before every dead letter,
+     * so no later order's effect is sent once the failure is known, and an order whose own effect failed is
+     * neither retried nor dead-lettered for it.
+     */
+    private void requireEffectsWritten(long offset) {
+        var failed = ledger.failure();
+        if (failed.isPresent()) {
+            throw new io.shardwork.ledger.LedgerException("Region " + region + " epoch " + epoch + " at offset " + offset
+                    + ": an earlier effect was not written (" + failed.get() + "); stopping before any later effect",
+                    failed.get());
+        }
+    }
+
     private void deadLetter(DeadLetter letter) throws Fenced {
+        requireEffectsWritten(letter.offset());
         DeadLetter.Fitted fitted = letter.fitting(clients.deadLetterMaxBytes());
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.deadLetterTopic(), partition,
                 letter.key(), fitted.value());

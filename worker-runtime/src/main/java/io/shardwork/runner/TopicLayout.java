@@ -24,9 +24,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The topics a worker writes to and reads from, checked before it takes any region: the orders, invoices
- * and dead-letter topics must exist with a partition for every region's partition (a region writes its
- * effects and dead letters to its own partition number; a missing one is a send that can never succeed
- * and a runner that dies on every claim). Also reads the dead-letter topic's {@code max.message.bytes},
+ * and dead-letter topics, where they exist, must have a partition for every region's partition (a region
+ * writes its effects and dead letters to its own partition number; a missing one is a send that can never
+ * succeed and a runner that dies on every claim). A topic that does not exist yet is not an error (a worker
+ * may start before the topics are created, and a handler may never write to the invoices topic): it is
+ * logged, and a send to it fails like any unwritable effect (the region stops, backs off and retries). Also reads the dead-letter topic's {@code max.message.bytes},
  * the size a dead letter is cut to.
  */
 public final class TopicLayout {
@@ -50,10 +52,7 @@ public final class TopicLayout {
         List<ConfigProblem> problems = new ArrayList<>();
         keys.forEach((key, topic) -> {
             OptionalInt partitions = observed.getOrDefault(topic, OptionalInt.empty());
-            if (partitions.isEmpty()) {
-                problems.add(ConfigProblem.invalid(config.source(), key, topic, "an existing Kafka topic with at least " + needed
-                        + " partitions (one for each region's partition); it does not exist"));
-            } else if (partitions.getAsInt() < needed) {
+            if (partitions.isPresent() && partitions.getAsInt() < needed) {
                 problems.add(ConfigProblem.invalid(config.source(), key, topic, "a topic with at least " + needed
                         + " partitions (region " + highest + " uses partition " + (needed - 1) + "); it has "
                         + partitions.getAsInt()));
@@ -70,6 +69,12 @@ public final class TopicLayout {
      */
     public static Observed check(ShardworkConfig config, Duration timeout) {
         Observed observed = read(config, timeout);
+        observed.partitions().forEach((topic, partitions) -> {
+            if (partitions.isEmpty()) {
+                org.slf4j.LoggerFactory.getLogger(TopicLayout.class).warn(
+                        "Topic {} does not exist (yet): regions cannot write to it until it is created", topic);
+            }
+        });
         List<ConfigProblem> problems = problems(config, observed.partitions());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -95,22 +100,35 @@ public final class TopicLayout {
                     partitions.put(entry.getKey(), OptionalInt.empty());
                 }
             }
-            int maxBytes = DEFAULT_MAX_MESSAGE_BYTES;
-            if (partitions.get(config.deadLetterTopic()).isPresent()) {
-                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, config.deadLetterTopic());
-                Config described = admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
-                ConfigEntry entry = described == null ? null : described.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-                if (entry != null && entry.value() != null) {
-                    maxBytes = Integer.parseInt(entry.value());
-                }
-            }
-            return new Observed(partitions, maxBytes);
+            return new Observed(partitions, deadLetterMaxBytes(admin, config, partitions, timeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading the topics " + topics, e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("Cannot read the topics " + topics + " from Kafka at "
                     + String.join(",", config.kafkaBootstrapServers()) + " within " + timeout.toMillis() + " ms: " + e, e);
+        }
+    }
+
+    /**
+     * The dead-letter topic's max.message.bytes; Kafka's default when the topic does not exist or its
+     * configuration may not be described (a principal without DescribeConfigs on it).
+     */
+    private static int deadLetterMaxBytes(Admin admin, ShardworkConfig config, Map<String, OptionalInt> partitions, Duration timeout)
+            throws InterruptedException {
+        if (partitions.get(config.deadLetterTopic()).isEmpty()) {
+            return DEFAULT_MAX_MESSAGE_BYTES;
+        }
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, config.deadLetterTopic());
+        try {
+            Config described = admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
+            ConfigEntry entry = described == null ? null : described.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            return entry != null && entry.value() != null ? Integer.parseInt(entry.value()) : DEFAULT_MAX_MESSAGE_BYTES;
+        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+            org.slf4j.LoggerFactory.getLogger(TopicLayout.class).warn(
+                    "Cannot read max.message.bytes of {} ({}); dead letters are cut to Kafka's default {}", config.deadLetterTopic(),
+                    e.toString(), DEFAULT_MAX_MESSAGE_BYTES);
+            return DEFAULT_MAX_MESSAGE_BYTES;
         }
     }
 }

@@ -43,6 +43,33 @@ final class FakeRegionClients implements RegionClients {
     static final class SlowMockConsumer extends MockConsumer<byte[], byte[]> {
         /** When set, currentLag knows nothing, as a real consumer whose fetch responses left the partition out. */
         volatile boolean lagUnknown;
+        /** Records that are in the partition from the start, readable again after a seek back, as in a real log. */
+        private final List<ConsumerRecord<byte[], byte[]>> log = new ArrayList<>();
+
+        /** Puts a record in the partition's log before the runner starts. */
+        synchronized void preload(String topic, int partition, long offset, byte[] key, byte[] value) {
+            log.add(new ConsumerRecord<>(topic, partition, offset, key, value));
+        }
+
+        @Override
+        public synchronized void assign(java.util.Collection<TopicPartition> partitions) {
+            super.assign(partitions);
+            replayFrom(0);
+        }
+
+        @Override
+        public synchronized void seek(TopicPartition partition, long offset) {
+            super.seek(partition, offset);
+            replayFrom(offset);
+        }
+
+        private void replayFrom(long offset) {
+            for (ConsumerRecord<byte[], byte[]> record : log) {
+                if (record.offset() >= offset && assignment().contains(new TopicPartition(record.topic(), record.partition()))) {
+                    addRecord(record);
+                }
+            }
+        }
 
         SlowMockConsumer() {
             super("earliest");
@@ -74,6 +101,13 @@ final class FakeRegionClients implements RegionClients {
         volatile boolean fenced;
         volatile boolean abandoned;
         volatile boolean closed;
+        /** Set by a test as a producer callback would: a send already accepted failed later. */
+        volatile Exception asyncFailure;
+
+        @Override
+        public java.util.Optional<Exception> failure() {
+            return java.util.Optional.ofNullable(asyncFailure);
+        }
 
         @Override
         public boolean transactional() {
