@@ -71,6 +71,9 @@ final class KeyOrderedLoop {
 
         /** What to throw to end a graceful stop without the final commit. */
         Exception withoutFinalCommit();
+
+        /** The region ends because of {@code cause}: refuse the sends of the calls still in flight. Any thread. */
+        void refuseSends(Throwable cause);
     }
 
     private final Host host;
@@ -109,6 +112,9 @@ final class KeyOrderedLoop {
                 ending = e;
             }
         }
+        if (ending != null) {
+            host.refuseSends(ending);
+        }
         if (ending != null || !host.stopping()) {
             awaitRunning(false);
             rethrowEnding();
@@ -145,7 +151,11 @@ final class KeyOrderedLoop {
             if (!host.transactional() || dispatcher.buffered() == 0) {
                 host.progress(tracker.safeOffset(), takeHandled(), true);
             }
-            host.updateLag();
+            try {
+                host.updateLag();
+            } catch (WakeupException e) {
+                // a stop or an abandon woke the consumer: the loop's condition decides
+            }
         }
     }
 

@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * from the checkpoint store or from the producer, stops the region at once: no further effect, no
  * commit.
  *
+ * <p>With {@code runner.ordering=key} the loop is {@link KeyOrderedLoop}'s: step 1 stays on the runner thread,
+ * step 2 runs on the worker's pool (same key in offset order, keys concurrent), step 3 writes the lowest
+ * offset not yet completed. With {@code region} (the default) nothing of that path is built.
+ *
  * <p>Thread-safety: all public methods may be called from any thread. {@link #stop()} blocks until
  * the runner has ended; the others do not block.
  */
@@ -728,6 +732,13 @@ public final class RegionRunner {
         public Exception interrupted() {
             Thread.currentThread().interrupt();
             return new Abandoned();
+        }
+
+        @Override
+        public void refuseSends(Throwable cause) {
+            if (ledger instanceof SerializedLedger serialized) {
+                serialized.refuse(cause);
+            }
         }
 
         @Override

@@ -314,4 +314,59 @@ class KeyOrderedRegionRunnerTest {
         assertEquals(List.of("abandoned"), ends);
         assertEquals(RunnerState.ABANDONED, runner.state());
     }
+
+    @Test
+    void aRefusedCheckpointRefusesTheSendsOfCallsStillInFlight() throws Exception {
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Throwable> refused = Collections.synchronizedList(new ArrayList<>());
+        Orders orders = new Orders() {
+            @Override
+            void work(String key, Context c) throws Exception {
+                if (key.equals("slow")) {
+                    inCall.countDown();
+                    Timing.await(release, Timing.RUNNER, "the test to release the slow call");
+                }
+            }
+
+            @Override
+            public void handle(String item, Context context) throws Exception {
+                try {
+                    super.handle(item, context);
+                } catch (Output.OutputFencedException e) {
+                    refused.add(e);
+                    throw e;
+                }
+            }
+        };
+        List<String> fenced = Collections.synchronizedList(new ArrayList<>());
+        RunnerSettings settings = new RunnerSettings("w-1", TOPIC, DLQ, 0, 10_000, new RetryBackoff(3, 1, 4), 10, true,
+                CONCURRENCY);
+        CheckpointWriter refusing = (epoch, next) -> {
+            throw new RegionFencedException("epoch " + epoch + " is not the region's epoch");
+        };
+        RegionRunner runner = new RegionRunner(settings, clients, orders, CONFIG, refusing, new RunnerListener() {
+            @Override
+            public void onStarted(RegionRunner r, long startOffset) {
+                started.countDown();
+            }
+
+            @Override
+            public void onFenced(RegionRunner r, Exception cause) {
+                fenced.add(cause.getMessage());
+            }
+        }, MonotonicClock.SYSTEM, millis -> { }, JitterSource.seeded(1), pool);
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        add(0, "fast");
+        add(1, "slow");
+        Timing.await(inCall, Timing.RUNNER, "the slow call in flight");
+        Timing.awaitUntil(() -> done.contains(0L), Timing.RUNNER, "the fast order", runner::stats);
+        release.countDown();
+        assertTrue(runner.awaitEnd(Timing.RUNNER), "the runner ends once its call returned");
+        assertEquals(RunnerState.FENCED, runner.state(), runner.stats()::toString);
+        assertEquals(List.of("epoch 1 is not the region's epoch"), fenced);
+        assertEquals(1, refused.size(), "the slow call's send, after the refused checkpoint, is refused");
+        assertEquals(1, clients.ledger.sentCount(), "only the fast order's effect");
+    }
 }
