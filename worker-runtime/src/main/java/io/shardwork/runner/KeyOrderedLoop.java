@@ -4,6 +4,7 @@ import io.shardwork.runner.ordering.CompletionTracker;
 import io.shardwork.runner.ordering.KeyedDispatcher;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,8 @@ final class KeyOrderedLoop {
     private final KeyedDispatcher<Object, Task> dispatcher;
     private final CompletionTracker tracker;
     private final LinkedBlockingQueue<Task> completions = new LinkedBlockingQueue<>();
+    /** Records the dispatcher let start once the runner had stopped running: started only to finish a stop. */
+    private final ArrayDeque<Task> held = new ArrayDeque<>();
     /** Tasks handed to the pool and not yet back. */
     private int running;
     private int handled;
@@ -119,6 +122,11 @@ final class KeyOrderedLoop {
             awaitRunning(false);
             rethrowEnding();
             return;
+        }
+        if (host.transactional()) {
+            for (Task task = held.poll(); task != null; task = held.poll()) {
+                start(task);
+            }
         }
         awaitRunning(host.transactional());
         rethrowEnding();
@@ -204,14 +212,14 @@ final class KeyOrderedLoop {
             throw host.interrupted();
         }
         if (task != null) {
-            completed(task, true);
+            completed(task, host.running());
             drainCompletions();
         }
     }
 
     private void drainCompletions() {
         for (Task task = completions.poll(); task != null; task = completions.poll()) {
-            completed(task, true);
+            completed(task, host.running());
         }
     }
 
@@ -243,8 +251,12 @@ final class KeyOrderedLoop {
             unfinished = true;
         }
         Task next = dispatcher.complete(task.key);
-        if (next != null && startNext && ending == null) {
-            start(next);
+        if (next != null) {
+            if (startNext && ending == null) {
+                start(next);
+            } else {
+                held.add(next);
+            }
         }
     }
 

@@ -369,4 +369,189 @@ class KeyOrderedRegionRunnerTest {
         assertEquals(1, refused.size(), "the slow call's send, after the refused checkpoint, is refused");
         assertEquals(1, clients.ledger.sentCount(), "only the fast order's effect");
     }
+
+    /** The fake ledger as a transactional one: each commit must hold only effects of orders below its offset. */
+    private final class TransactionalFake implements io.shardwork.ledger.RegionLedger {
+        final List<Long> pending = new ArrayList<>();
+
+        @Override
+        public boolean transactional() {
+            return true;
+        }
+
+        @Override
+        public void open() {
+        }
+
+        @Override
+        public java.util.OptionalLong committedOffset(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+                                                      org.apache.kafka.common.TopicPartition input) {
+            return java.util.OptionalLong.empty();
+        }
+
+        @Override
+        public void send(ProducerRecord<byte[], byte[]> record) throws io.shardwork.ledger.LedgerFencedException {
+            clients.ledger.send(record);
+            String value = new String(record.value(), StandardCharsets.UTF_8);
+            pending.add(Long.parseLong(value.substring(value.indexOf('@') + 1)));
+        }
+
+        @Override
+        public void commit(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+                           org.apache.kafka.common.TopicPartition input, long nextOffset)
+                throws io.shardwork.ledger.LedgerFencedException {
+            for (long offset : pending) {
+                if (offset >= nextOffset) {
+                    violations.add("commit at " + nextOffset + " holds the effect of order " + offset);
+                }
+            }
+            pending.clear();
+            clients.ledger.commit(consumer, input, nextOffset);
+        }
+
+        @Override
+        public void abandon() {
+            clients.ledger.abandon();
+        }
+
+        @Override
+        public void close() {
+            clients.ledger.close();
+        }
+    }
+
+    private RegionRunner exactlyOnce(Handler<?> handler, long checkpointIntervalMs, RetryBackoff backoff) {
+        RunnerSettings settings = new RunnerSettings("w-1", TOPIC, DLQ, checkpointIntervalMs, 10_000, backoff, 10, true,
+                CONCURRENCY);
+        TransactionalFake transactional = new TransactionalFake();
+        RegionClients eos = new RegionClients() {
+            @Override
+            public org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer(String region, long epoch) {
+                return clients.consumer;
+            }
+
+            @Override
+            public io.shardwork.ledger.RegionLedger ledger(String region, long epoch) {
+                return transactional;
+            }
+        };
+        return new RegionRunner(settings, eos, handler, CONFIG, (epoch, next) -> checkpoints.add(next), listener,
+                MonotonicClock.SYSTEM, null, JitterSource.seeded(1), pool);
+    }
+
+    @Test
+    void exactlyOnceCommitsOnlyEffectsOfOrdersBelowTheCommittedOffset() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        int records = 800;
+        Map<Long, Integer> latencyMicros = new HashMap<>();
+        Map<Long, String> keyOf = new HashMap<>();
+        for (long offset = 0; offset < records; offset++) {
+            latencyMicros.put(offset, random.nextInt(1000));
+            keyOf.put(offset, "c" + random.nextInt(30));
+        }
+        Orders orders = new Orders() {
+            @Override
+            void work(String key, Context c) throws Exception {
+                TimeUnit.MICROSECONDS.sleep(latencyMicros.get(c.offset()));
+            }
+        };
+        RegionRunner runner = exactlyOnce(orders, 5, new RetryBackoff(3, 1, 4));
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        for (long offset = 0; offset < records; offset++) {
+            add(offset, keyOf.get(offset));
+        }
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == records, Timing.RUNNER, "every order (seed " + seed + ")",
+                runner::stats);
+        runner.stop();
+        assertEquals(List.of(), violations, "seed " + seed);
+        assertEquals(List.of("stopped@" + records), ends, "seed " + seed);
+        List<Long> commits = clients.ledger.commits();
+        assertEquals(records, (long) commits.get(commits.size() - 1), "seed " + seed);
+        assertAscending(perKey(orders.calls), "seed " + seed);
+    }
+
+    @Test
+    void atLeastOnceStopWaitsForTheCallInFlightAndLeavesTheWaitingOrdersToTheNextOwner() throws Exception {
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Orders orders = new Orders() {
+            @Override
+            void work(String key, Context c) throws Exception {
+                if (c.offset() == 0) {
+                    inCall.countDown();
+                    Timing.await(release, Timing.RUNNER, "the test to release order 0");
+                }
+            }
+        };
+        RegionRunner runner = runner(orders, 0, millis -> { });
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        add(0, "a");
+        add(1, "a");
+        add(2, "b");
+        Timing.await(inCall, Timing.RUNNER, "order 0 in flight");
+        Timing.awaitUntil(() -> done.contains(2L), Timing.RUNNER, "order 2 of another key", runner::stats);
+        runner.beginStop();
+        release.countDown();
+        assertTrue(runner.awaitEnd(Timing.RUNNER));
+        assertEquals(List.of("stopped@1"), ends, "0 and 2 done, 1 never started: the final checkpoint is 1");
+        assertEquals(List.of(1L), checkpoints.subList(checkpoints.size() - 1, checkpoints.size()));
+        assertTrue(!orders.calls.contains("a|1"), "the waiting order of the stopped key was not started: " + orders.calls);
+    }
+
+    @Test
+    void exactlyOnceStopFinishesTheWaitingOrdersBeforeItsFinalCommit() throws Exception {
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Orders orders = new Orders() {
+            @Override
+            void work(String key, Context c) throws Exception {
+                if (c.offset() == 0) {
+                    inCall.countDown();
+                    Timing.await(release, Timing.RUNNER, "the test to release order 0");
+                }
+            }
+        };
+        RegionRunner runner = exactlyOnce(orders, 0, new RetryBackoff(3, 1, 4));
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        add(0, "a");
+        add(1, "a");
+        add(2, "b");
+        Timing.await(inCall, Timing.RUNNER, "order 0 in flight");
+        Timing.awaitUntil(() -> done.contains(2L), Timing.RUNNER, "order 2 of another key", runner::stats);
+        runner.beginStop();
+        release.countDown();
+        assertTrue(runner.awaitEnd(Timing.RUNNER));
+        assertEquals(List.of("stopped@3"), ends);
+        assertEquals(List.of(3L), clients.ledger.commits());
+        assertEquals(List.of(), violations);
+    }
+
+    @Test
+    void exactlyOnceStopWithAnOrderItCouldNotFinishEndsWithoutAFinalCommit() throws Exception {
+        CountDownLatch failing = new CountDownLatch(1);
+        Orders orders = new Orders() {
+            @Override
+            void work(String key, Context c) {
+                if (c.offset() == 0) {
+                    failing.countDown();
+                    throw new IllegalStateException("payment service down");
+                }
+            }
+        };
+        RegionRunner runner = exactlyOnce(orders, 600_000, new RetryBackoff(5, 600_000, 600_000));
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        add(0, "a");
+        add(1, "b");
+        Timing.await(failing, Timing.RUNNER, "order 0 failing (its backoff is 10 minutes)");
+        Timing.awaitUntil(() -> done.contains(1L), Timing.RUNNER, "order 1 of another key", runner::stats);
+        runner.stop();
+        assertEquals(List.of("stopped@0"), ends, "the stop cut order 0's retries short: no final commit");
+        assertEquals(List.of(), clients.ledger.commits(), "order 1's effect is not committed");
+        assertTrue(clients.ledger.closed, "closing the ledger aborts the open transaction");
+    }
 }
