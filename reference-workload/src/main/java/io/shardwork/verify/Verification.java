@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The checker's rules as a pure function of decoded records. Steps:
@@ -19,7 +20,9 @@ import java.util.TreeMap;
  *   <li>per order, count invoices and compare their bodies: extra records are duplicates, a second
  *       different body makes the order conflicting;</li>
  *   <li>per invoice partition, in offset order, take each order's first invoice; one whose seq is
- *       not above every seq before it is an order violation;</li>
+ *       not above every seq before it is an order violation (with key ordering, see
+ *       {@link #byKey(Function)}, the seqs are compared per ordering key within the partition instead, and
+ *       the violations are counted per key too);</li>
  *   <li>an order with neither invoice nor dead letter is lost;</li>
  *   <li>a valid order dead-lettered as read from another region's partition is misrouted (a host ran with
  *       another partition map): a failure, with the count of those never invoiced.</li>
@@ -36,6 +39,24 @@ public final class Verification {
     /** Up to 10 ids of orders both invoiced and dead-lettered, for the log. */
     public List<String> invoicedAndDeadLetteredSample() {
         return List.copyOf(invoicedAndDeadLetteredSample);
+    }
+
+    private final Map<String, Long> violationsByKey = new TreeMap<>();
+    /** The ordering key of an order id, or null for region ordering (one sequence per partition). */
+    private Function<String, String> orderingKey;
+
+    /**
+     * The contract of runner.ordering=key: each key's orders are first invoiced in seq order; different keys
+     * may interleave freely. {@code orderingKey} maps an order id to its record key.
+     */
+    public Verification byKey(Function<String, String> orderingKey) {
+        this.orderingKey = orderingKey;
+        return this;
+    }
+
+    /** With key ordering: the order violations of each key that has any. */
+    public Map<String, Long> violationsByKey() {
+        return Map.copyOf(violationsByKey);
     }
 
     /** Up to 10 lost order ids, for the log. */
@@ -85,7 +106,7 @@ public final class Verification {
         for (List<InvoiceRecord> partition : byPartition.values()) {
             partition.sort(Comparator.comparingLong(InvoiceRecord::offset));
             Set<String> seen = new HashSet<>();
-            long highest = Long.MIN_VALUE;
+            Map<String, Long> highestByKey = new HashMap<>();
             for (InvoiceRecord invoice : partition) {
                 if (!seen.add(invoice.orderId())) {
                     continue;
@@ -95,12 +116,18 @@ public final class Verification {
                     continue;
                 }
                 long seq = order.seq().getAsLong();
+                String key = orderingKey == null ? "" : orderingKey.apply(invoice.orderId());
+                long highest = highestByKey.getOrDefault(key, Long.MIN_VALUE);
                 if (seq <= highest) {
                     violations++;
-                    sample(violationSample, invoice.orderId() + " (seq " + seq + " after " + highest + ", partition "
-                            + invoice.partition() + " offset " + invoice.offset() + ")");
+                    if (orderingKey != null) {
+                        violationsByKey.merge(key, 1L, Long::sum);
+                    }
+                    sample(violationSample, invoice.orderId() + " (seq " + seq + " after " + highest
+                            + (orderingKey == null ? "" : " of key " + key) + ", partition " + invoice.partition()
+                            + " offset " + invoice.offset() + ")");
                 }
-                highest = Math.max(highest, seq);
+                highestByKey.put(key, Math.max(highest, seq));
             }
         }
         // 4. lost

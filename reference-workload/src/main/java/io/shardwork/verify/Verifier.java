@@ -55,6 +55,10 @@ public final class Verifier {
         reader(true, "dead-letters").readAll(config.deadLetterTopic(), record -> deadLetters.add(deadLetter(record)));
 
         Verification verification = new Verification();
+        if (config.keyOrdering()) {
+            // the reference workload's record key is the order id
+            verification.byKey(id -> id);
+        }
         VerifyReport report = verification.check(orders, invoices, deadLetters, config.delivery());
         if (!verification.lostSample().isEmpty()) {
             log.warn("Lost orders (first {}): {}", verification.lostSample().size(), verification.lostSample());
@@ -70,6 +74,9 @@ public final class Verifier {
         if (!verification.violationSample().isEmpty()) {
             log.warn("Order violations (first {}): {}", verification.violationSample().size(),
                     verification.violationSample());
+        }
+        if (!verification.violationsByKey().isEmpty()) {
+            log.warn("Order violations per key: {}", verification.violationsByKey());
         }
         return report;
     }

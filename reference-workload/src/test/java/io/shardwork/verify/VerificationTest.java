@@ -143,4 +143,25 @@ class VerificationTest {
                 new org.apache.kafka.clients.consumer.ConsumerRecord<>("orders", 0, 13, null, new byte[] {1});
         assertEquals(TopicRecords.keylessId(0, 13), Verifier.orderIdOf(junk, io.shardwork.order.OrderCodec.decode("eu", null, new byte[] {1})));
     }
+
+    @Test
+    void withKeyOrderingOnlyEachKeysOrderCountsAndViolationsAreReportedPerKey() {
+        // a and c share key k1, b has k2: b before a is fine by key, not by region
+        List<InvoiceRecord> keysInterleaved = List.of(invoice(0, 0, "b", "B"), invoice(0, 1, "a", "A"),
+                invoice(0, 2, "c", "C"), invoice(1, 0, "x", "X"));
+        java.util.Map<String, String> keys = java.util.Map.of("a", "k1", "b", "k2", "c", "k1", "x", "k9");
+        assertEquals(1, new Verification().check(ORDERS, keysInterleaved, List.of(), EOS).orderViolations(),
+                "region ordering: b's seq 2 before a's 1 is a violation");
+        Verification byKey = new Verification().byKey(keys::get);
+        assertEquals(new VerifyReport(4, 4, 0, 0, 0, 0, 0, EOS, true), byKey.check(ORDERS, keysInterleaved, List.of(), EOS));
+        assertEquals(java.util.Map.of(), byKey.violationsByKey());
+
+        // c (seq 3) before a (seq 1), both k1: a violation of k1
+        List<InvoiceRecord> keyBroken = List.of(invoice(0, 0, "c", "C"), invoice(0, 1, "b", "B"),
+                invoice(0, 2, "a", "A"), invoice(1, 0, "x", "X"));
+        Verification broken = new Verification().byKey(keys::get);
+        assertEquals(new VerifyReport(4, 4, 0, 0, 0, 1, 0, EOS, false), broken.check(ORDERS, keyBroken, List.of(), EOS));
+        assertEquals(java.util.Map.of("k1", 1L), broken.violationsByKey());
+        assertEquals(List.of("a (seq 1 after 3 of key k1, partition 0 offset 2)"), broken.violationSample());
+    }
 }

@@ -19,6 +19,13 @@ package io.shardwork.api;
  * static cache, a connection pool): instances of different regions run concurrently. A call may block;
  * the region makes no progress meanwhile.
  *
+ * <p>With {@code runner.ordering=key} (a cluster-wide setting) {@link #open}, {@link #decoder()}, the decoder
+ * and {@link #close()} still run on the region's runner thread, but {@link #handle} is called from the
+ * worker's pool threads, concurrently for records of different record keys (up to {@code runner.concurrency}
+ * at once per region); records with the same key are handled one at a time, in offset order, each after the
+ * previous one's retries and dead letter. {@code handle} must then be thread-safe; what {@code open} set up is
+ * visible to it. A blocked call holds back only its own key.
+ *
  * <h2>What may be delivered twice</h2>
  * Delivery is at least once. The same record may be handled again:
  * <ul>

@@ -221,6 +221,15 @@ public final class ShardworkConfig {
         return (Integer) values.get(RUNNER_MAX_IN_FLIGHT);
     }
 
+    /** Whether runner.ordering is key: same key in offset order, keys concurrent. */
+    public boolean keyOrdering() {
+        return ORDERING_KEY.equals(values.get(RUNNER_ORDERING));
+    }
+
+    public int runnerConcurrency() {
+        return (Integer) values.get(RUNNER_CONCURRENCY);
+    }
+
     public int runnerWarmConsumers() {
         return (Integer) values.get(RUNNER_WARM_CONSUMERS);
     }

@@ -43,6 +43,8 @@ public final class ShardworkConfigDef {
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval.ms";
     public static final String RUNNER_MAX_IN_FLIGHT = "runner.max.in.flight";
     public static final String RUNNER_WARM_CONSUMERS = "runner.warm.consumers";
+    public static final String RUNNER_ORDERING = "runner.ordering";
+    public static final String RUNNER_CONCURRENCY = "runner.concurrency";
     public static final String RETRY_MAX_ATTEMPTS = "retry.max.attempts";
     public static final String RETRY_BACKOFF_INITIAL_MS = "retry.backoff.initial.ms";
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
@@ -70,6 +72,8 @@ public final class ShardworkConfigDef {
     public static final String PRODUCTION = "production";
     public static final String AT_LEAST_ONCE = "at-least-once";
     public static final String EXACTLY_ONCE = "exactly-once";
+    public static final String ORDERING_REGION = "region";
+    public static final String ORDERING_KEY = "key";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(CLUSTER_NAME, STRING, "local", Validator.matches(NAME, "lower-case letters, digits, '.', '_' or '-', at most 64"),
@@ -119,6 +123,10 @@ public final class ShardworkConfigDef {
                     "processing", "How often each owned region writes its fenced checkpoint to ZooKeeper; orders after the last checkpoint are delivered again after a crash.")
             .define(RUNNER_MAX_IN_FLIGHT, INT, 1000, Validator.between(1, 1_000_000),
                     "processing", "Orders fetched but not yet handled, per region; fetching pauses at this bound so a slow handler cannot exhaust memory.")
+            .define(RUNNER_ORDERING, STRING, ORDERING_REGION, Validator.oneOf(ORDERING_REGION, ORDERING_KEY),
+                    "processing", "region: one order at a time per region, in offset order. key: orders of the same record key in offset order, different keys concurrently (up to runner.concurrency per region); the checkpoint is the lowest offset not yet completed, so completed orders after it are delivered again after a takeover.")
+            .define(RUNNER_CONCURRENCY, INT, 1, Validator.between(1, 1024),
+                    "processing", "With runner.ordering=key, the most orders handled at once per region, on a pool of daemon threads per worker (this times the number of regions, at most 1024 threads). Ignored with runner.ordering=region.")
             .define(RUNNER_WARM_CONSUMERS, INT, 8, Validator.between(0, 1000),
                     "processing", "Consumers of the orders topic each worker keeps built and connected, so a region taken over fetches on its first poll instead of first building a client; 0 builds one per claim. The default matches rebalance.max.moves: the most regions one balancing round moves.")
             .define(RETRY_MAX_ATTEMPTS, INT, 5, Validator.between(1, 100),
@@ -154,7 +162,7 @@ public final class ShardworkConfigDef {
             // Cluster-wide: written once into the cluster definition by 'cluster apply'; every host runs the
             // definition's value (docs/ARCHITECTURE.md, "The cluster definition", says why each is here).
             .scope(ConfigScope.CLUSTER, REGIONS, TOPIC_ORDERS, TOPIC_INVOICES, TOPIC_DEAD_LETTERS, HANDLER, HANDLER_TIMEOUT_MS, DELIVERY,
-                    CHECKPOINT_INTERVAL_MS, RUNNER_MAX_IN_FLIGHT, RETRY_MAX_ATTEMPTS, RETRY_BACKOFF_INITIAL_MS,
+                    CHECKPOINT_INTERVAL_MS, RUNNER_MAX_IN_FLIGHT, RUNNER_ORDERING, RUNNER_CONCURRENCY, RETRY_MAX_ATTEMPTS, RETRY_BACKOFF_INITIAL_MS,
                     RETRY_BACKOFF_MAX_MS, SHUTDOWN_TIMEOUT_MS, REBALANCE_DELAY_MS, REBALANCE_MAX_MOVES);
 
     /** The keys in declaration order, for describe. */

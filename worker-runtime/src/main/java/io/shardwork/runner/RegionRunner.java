@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * from the checkpoint store or from the producer, stops the region at once: no further effect, no
  * commit.
  *
+ * <p>With {@code runner.ordering=key} the loop is {@link KeyOrderedLoop}'s: step 1 stays on the runner thread,
+ * step 2 runs on the worker's pool (same key in offset order, keys concurrent), step 3 writes the lowest
+ * offset not yet completed. With {@code region} (the default) nothing of that path is built.
+ *
  * <p>Thread-safety: all public methods may be called from any thread. {@link #stop()} blocks until
  * the runner has ended; the others do not block.
  */
@@ -70,6 +75,8 @@ public final class RegionRunner {
     private final MonotonicClock clock;
     private final Sleeper sleeper;
     private final JitterSource jitter;
+    /** The worker's pool for key-ordered regions; null with runner.ordering=region (the single-thread path). */
+    private final Executor keyedPool;
 
     private final AtomicReference<RunnerState> state = new AtomicReference<>(RunnerState.NEW);
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -109,6 +116,17 @@ public final class RegionRunner {
     RegionRunner(RunnerSettings settings, RegionClients clients, Handler<?> handler, HandlerConfig handlerConfig,
                  CheckpointWriter checkpoints, RunnerListener listener, MonotonicClock clock, Sleeper sleeper,
                  JitterSource jitter) {
+        this(settings, clients, handler, handlerConfig, checkpoints, listener, clock, sleeper, jitter, null);
+    }
+
+    /** @param keyedPool the worker's pool for handler calls; required with {@link RunnerSettings#keyOrdering()} */
+    RegionRunner(RunnerSettings settings, RegionClients clients, Handler<?> handler, HandlerConfig handlerConfig,
+                 CheckpointWriter checkpoints, RunnerListener listener, MonotonicClock clock, Sleeper sleeper,
+                 JitterSource jitter, Executor keyedPool) {
+        if (settings.keyOrdering() && keyedPool == null) {
+            throw new IllegalArgumentException("runner.ordering=key needs the worker's pool");
+        }
+        this.keyedPool = settings.keyOrdering() ? keyedPool : null;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.pipeline = new Pipeline<>(handler, handlerConfig);
@@ -292,7 +310,7 @@ public final class RegionRunner {
         try {
             pipeline.open();
             consumer = clients.consumer(region, epoch);
-            ledger = clients.ledger(region, epoch);
+            ledger = keyedPool == null ? clients.ledger(region, epoch) : new SerializedLedger(clients.ledger(region, epoch));
             if (state.get() == RunnerState.ABANDONED) {
                 ledger.abandon();
             }
@@ -398,6 +416,10 @@ public final class RegionRunner {
     }
 
     private void loop(TopicPartition input) throws Fenced, Abandoned {
+        if (keyedPool != null) {
+            loopByKey(input);
+            return;
+        }
         Duration pollTimeout = Duration.ofMillis(settings.pollTimeoutMs());
         while (running()) {
             awaitResumed();
@@ -455,6 +477,18 @@ public final class RegionRunner {
         }
     }
 
+    /** {@code runner.ordering=key}: see {@link KeyOrderedLoop}. */
+    private void loopByKey(TopicPartition input) throws Fenced, Abandoned {
+        try {
+            new KeyOrderedLoop(new KeyedHost(input), consumer, input, nextOffset, keyedPool, settings.concurrency(),
+                    settings.maxInFlight(), Duration.ofMillis(settings.pollTimeoutMs())).run();
+        } catch (Fenced | Abandoned | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Region " + region + ": the key-ordered loop failed", e);
+        }
+    }
+
     private void awaitResumed() throws Abandoned {
         synchronized (pauseLock) {
             try {
@@ -479,6 +513,12 @@ public final class RegionRunner {
     }
 
     private <T> boolean process(Pipeline<T> pipeline, ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
+        T item = decode(pipeline, record);
+        return item == null || handle(pipeline, item, record);
+    }
+
+    /** Decodes {@link #current}'s record; null when it was rejected, and dead-lettered. Runner thread. */
+    private <T> T decode(Pipeline<T> pipeline, ConsumerRecord<byte[], byte[]> record) throws Fenced {
         T item;
         try {
             item = pipeline.decoder.decode(current);
@@ -490,13 +530,22 @@ public final class RegionRunner {
                     rejected.reason());
             deadLetter(new DeadLetter(record.key(), record.value(), rejected.stage(), rejected.reason(), 0, region,
                     partition, record.offset(), settings.workerId(), epoch));
-            return true;
+            return null;
         } catch (RuntimeException e) {
             log.warn("Region {} offset {}: the decoder threw, dead-lettered: {}", region, record.offset(), e.toString());
             deadLetter(DeadLetter.unparseable(record.key(), record.value(), "the decoder threw " + e, region, partition,
                     record.offset(), settings.workerId(), epoch));
-            return true;
+            return null;
         }
+        return item;
+    }
+
+    /**
+     * Calls the handler with retries, dead-lettering the record when they run out; false when a graceful stop cut
+     * the retries short (the record is not done). The runner thread, or a pool thread with key ordering.
+     */
+    private <T> boolean handle(Pipeline<T> pipeline, T item, ConsumerRecord<byte[], byte[]> record)
+            throws Fenced, Abandoned {
         for (int attempt = 1; ; attempt++) {
             Throwable failure = callHandler(pipeline.handler, item, record, attempt);
             if (failure == null) {
@@ -687,6 +736,100 @@ public final class RegionRunner {
         }
     }
 
+    /** The runner's steps as the key-ordered loop uses them. */
+    private final class KeyedHost implements KeyOrderedLoop.Host {
+        private final TopicPartition input;
+
+        KeyedHost(TopicPartition input) {
+            this.input = input;
+        }
+
+        @Override
+        public boolean running() {
+            return RegionRunner.this.running();
+        }
+
+        @Override
+        public boolean stopping() {
+            return state.get() == RunnerState.STOPPING;
+        }
+
+        @Override
+        public boolean paused() {
+            return paused;
+        }
+
+        @Override
+        public void awaitResumed() throws Abandoned {
+            RegionRunner.this.awaitResumed();
+        }
+
+        @Override
+        public boolean transactional() {
+            return ledger.transactional();
+        }
+
+        @Override
+        public boolean checkpointDue() {
+            return !paused && clock.nanos() - lastCheckpointNanos
+                    >= TimeUnit.MILLISECONDS.toNanos(settings.checkpointIntervalMs());
+        }
+
+        @Override
+        public void progress(long done, int handled, boolean checkpoint) throws Fenced {
+            nextOffset = done;
+            processed.addAndGet(handled);
+            if (checkpoint) {
+                checkpoint(input, false);
+            }
+        }
+
+        @Override
+        public Object decode(ConsumerRecord<byte[], byte[]> record) throws Fenced {
+            current.record = record;
+            return RegionRunner.this.decode(pipeline, record);
+        }
+
+        @Override
+        public boolean handle(Object item, ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
+            LogContext.runner(settings.workerId(), region, epoch);
+            Thread.currentThread().setContextClassLoader(pipeline.handler.getClass().getClassLoader());
+            return handleDecoded(pipeline, item, record);
+        }
+
+        @SuppressWarnings("unchecked")
+        private <T> boolean handleDecoded(Pipeline<T> pipeline, Object item, ConsumerRecord<byte[], byte[]> record)
+                throws Fenced, Abandoned {
+            return RegionRunner.this.handle(pipeline, (T) item, record);
+        }
+
+        @Override
+        public void updateLag() {
+            lag = lagOf(input);
+        }
+
+        @Override
+        public Exception interrupted() {
+            Thread.currentThread().interrupt();
+            return new Abandoned();
+        }
+
+        @Override
+        public void refuseSends(Throwable cause) {
+            if (ledger instanceof SerializedLedger serialized) {
+                serialized.refuse(cause);
+            }
+        }
+
+        @Override
+        public Exception withoutFinalCommit() {
+            log.info("Region {} epoch {}: stopping with an unfinished order; no final commit, the next owner handles"
+                    + " the orders from offset {} again", region, epoch, checkpointedOffset);
+            nextOffset = checkpointedOffset;
+            return new Abandoned();
+        }
+    }
+
     /** The region's epoch was rejected; unwinds the runner thread. */
     private static final class Fenced extends Exception {
         final Exception cause;
@@ -838,7 +981,7 @@ public final class RegionRunner {
 
         @Override
         public Headers headers() {
-            return current;
+            return keyedPool == null ? current : new RecordHeaders(record);
         }
 
         @Override

@@ -12,6 +12,8 @@ import io.shardwork.ledger.RegionLedger;
 import io.shardwork.ledger.TransactionalLedger;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -44,6 +46,8 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     private final WarmConsumers warm;
     private final java.util.function.Consumer<Producer<byte[], byte[]>> sharedProducerOpened;
     private Producer<byte[], byte[]> shared;
+    /** The handler calls of key-ordered regions; null with runner.ordering=region. */
+    private final ExecutorService keyedPool;
     private volatile int deadLetterMaxBytes = TopicLayout.DEFAULT_MAX_MESSAGE_BYTES;
     private boolean closed;
 
@@ -59,6 +63,25 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         int spares = builder.warmConsumers >= 0 ? builder.warmConsumers : config.runnerWarmConsumers();
         this.warm = spares == 0 ? null : new WarmConsumers(this::newConsumer, settings.ordersTopic(), spares,
                 builder.refillDelay, WARM_REFRESH, "shardwork-" + settings.workerId() + "-warm-consumers");
+        this.keyedPool = settings.keyOrdering() ? keyedPool(settings, config.regions().size()) : null;
+    }
+
+    /** Most threads of a worker's pool for key-ordered regions. */
+    static final int MAX_POOL_THREADS = 1024;
+
+    /**
+     * A fixed pool of daemon threads named {@code shardwork-<worker>-keyed-<n>}, shared by the worker's regions:
+     * runner.concurrency threads per region of the cluster, at most {@link #MAX_POOL_THREADS}. Each region
+     * bounds its own calls in flight, so its tasks waiting for a thread are bounded too.
+     */
+    private static ExecutorService keyedPool(RunnerSettings settings, int regions) {
+        int threads = (int) Math.min(MAX_POOL_THREADS, (long) settings.concurrency() * Math.max(1, regions));
+        AtomicLong made = new AtomicLong();
+        return Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "shardwork-" + settings.workerId() + "-keyed-" + made.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** How often an idle spare consumer is touched again (under the broker's 9-minute idle-connection limit). */
@@ -101,7 +124,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     public RegionRunner newRunner(CheckpointWriter checkpoints, RunnerListener listener) {
         long n = runnersMade.incrementAndGet();
         return new RegionRunner(settings, this, handlers.get(), handlerConfig, checkpoints, listener, clock, sleeper,
-                JitterSource.seeded(jitterSeed ^ (n * 0x9E3779B97F4A7C15L)));
+                JitterSource.seeded(jitterSeed ^ (n * 0x9E3779B97F4A7C15L)), keyedPool);
     }
 
     /**
@@ -185,13 +208,17 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     }
 
     /**
-     * Closes the shared producer, waiting up to 5 s for its sends: every region released gracefully has made
+     * Closes the pool of key-ordered regions (its threads end once their calls return) and the shared producer,
+     * waiting up to 5 s for its sends: every region released gracefully has made
      * its effects durable before its final checkpoint, so what can still be pending belongs to abandoned runs,
      * whose progress was not checkpointed. Call after every runner has ended. Idempotent.
      */
     @Override
     public synchronized void close() {
         closed = true;
+        if (keyedPool != null) {
+            keyedPool.shutdown();
+        }
         if (warm != null) {
             warm.close();
         }

@@ -14,10 +14,22 @@ import java.util.Objects;
  * @param maxInFlight          the most orders fetched and not yet handled (max.poll.records)
  * @param backoff              attempts and delays of a failing order
  * @param pollTimeoutMs        how long one fetch waits for orders; bounds how late an idle region notices a stop
+ * @param keyOrdering          runner.ordering=key: same key in offset order, keys concurrent on the worker's pool
+ * @param concurrency          with key ordering, the most handler calls at once per region
  */
 public record RunnerSettings(String workerId, String ordersTopic, String deadLetterTopic, long checkpointIntervalMs,
-                             int maxInFlight, RetryBackoff backoff, long pollTimeoutMs) {
+                             int maxInFlight, RetryBackoff backoff, long pollTimeoutMs, boolean keyOrdering,
+                             int concurrency) {
+    /** Region ordering: one order at a time. */
+    public RunnerSettings(String workerId, String ordersTopic, String deadLetterTopic, long checkpointIntervalMs,
+                          int maxInFlight, RetryBackoff backoff, long pollTimeoutMs) {
+        this(workerId, ordersTopic, deadLetterTopic, checkpointIntervalMs, maxInFlight, backoff, pollTimeoutMs, false, 1);
+    }
+
     public RunnerSettings {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("Invalid runner settings: concurrency=" + concurrency);
+        }
         Objects.requireNonNull(workerId, "workerId");
         Objects.requireNonNull(ordersTopic, "ordersTopic");
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
@@ -32,6 +44,6 @@ public record RunnerSettings(String workerId, String ordersTopic, String deadLet
         return new RunnerSettings(workerId, config.ordersTopic(), config.deadLetterTopic(),
                 config.checkpointIntervalMs(), config.runnerMaxInFlight(),
                 new RetryBackoff(config.retryMaxAttempts(), config.retryBackoffInitialMs(), config.retryBackoffMaxMs()),
-                100);
+                100, config.keyOrdering(), config.runnerConcurrency());
     }
 }
