@@ -61,7 +61,7 @@ public final class HealthState implements ConnectionStateListener {
     private final Supplier<Optional<Exception>> coordinatorFailure;
     private final Predicate<String> pursued;
     private final Map<String, Death> deaths = new TreeMap<>();
-    private static final String HUNG_HANDLER = "hung-handler:";
+    private static final String HUNG_HANDLER = "handler-timeout:";
     private final Map<String, String> raised = new TreeMap<>();
     private final List<String> unrecoverable = new ArrayList<>();
     private Supplier<List<String>> heldNotRunning = List::of;

@@ -673,7 +673,11 @@ public final class RegionRunner {
         lastCheckpointNanos = clock.nanos();
     }
 
+    /** The region is fenced: with key ordering, the sends of calls still in flight are refused from now on. */
     private Fenced fenced(Exception cause) {
+        if (ledger instanceof SerializedLedger serialized) {
+            serialized.refuse(cause);
+        }
         fencedWritesRejected.incrementAndGet();
         return new Fenced(cause);
     }

@@ -362,6 +362,8 @@ class KeyOrderedRegionRunnerTest {
         add(1, "slow");
         Timing.await(inCall, Timing.RUNNER, "the slow call in flight");
         Timing.awaitUntil(() -> done.contains(0L), Timing.RUNNER, "the fast order", runner::stats);
+        // the slow call returns only once the checkpoint after the fast order was refused
+        Timing.awaitUntil(() -> runner.stats().fencedWritesRejected() > 0, Timing.RUNNER, "the refused checkpoint", runner::stats);
         release.countDown();
         assertTrue(runner.awaitEnd(Timing.RUNNER), "the runner ends once its call returned");
         assertEquals(RunnerState.FENCED, runner.state(), runner.stats()::toString);
