@@ -40,7 +40,8 @@ class VerificationTest {
                 new DeadLetterRecord(0, 2, "x", false));
         VerifyReport report = new Verification().check(ORDERS, List.of(invoice(0, 0, "a", "A"), invoice(0, 1, "c", "C")),
                 letters, ALO);
-        assertEquals(new VerifyReport(4, 2, 0, 0, 0, 0, 3, 2, 1, ALO, false, 0, 0), report);
+        // a is also the one order both invoiced and dead-lettered
+        assertEquals(new VerifyReport(4, 2, 0, 0, 0, 0, 3, 2, 1, ALO, false, 1, 0), report);
         assertEquals(2L, report.toMap().get("misrouted_dead_letters"));
         assertEquals(1L, report.toMap().get("misrouted_never_invoiced"));
     }
