@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.shardwork.coordination.testing.TestCluster;
+import io.shardwork.coordination.testing.Timing;
 import io.shardwork.coordination.worker.WorkerCoordinator;
 import java.net.InetAddress;
 import java.util.List;
@@ -17,6 +18,10 @@ class ClusterStatusReaderTest {
             cluster.startWorker("w1");
             cluster.startWorker("w2");
             cluster.awaitBalanced();
+            // a region's runner writes its first checkpoint once started, just after its claim
+            Timing.await("every region's first checkpoint", Timing.CONVERGE,
+                    () -> cluster.status().regions().stream().allMatch(region -> region.checkpoint() != null),
+                    () -> cluster.status().regions());
             WorkerCoordinator leader = cluster.leader();
             assertNotNull(leader);
 
