@@ -74,7 +74,8 @@ hang_and_drain() { # worker: its handler hangs on one of its regions past shutdo
   mkdir -p "$TRIGGER_DIR"
   trigger="$TRIGGER_DIR/hang-$1"
   printf 'region=%s\nms=%s\n' "$region" "$hang_ms" >"$trigger"
-  for (( waited = 0; waited < 100 && -e "$trigger"; waited++ )); do sleep 0.1; done
+  waited=0
+  while [[ -e "$trigger" ]] && (( waited < 100 )); do sleep 0.1; waited=$(( waited + 1 )); done
   if [[ -e "$trigger" ]]; then rm -f "$trigger"; log "hang a handler: $1 handled no order of $region within 10 s"; return 0; fi
   log "hang: $1's handler blocks on $region for ${hang_ms} ms; drain $1 meanwhile"
   began=$SECONDS
