@@ -132,7 +132,12 @@ act() {
 : >"$DIR/chaos.log"
 ORDERS=$(( RATE * DURATION ))
 log "chaos: seed $SEED, duration ${DURATION} s, interval ${INTERVAL} s, ${ORDERS} orders at ${RATE}/s, config ${CONFIG#$ROOT/}"
-"$SHARDWORK" produce --config "$CONFIG" --orders "$ORDERS" --rate "$RATE" --seed "$SEED" >"$DIR/chaos-produce.log" 2>&1 &
+# the drill's own producer outlives the broker outages it causes: its copy of the config waits 10 minutes
+# before giving a send up (the workers keep the config's short delivery timeout)
+PRODUCE_CONFIG="$DIR/chaos-produce.properties"
+grep -v '^kafka\.producer\.delivery\.timeout\.ms=' "$CONFIG" >"$PRODUCE_CONFIG"
+echo "kafka.producer.delivery.timeout.ms=600000" >>"$PRODUCE_CONFIG"
+"$SHARDWORK" produce --config "$PRODUCE_CONFIG" --orders "$ORDERS" --rate "$RATE" --seed "$SEED" >"$DIR/chaos-produce.log" 2>&1 &
 PRODUCER=$!
 
 END=$(( SECONDS + DURATION ))
