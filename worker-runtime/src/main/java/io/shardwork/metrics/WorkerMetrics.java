@@ -56,6 +56,17 @@ public final class WorkerMetrics {
      */
     public static void bind(MeterRegistry registry, WorkerCoordinator coordinator, List<String> regions,
                             RunnerTotals totals, Supplier<List<RunnerStats>> running) {
+        bindRegions(registry, regions, totals, running);
+        bindCoordinator(registry, coordinator, regions);
+    }
+
+    /**
+     * The per-region series. Every gauge holds its source strongly: Micrometer keeps only a weak reference to
+     * a gauge's state object, and {@code running} is typically a method reference nobody else holds, which
+     * the first garbage collection would clear, turning the gauge to NaN for good.
+     */
+    static void bindRegions(MeterRegistry registry, List<String> regions, RunnerTotals totals,
+                            Supplier<List<RunnerStats>> running) {
         for (String region : regions) {
             regionCounter(registry, "shardwork.orders.processed", "Orders done (handled, or dead-lettered)",
                     region, totals, RunnerTotals.Totals::processed);
@@ -73,8 +84,12 @@ public final class WorkerMetrics {
             Gauge.builder("shardwork.region.lag.records", running, stats -> lagOf(stats.get(), region))
                     .description("Orders behind the end of the region's partition at the last fetch; NaN when not held here")
                     .tag("region", region)
+                    .strongReference(true)
                     .register(registry);
         }
+    }
+
+    private static void bindCoordinator(MeterRegistry registry, WorkerCoordinator coordinator, List<String> regions) {
         FunctionCounter.builder("shardwork.checkpoint.writes.fenced", coordinator, c -> c.fencingCounter().count())
                 .description("Checkpoint writes ZooKeeper refused because the claim or epoch moved on")
                 .register(registry);
