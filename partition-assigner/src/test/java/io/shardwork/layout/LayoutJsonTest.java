@@ -19,6 +19,18 @@ class LayoutJsonTest {
     }
 
     @Test
+    void testMemberInfoCarriesItsRestartBackoffAndOldNodesHaveNone() {
+        MemberInfo info = new MemberInfo("host-a", 4242, "eu-1", 2, AT, "0.1.0", 3)
+                .withRestartBackoff(List.of(new RestartBackoffRecord("eu", 4, 8000, AT)));
+        MemberInfo read = LayoutJson.decode(LayoutJson.encode(info), MemberInfo.class);
+        assertEquals(info, read);
+        assertEquals(List.of(new RestartBackoffRecord("eu", 4, 8000, AT)), read.restartBackoff());
+        assertEquals(List.of(new RestartBackoffRecord("eu", 4, 8000, AT)), read.withDefinitionVersion(4).restartBackoff());
+        String older = "{\"host\":\"h\",\"pid\":1,\"zone\":\"z\",\"capacity\":1,\"startedAt\":\"" + AT + "\",\"version\":\"0.1.0\",\"definitionVersion\":2}";
+        assertEquals(List.of(), LayoutJson.decode(older.getBytes(java.nio.charset.StandardCharsets.UTF_8), MemberInfo.class).restartBackoff());
+    }
+
+    @Test
     void testCheckpointAndClaimRoundTrip() {
         Checkpoint checkpoint = new Checkpoint(1234, 7, AT, "w1");
         Claim claim = new Claim("w1", 7, AT);

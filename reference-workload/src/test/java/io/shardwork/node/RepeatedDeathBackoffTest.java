@@ -7,6 +7,7 @@ import io.shardwork.coordination.testing.FairTestStrategy;
 import io.shardwork.coordination.testing.TestCluster;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.coordination.worker.WorkerCoordinator;
+import io.shardwork.layout.RestartBackoffRecord;
 import io.shardwork.leader.TimeSource;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.TestSetup;
@@ -56,6 +57,7 @@ class RepeatedDeathBackoffTest {
                 return lifecycle.get();
             }, cluster.recorder(), TimeSource.system());
             lifecycle.get().onWorkEnded(worker::workEnded);
+            RestartBackoffPublisher.bind(restarts, worker);
             try {
                 worker.start();
                 Timing.await("four deaths of r0 in a row", Timing.CONVERGE, () -> restarts.consecutiveDeaths("r0") >= 4,
@@ -65,6 +67,11 @@ class RepeatedDeathBackoffTest {
                 Timing.await("r0 claimed again after its wait", Timing.CONVERGE, () -> cluster.recorder().claims("r0") >= 4,
                         cluster.recorder()::entries);
                 assertEquals(0, worker.abandonedReleases());
+                Timing.await("status shows r0 in w1's restart backoff with its deaths in a row", Timing.CONVERGE, () -> {
+                    List<RestartBackoffRecord> shown = cluster.status().members().get(0).restartBackoff();
+                    return shown.size() == 1 && shown.get(0).region().equals("r0") && shown.get(0).consecutiveDeaths() >= 4
+                            && shown.get(0).backoffMs() >= 200 && shown.get(0).nextClaimAt() != null;
+                }, () -> String.valueOf(cluster.status().members()));
             } finally {
                 worker.closeWithoutRelease();
                 runners.close();

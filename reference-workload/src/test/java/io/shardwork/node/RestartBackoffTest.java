@@ -23,6 +23,27 @@ class RestartBackoffTest {
     }
 
     @Test
+    void regionsThatWaitAreListedWithTheirNextClaimAndChangesAreHeardOnlyWhenTheListChanges() {
+        java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        RestartBackoff dated = new RestartBackoff(Duration.ofMillis(100), Duration.ofMillis(500),
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        dated.onChange(changes::incrementAndGet);
+        dated.onDeath("eu", 40);
+        assertEquals(List.of(), dated.inBackoff(), "a first death is claimed again at once: no wait to show");
+        assertEquals(0, changes.get());
+        dated.onDeath("eu", 40);
+        dated.onDeath("eu", 40);
+        assertEquals(List.of(new io.shardwork.layout.RestartBackoffRecord("eu", 3, 200, now.plusMillis(200))), dated.inBackoff());
+        assertEquals(2, changes.get());
+        dated.onCleanEnd("us");
+        assertEquals(2, changes.get(), "nothing changed");
+        dated.onCleanEnd("eu");
+        assertEquals(List.of(), dated.inBackoff());
+        assertEquals(3, changes.get());
+    }
+
+    @Test
     void progressOrACleanEndStartsANewRow() {
         backoff.onDeath("eu", 40);
         backoff.onDeath("eu", 40);

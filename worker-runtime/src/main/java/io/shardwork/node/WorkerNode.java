@@ -136,6 +136,7 @@ public final class WorkerNode implements Closeable {
         });
         io.micrometer.core.instrument.FunctionCounter.builder("shardwork.handler.timeouts", lifecycle.get(), RunnerLifecycle::handlerTimeouts)
                 .description("Handler calls that ran longer than handler.timeout.ms").register(meters);
+        RestartBackoffPublisher.bind(lifecycle.get().restartBackoff(), coordinator);
         for (String region : partitions.keySet().stream().sorted().toList()) {
             RestartBackoff restarts = lifecycle.get().restartBackoff();
             io.micrometer.core.instrument.Gauge.builder("shardwork.region.restart.backoff.ms", restarts, r -> r.delayMs(region))

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardwork.coordination.status.ClusterStatus;
 import io.shardwork.layout.MoveRecord;
+import io.shardwork.layout.RestartBackoffRecord;
 import io.shardwork.layout.UnplaceableRecord;
 
 /** The JSON form of {@code status --json}; key names are a contract with users' scripts. */
@@ -36,6 +37,14 @@ final class StatusJson {
             node.put("lagging", member.definitionVersion() != status.definitionVersion());
             ArrayNode regions = node.putArray("regions");
             member.regions().forEach(regions::add);
+            ArrayNode backoff = node.putArray("restart_backoff");
+            for (RestartBackoffRecord record : member.restartBackoff()) {
+                ObjectNode entry = backoff.addObject();
+                entry.put("region", record.region());
+                entry.put("consecutive_deaths", record.consecutiveDeaths());
+                entry.put("backoff_ms", record.backoffMs());
+                entry.put("next_claim_at", String.valueOf(record.nextClaimAt()));
+            }
         }
         ArrayNode regions = root.putArray("regions");
         for (ClusterStatus.RegionStatus region : status.regions()) {

@@ -2,6 +2,7 @@ package io.shardwork.cli.status;
 
 import io.shardwork.coordination.status.ClusterStatus;
 import io.shardwork.layout.MoveRecord;
+import io.shardwork.layout.RestartBackoffRecord;
 import io.shardwork.layout.UnplaceableRecord;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -60,6 +61,13 @@ final class StatusTable {
         }
         out.append(clip(String.format("%-12s %-12s %-12s %5s %11s %9s %9s", "total", "", "", "", "",
                 anyLag ? Long.toString(totalLag) : "-", anyRate ? String.format("%.0f", totalRate) : "-")));
+        for (ClusterStatus.MemberStatus member : status.members()) {
+            for (RestartBackoffRecord record : member.restartBackoff()) {
+                out.append(clip(String.format("backoff %s on %s: %d deaths, next claim %s (wait %d ms)",
+                        fit(record.region(), 12), fit(member.id(), 16), record.consecutiveDeaths(),
+                        record.nextClaimAt() == null ? "-" : CLOCK.format(record.nextClaimAt()), record.backoffMs())));
+            }
+        }
         for (UnplaceableRecord record : status.unplaced().isEmpty() ? status.unplaceable() : status.unplaced()) {
             out.append(clip("unplaced " + record.region() + ": " + record.why()));
         }

@@ -1,6 +1,7 @@
 package io.shardwork.coordination.status;
 
 import io.shardwork.layout.MoveRecord;
+import io.shardwork.layout.RestartBackoffRecord;
 import io.shardwork.layout.UnplaceableRecord;
 import java.util.List;
 
@@ -44,11 +45,19 @@ public record ClusterStatus(String leader, long leaderEpoch, long generation, Li
     /**
      * @param regions the regions the assignment gives this member, sorted
      * @param definitionVersion the definition version the member runs
+     * @param restartBackoff the regions the member holds back after repeated runner deaths, as it published them
+     *                       (the next claim dated by its own clock), sorted by region
      */
     public record MemberStatus(String id, String host, long pid, String zone, int capacity, List<String> regions,
-                               int definitionVersion) {
+                               int definitionVersion, List<RestartBackoffRecord> restartBackoff) {
         public MemberStatus {
             regions = List.copyOf(regions);
+            restartBackoff = restartBackoff == null ? List.of() : List.copyOf(restartBackoff);
+        }
+
+        public MemberStatus(String id, String host, long pid, String zone, int capacity, List<String> regions,
+                            int definitionVersion) {
+            this(id, host, pid, zone, capacity, regions, definitionVersion, List.of());
         }
 
         public MemberStatus(String id, String host, long pid, String zone, int capacity, List<String> regions) {

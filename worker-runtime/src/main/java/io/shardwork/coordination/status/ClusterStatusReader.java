@@ -62,7 +62,7 @@ public final class ClusterStatusReader {
                 }
             });
             members.add(new ClusterStatus.MemberStatus(id, info.host(), info.pid(), info.zone(), info.capacity(), mine,
-                    info.definitionVersion()));
+                    info.definitionVersion(), info.restartBackoff()));
         }
 
         TreeSet<String> regionNames = new TreeSet<>(owners.keySet());

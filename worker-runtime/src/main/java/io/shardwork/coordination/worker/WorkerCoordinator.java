@@ -346,6 +346,23 @@ public final class WorkerCoordinator implements Closeable {
     }
 
     /**
+     * Publishes changed member data (e.g. the regions in restart backoff) in {@code /members/<workerId>}. Any thread;
+     * returns at once. On the event thread, {@code change} is applied to the member data as it is then, so changes
+     * asked for one after the other are published in that order, the last one last; kept for re-registrations
+     * after a session loss. A failed write is logged; the next change or registration publishes again.
+     */
+    public void updateMember(java.util.function.UnaryOperator<MemberInfo> change) {
+        submit(() -> {
+            MemberInfo next = change.apply(membership.info());
+            try {
+                membership.update(next);
+            } catch (Exception e) {
+                LOG.warn("Worker {}: cannot publish its member data: {}", settings.workerId(), e.toString());
+            }
+        });
+    }
+
+    /**
      * The work of {@code region} under {@code epoch} ended on its own (its runner was fenced or died), not
      * because this coordinator asked. Any thread; returns at once. On the event thread: the region goes to
      * FENCED, our claim (if still ours) is deleted so that a new claim with a new epoch can be made, and
