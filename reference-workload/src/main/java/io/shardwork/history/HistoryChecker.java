@@ -15,22 +15,30 @@ import java.util.TreeMap;
  * no clock; the same events in any order give the same report.
  *
  * <ol>
- *   <li>Holding intervals: each claim holds from its time to the first release of the same region, epoch and
- *       worker at or after it; a claim never released (SIGKILL) stays open.</li>
- *   <li>No two intervals of one region under the SAME epoch intersect ({@code overlapping_claims}). Under
- *       different epochs they may: a paused zombie still believes it holds, and fencing makes its writes fail.</li>
- *   <li>Per region, claims in time order have strictly growing epochs ({@code epoch_regressions}).</li>
+ *   <li>Holding intervals, each in its worker's own clock: each claim holds from its time to the first release of
+ *       the same region, epoch and worker at or after it; a claim never released (SIGKILL) stays open.</li>
+ *   <li>One holder per epoch ({@code overlapping_claims}): ZooKeeper gives every claim of a region its own epoch
+ *       (the epoch znode's version, bumped by each claim), so two workers that claimed a region under the same
+ *       epoch are two holders the fence cannot tell apart, whenever their clocks say they held it; one worker's
+ *       two claims under one epoch overlap when their intervals (one clock) intersect. Under different epochs
+ *       holders may overlap: a paused zombie still believes it holds, and fencing makes its writes fail.</li>
+ *   <li>Epochs grow over claims ({@code epoch_regressions}): no epoch of a region is claimed twice, and each
+ *       worker's claims of a region, in its own clock's order, have strictly growing epochs.</li>
  *   <li>Per region, accepted checkpoints in ZooKeeper's order (znode version) never go down in epoch
  *       ({@code checkpoint_epoch_regressions}), never go down in offset within one epoch
  *       ({@code checkpoint_offset_regressions}), and each was written under an epoch its worker claimed
  *       ({@code foreign_checkpoints}).</li>
  *   <li>Fenced writes are counted, not judged: they are the fence working.</li>
  * </ol>
- * Wall-clock times of different workers are compared, so the checker assumes their clocks agree to well
- * within a claim round trip (one machine, or NTP-disciplined hosts).
+ * The wall clocks of different workers are never compared: events of different workers are ordered only by what
+ * ZooKeeper ordered (a later epoch is a later claim; a higher checkpoint version a later checkpoint, and within
+ * one epoch its offsets). So clock skew between hosts makes no false violation and hides none of the above; what
+ * it cannot see is another worker claiming a lower epoch later in real time, unless a checkpoint of that claim
+ * was accepted after a higher epoch's (then rule 4 reports it).
  */
 public final class HistoryChecker {
     private static final int MAX_PROBLEMS = 20;
+    /** One worker's events in its own clock's order (ties broken without a clock, for a stable report). */
     private static final Comparator<HistoryEvent> BY_TIME = Comparator.comparing(HistoryEvent::at)
             .thenComparingLong(HistoryEvent::epoch).thenComparing(HistoryEvent::worker);
 
@@ -69,7 +77,7 @@ public final class HistoryChecker {
             List<HistoryEvent> regionClaims = entry.getValue().stream().sorted(BY_TIME).toList();
             List<HistoryEvent> releases = releasesByRegion.getOrDefault(region, List.of()).stream().sorted(BY_TIME).toList();
             claims += regionClaims.size();
-            // 1. holding intervals
+            // 1. holding intervals, each in its own worker's clock
             Map<Long, List<Interval>> byEpoch = new TreeMap<>();
             for (HistoryEvent claim : regionClaims) {
                 claimed.add(key(region, claim.worker(), claim.epoch()));
@@ -78,28 +86,49 @@ public final class HistoryChecker {
                         .map(HistoryEvent::at).findFirst().orElse(Instant.MAX);
                 byEpoch.computeIfAbsent(claim.epoch(), e -> new ArrayList<>()).add(new Interval(claim, end));
             }
-            // 2. no intersection under one epoch
+            // 2. one holder per epoch: other workers under the same epoch at all, the same worker when its intervals intersect
             for (List<Interval> sameEpoch : byEpoch.values()) {
-                for (int i = 0; i < sameEpoch.size(); i++) {
-                    for (int j = i + 1; j < sameEpoch.size(); j++) {
-                        if (sameEpoch.get(i).intersects(sameEpoch.get(j))) {
+                List<Interval> ordered = sameEpoch.stream()
+                        .sorted(Comparator.comparing((Interval i) -> i.claim().worker()).thenComparing(i -> i.claim().at())).toList();
+                for (int i = 0; i < ordered.size(); i++) {
+                    for (int j = i + 1; j < ordered.size(); j++) {
+                        Interval first = ordered.get(i);
+                        Interval second = ordered.get(j);
+                        boolean sameWorker = first.claim().worker().equals(second.claim().worker());
+                        if (!sameWorker) {
                             overlapping++;
-                            problem(problems, "region " + region + " was held under epoch " + sameEpoch.get(i).claim().epoch() + " by "
-                                    + sameEpoch.get(i).claim().worker() + " (from " + sameEpoch.get(i).claim().at() + ") and by "
-                                    + sameEpoch.get(j).claim().worker() + " (from " + sameEpoch.get(j).claim().at() + ") at the same time");
+                            problem(problems, "region " + region + " was held under epoch " + first.claim().epoch() + " by "
+                                    + first.claim().worker() + " and by " + second.claim().worker() + " (an epoch is one claim's:"
+                                    + " the fence cannot tell them apart)");
+                        } else if (first.intersects(second)) {
+                            overlapping++;
+                            problem(problems, "region " + region + " was held under epoch " + first.claim().epoch() + " by "
+                                    + first.claim().worker() + " twice at the same time (from " + first.claim().at() + " and from "
+                                    + second.claim().at() + ")");
                         }
                     }
                 }
             }
-            // 3. epochs grow over claims
-            long highest = Long.MIN_VALUE;
+            // 3. epochs grow over claims: no epoch claimed twice, and each worker's own claims in its clock's order
+            for (List<Interval> sameEpoch : byEpoch.values()) {
+                List<HistoryEvent> ordered = sameEpoch.stream().map(Interval::claim)
+                        .sorted(Comparator.comparing(HistoryEvent::worker).thenComparing(HistoryEvent::at)).toList();
+                for (HistoryEvent again : ordered.subList(1, ordered.size())) {
+                    epochRegressions++;
+                    problem(problems, "region " + region + " was claimed by " + again.worker() + " at " + again.at()
+                            + " (its clock) under epoch " + again.epoch() + ", which " + ordered.get(0).worker()
+                            + " claimed too: a claim did not raise the epoch");
+                }
+            }
+            Map<String, Long> highestOf = new TreeMap<>();
             for (HistoryEvent claim : regionClaims) {
-                if (claim.epoch() <= highest) {
+                long highest = highestOf.getOrDefault(claim.worker(), Long.MIN_VALUE);
+                if (claim.epoch() < highest) {
                     epochRegressions++;
                     problem(problems, "region " + region + " was claimed by " + claim.worker() + " at " + claim.at() + " under epoch "
-                            + claim.epoch() + ", not above the earlier epoch " + highest);
+                            + claim.epoch() + ", below its own earlier claim under epoch " + highest);
                 }
-                highest = Math.max(highest, claim.epoch());
+                highestOf.put(claim.worker(), Math.max(highest, claim.epoch()));
             }
         }
 
@@ -111,7 +140,10 @@ public final class HistoryChecker {
         for (Map.Entry<String, List<HistoryEvent>> entry : checkpointsByRegion.entrySet()) {
             String region = entry.getKey();
             List<HistoryEvent> ordered = entry.getValue().stream()
-                    .sorted(Comparator.comparing((HistoryEvent e) -> e.version() == null ? Integer.MIN_VALUE : e.version()).thenComparing(BY_TIME))
+                    .sorted(Comparator.comparing((HistoryEvent e) -> e.version() == null ? Integer.MIN_VALUE : e.version())
+                            .thenComparingLong(HistoryEvent::epoch)
+                            .thenComparing((HistoryEvent e) -> e.offset() == null ? Long.MIN_VALUE : e.offset())
+                            .thenComparing(HistoryEvent::worker).thenComparing(BY_TIME))
                     .toList();
             accepted += ordered.size();
             long highest = Long.MIN_VALUE;
