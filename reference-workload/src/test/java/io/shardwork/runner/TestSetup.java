@@ -44,7 +44,11 @@ public final class TestSetup {
      * @param overrides further configuration keys
      */
     public static TestSetup create(String delivery, int regions, Map<String, String> overrides) {
-        EmbeddedKafka kafka = SharedBroker.get();
+        return create(SharedBroker.get(), delivery, regions, overrides);
+    }
+
+    /** The same on {@code kafka}, e.g. a broker of the test's own that it stops and restarts. */
+    public static TestSetup create(EmbeddedKafka kafka, String delivery, int regions, Map<String, String> overrides) {
         String name = "t" + NEXT.incrementAndGet() + "-" + delivery.charAt(0) + "o";
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put("cluster.name", name);
