@@ -23,7 +23,7 @@
 # Sizes (environment): BENCH_ORDERS (throughput, 1000000), BENCH_ROUNDS (3), BENCH_KILLS (10),
 # BENCH_RATE (orders/s offered in takeover and handoff, 1000), BENCH_SESSION_MS (4000),
 # BENCH_COORD_SMALL (100000), BENCH_COORD_LARGE (1000000),
-# BENCH_SLOW_ORDERS (slow-handler, orders per region, 2000: the sequential case takes about 10 s), BENCH_HEAP (-Xmx512m, the bench JVM, which also
+# BENCH_SLOW_ORDERS (slow-handler, orders per region, 4000: the sequential case takes about 20 s on a quiet machine), BENCH_HEAP (-Xmx512m, the bench JVM, which also
 # runs the embedded ZooKeeper and Kafka), BENCH_SKIP_BUILD=1 to use bench/target/bench.jar as it is.
 # Every run appends a dated row with the machine's description, load average and commit to bench/RESULTS.md;
 # every JSON holds the machine, the commit, load_average_start/_end and "quiet" (false, with a warning, when
@@ -120,8 +120,8 @@ bench_coordination() {
 bench_slow_handler() {
   build
   local f=bench/results/slow-handler.json
-  run_bench SlowHandlerBench "$f" "${BENCH_SLOW_ORDERS:-2000}"
-  record slow-handler "billing 5 ms, 8 regions x ${BENCH_SLOW_ORDERS:-2000} orders, one worker: sequential $(jget $f sequential_orders_per_s) orders/s; key ordering ratio 16: $(jget $f key_16_ratio), 64: $(jget $f key_64_ratio), 256: $(jget $f key_256_ratio); peer (consumer per partition, 64 threads) $(jget $f peer_64_ratio); order violations $(jget $f order_violations), exactly-once duplicates $(jget $f duplicates_eos); load $(jget $f load_average)"
+  run_bench SlowHandlerBench "$f" "${BENCH_SLOW_ORDERS:-4000}"
+  record slow-handler "billing 5 ms, 8 regions x ${BENCH_SLOW_ORDERS:-4000} orders, one worker: sequential $(jget $f sequential_orders_per_s) orders/s; key ordering ratio 16: $(jget $f key_16_ratio), 64: $(jget $f key_64_ratio), 256: $(jget $f key_256_ratio); peer (consumer per partition, 64 threads) $(jget $f peer_64_ratio); order violations $(jget $f order_violations), exactly-once duplicates $(jget $f duplicates_eos); load $(jget $f load_average)"
 }
 
 case "${1:-}" in
