@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of shardwork, each measured against a peer in the same run. Not tests: nothing asserts a time.
 #
-#   scripts/bench.sh [throughput|takeover|handoff|coordination|assigner|all]
+#   scripts/bench.sh [throughput|takeover|handoff|coordination|assigner|slow-handler|all]
 #
 # throughput    1,000,000 orders over 16 regions, one worker (WorkerNode, and runners alone) vs a raw Kafka
 #               loop over the same topic, alternating rounds, medians: noop, billing at-least-once,
@@ -15,10 +15,15 @@
 #               3 in-process WorkerNodes); bench/results/coordination.json
 # assigner      StickyWeightedAssigner vs Kafka's CooperativeStickyAssignor and the broker's uniform assignor
 #               (10,000 regions x 1,000 members, then 100,000 x 10,000); writes bench/results/assigner.json
+# slow-handler  billing with a simulated 5 ms wait, 8 regions, one worker (WorkerNode): runner.ordering=region
+#               vs key at concurrency 16, 64, 256 (the worker's pool is capped at 1,024 threads), and a peer
+#               (a KafkaConsumer per partition, 64 threads, per-key order); per-key order violations and
+#               exactly-once duplicates of key-64; writes bench/results/slow-handler.json
 #
 # Sizes (environment): BENCH_ORDERS (throughput, 1000000), BENCH_ROUNDS (3), BENCH_KILLS (10),
 # BENCH_RATE (orders/s offered in takeover and handoff, 1000), BENCH_SESSION_MS (4000),
-# BENCH_COORD_SMALL (100000), BENCH_COORD_LARGE (1000000), BENCH_HEAP (-Xmx512m, the bench JVM, which also
+# BENCH_COORD_SMALL (100000), BENCH_COORD_LARGE (1000000),
+# BENCH_SLOW_ORDERS (slow-handler, orders per region, 4000: the sequential case takes about 20 s on a quiet machine), BENCH_HEAP (-Xmx512m, the bench JVM, which also
 # runs the embedded ZooKeeper and Kafka), BENCH_SKIP_BUILD=1 to use bench/target/bench.jar as it is.
 # Every run appends a dated row with the machine's description, load average and commit to bench/RESULTS.md;
 # every JSON holds the machine, the commit, load_average_start/_end and "quiet" (false, with a warning, when
@@ -34,7 +39,7 @@ BUILT=""
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo -dirty)"
 
 usage() {
-  echo "usage: scripts/bench.sh [throughput|takeover|handoff|coordination|assigner|all]" >&2
+  echo "usage: scripts/bench.sh [throughput|takeover|handoff|coordination|assigner|slow-handler|all]" >&2
 }
 
 machine() {
@@ -112,17 +117,26 @@ bench_coordination() {
   record coordination "ZooKeeper ops per 1,000 orders: $(jget $f zk_ops_per_1k_orders_small) at $(jget $f orders_small) orders, $(jget $f zk_ops_per_1k_orders_large) at $(jget $f orders_large); load $(jget $f load_average)"
 }
 
+bench_slow_handler() {
+  build
+  local f=bench/results/slow-handler.json
+  run_bench SlowHandlerBench "$f" "${BENCH_SLOW_ORDERS:-4000}"
+  record slow-handler "billing 5 ms, 8 regions x ${BENCH_SLOW_ORDERS:-4000} orders, one worker: sequential $(jget $f sequential_orders_per_s) orders/s; key ordering ratio 16: $(jget $f key_16_ratio), 64: $(jget $f key_64_ratio), 256: $(jget $f key_256_ratio); peer (consumer per partition, 64 threads) $(jget $f peer_64_ratio); order violations $(jget $f order_violations), exactly-once duplicates $(jget $f duplicates_eos); load $(jget $f load_average)"
+}
+
 case "${1:-}" in
   assigner) bench_assigner ;;
   throughput) bench_throughput ;;
   takeover) bench_takeover ;;
   handoff) bench_handoff ;;
   coordination) bench_coordination ;;
+  slow-handler) bench_slow_handler ;;
   all)
     bench_assigner
     bench_throughput
     bench_takeover
     bench_handoff
-    bench_coordination ;;
+    bench_coordination
+    bench_slow_handler ;;
   *) usage; exit 2 ;;
 esac

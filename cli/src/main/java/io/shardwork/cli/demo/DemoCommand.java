@@ -66,6 +66,18 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Seconds to wait for the workers to settle, and for the last orders after production (default: ${DEFAULT-VALUE}).")
     int settleTimeoutSeconds;
 
+    @Option(names = "--ordering", paramLabel = "region|key", description = {"runner.ordering of the cluster definition: region (one order",
+            "at a time per region) or key (per record key in order, keys concurrently) (default: the --config file's)."})
+    String ordering;
+
+    @Option(names = "--concurrency", paramLabel = "N",
+            description = "runner.concurrency: orders in flight per region with --ordering key (default: the --config file's).")
+    Integer concurrency;
+
+    @Option(names = "--latency-ms", paramLabel = "MS", description = {"The billing handler's simulated wait per order",
+            "(handler.config.billing.latency.ms), to show what key ordering buys (default: the --config file's, 0)."})
+    Integer latencyMs;
+
     @Spec
     CommandSpec spec;
 
@@ -74,7 +86,8 @@ public final class DemoCommand implements Callable<Integer> {
         validate();
         PrintWriter out = spec.commandLine().getOut();
         DemoPlan plan = new DemoPlan(baseConfig, runDir, report, workers, orders, rate != null ? rate : Math.max(1, orders / PRODUCTION_SECONDS),
-                kill, killLeader, delivery, Duration.ofSeconds(settleTimeoutSeconds), "256m", supervise);
+                kill, killLeader, delivery, Duration.ofSeconds(settleTimeoutSeconds), "256m", supervise,
+                ordering, concurrency, latencyMs);
         ShutdownSignal signal = ShutdownSignal.install();
         DemoReport result = new DemoRun(plan, out, signal, System.console() != null).run();
         result.write(report);
@@ -94,6 +107,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (!delivery.equals("at-least-once") && !delivery.equals("exactly-once")) {
             throw new ParameterException(spec.commandLine(), "--delivery must be at-least-once or exactly-once, not '" + delivery + "'.");
+        }
+        if (ordering != null && !ordering.equals("region") && !ordering.equals("key")) {
+            throw new ParameterException(spec.commandLine(), "--ordering must be region or key, not '" + ordering + "'.");
+        }
+        if (concurrency != null && concurrency < 1) {
+            throw new ParameterException(spec.commandLine(), "--concurrency must be at least 1, not " + concurrency + ".");
+        }
+        if (latencyMs != null && (latencyMs < 0 || latencyMs > 60_000)) {
+            throw new ParameterException(spec.commandLine(), "--latency-ms must be from 0 to 60000, not " + latencyMs + ".");
         }
     }
 }

@@ -2,6 +2,8 @@ package io.shardwork.cli.demo;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What a demo run does.
@@ -20,10 +22,29 @@ import java.time.Duration;
  * @param workerHeap     -Xmx of each worker JVM
  * @param supervised     each worker runs under {@code worker --supervise}; a kill hits the worker JVM, not its
  *                       supervisor
+ * @param ordering       runner.ordering for the cluster definition, or null to keep the base file's
+ * @param concurrency    runner.concurrency for the cluster definition, or null to keep the base file's
+ * @param latencyMs      the billing handler's simulated wait per order (handler.config.billing.latency.ms), or
+ *                       null to keep the base file's
  */
 record DemoPlan(Path baseConfig, Path runDir, Path report, int workers, long orders, double rate, int kills,
                 boolean killLeader, String delivery, Duration settleTimeout, String workerHeap,
-                boolean supervised) {
+                boolean supervised, String ordering, Integer concurrency, Integer latencyMs) {
+
+    /** The keys of the run's deployment file these options set; empty with none of them given. */
+    Map<String, String> processingOverrides() {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (ordering != null) {
+            overrides.put("runner.ordering", ordering);
+        }
+        if (concurrency != null) {
+            overrides.put("runner.concurrency", Integer.toString(concurrency));
+        }
+        if (latencyMs != null) {
+            overrides.put("handler.config.billing.latency.ms", Integer.toString(latencyMs));
+        }
+        return overrides;
+    }
 
     int victims() {
         return kills + (killLeader ? 1 : 0);

@@ -109,6 +109,10 @@ final class DemoRun {
             out.printf("servers ready: zookeeper %s, kafka %s; config %s%n", cluster.zookeeperConnect(), cluster.kafkaBootstrap(),
                     plan.runDir().resolve("demo.properties"));
             ClusterDefinitions.applyOrThrow(config, true);
+            if (!plan.processingOverrides().isEmpty()) {
+                out.printf("ordering %s, concurrency %d, billing latency %s ms%n", config.keyOrdering() ? "key" : "region",
+                        config.runnerConcurrency(), config.handlerSettings().getOrDefault("billing.latency.ms", "0"));
+            }
             startWorkers();
             out.printf("started %d workers (-Xmx%s%s), logs %s%n", plan.workers(), plan.workerHeap(),
                     plan.supervised() ? ", each under a supervisor" : "", plan.runDir().resolve("worker-N.log"));
@@ -166,6 +170,7 @@ final class DemoRun {
         overrides.put("dev.data.dir", plan.runDir().resolve("cluster").toString());
         overrides.put("handler", "billing");
         overrides.put("delivery", plan.delivery());
+        overrides.putAll(plan.processingOverrides());
         Path file = DemoConfigFile.write(plan.baseConfig(), plan.runDir().resolve("demo.properties"), overrides);
         return ShardworkConfig.load(file);
     }

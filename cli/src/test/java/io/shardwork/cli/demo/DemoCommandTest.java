@@ -107,6 +107,46 @@ class DemoCommandTest {
         assertEquals(List.of(), leftovers, "the demo must stop every supervisor and worker it started");
     }
 
+    @Test
+    void testKeyOrderedDemoWithSlowHandlerPassesItsPerKeyCheck() throws Exception {
+        Path report = dir.resolve("key.json");
+        Path runDir = dir.resolve("run-key");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                "demo", "--config", "../config/local.properties", "--run-dir", runDir.toString(), "--report", report.toString(),
+                "--ordering", "key", "--concurrency", "64", "--latency-ms", "5",
+                "--orders", "6000", "--rate", "1000", "--kill", "1", "--settle-timeout", "60");
+        String printed = out.toString(StandardCharsets.UTF_8);
+        System.out.println(printed);
+
+        assertEquals(ExitCodes.OK, code, "key-ordered demo failed; stdout:\n" + printed + "\nstderr:\n" + err.toString(StandardCharsets.UTF_8));
+        String written = java.nio.file.Files.readString(runDir.resolve("demo.properties"));
+        for (String line : List.of("runner.ordering=key", "runner.concurrency=64", "handler.config.billing.latency.ms=5")) {
+            assertTrue(written.lines().anyMatch(line::equals), "demo.properties sets " + line + ":\n" + written);
+        }
+        assertTrue(printed.contains("ordering key, concurrency 64, billing latency 5 ms"), printed);
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertTrue(json.get("ok").asBoolean());
+        assertEquals(6_000, json.get("produced").asLong());
+        assertEquals(6_000, json.get("invoiced").asLong());
+        assertEquals(0, json.get("lost").asLong());
+        assertEquals(0, json.get("conflicting_invoices").asLong());
+        assertEquals(0, json.get("order_violations").asLong(), "per-key order violations");
+        assertEquals(1, json.get("kills").size());
+    }
+
+    @Test
+    void testBadOrderingIsRefusedBeforeAnythingStarts() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), "demo", "--run-dir", dir.resolve("never").toString(), "--ordering", "customer");
+        assertEquals(ExitCodes.USAGE, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--ordering must be region or key, not 'customer'"), err.toString(StandardCharsets.UTF_8));
+        assertFalse(java.nio.file.Files.exists(dir.resolve("never")), "nothing was started");
+    }
+
     private static void assertPortFree(String hostPort) throws IOException {
         int colon = hostPort.lastIndexOf(':');
         try (ServerSocket socket = new ServerSocket()) {
