@@ -139,7 +139,7 @@ public final class GroupWorker {
                     ParseResult parsed = OrderCodec.decode(BenchEnv.region(record.partition()), record.key(), record.value());
                     if (parsed instanceof ParseResult.Parsed ok) {
                         ProducerRecord<byte[], byte[]> invoice = new ProducerRecord<>(invoices, record.partition(),
-                                record.key(), InvoiceCodec.encode(Invoice.of(ok.order())));
+                                Invoice.recordKey(ok.order()), InvoiceCodec.encode(Invoice.of(ok.order())));
                         invoice.headers().add(BillingHandler.HEADER_WORKER, worker);
                         invoice.headers().add(BillingHandler.HEADER_EPOCH, epoch);
                         invoice.headers().add(BillingHandler.HEADER_OFFSET,

@@ -6,20 +6,20 @@ import io.shardwork.api.Handler;
 import io.shardwork.api.HandlerConfig;
 import io.shardwork.order.Order;
 import io.shardwork.order.OrderDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The reference handler {@code billing}: appends the order's {@link Invoice} to the cluster's output topic
  * ({@link HandlerConfig#outputTopic()}, the invoices topic), in the partition with the order's partition
- * number, keyed by orderId. Its decoder is an {@link OrderDecoder}: invalid orders and orders that reuse a
+ * number, keyed by orderId ({@link Invoice#recordKey}; the order's own record is keyed by its customer). Its decoder is an {@link OrderDecoder}: invalid orders and orders that reuse a
  * recent id with different content are dead-lettered before the handler sees them. Idempotent: a redelivered
  * order yields a byte-identical invoice. Headers say who wrote it ({@value #HEADER_WORKER},
  * {@value #HEADER_EPOCH}, {@value #HEADER_OFFSET}); they are not part of the invoice.
  *
  * <p>Orders of customer {@value #POISON_CUSTOMER} always fail: the generator's poison orders, which
- * must end in the dead-letter topic after the retries.
+ * must end in the dead-letter topic after the retries. Their record key is that customer, so with
+ * {@code runner.ordering=key} a poison order's retries hold back only the later orders of that customer.
  *
  * <p>{@value #LATENCY_MS} ({@code handler.config.billing.latency.ms}, default 0) makes every call wait that many
  * milliseconds before it invoices, standing in for the database or payment service a real billing handler
@@ -78,7 +78,7 @@ public final class BillingHandler implements Handler<Order> {
         headers.put(HEADER_WORKER, context.workerId());
         headers.put(HEADER_EPOCH, Long.toString(context.epoch()));
         headers.put(HEADER_OFFSET, Long.toString(context.offset()));
-        context.output().send(invoicesTopic, order.orderId().getBytes(StandardCharsets.UTF_8), invoice, headers);
+        context.output().send(invoicesTopic, Invoice.recordKey(order), invoice, headers);
     }
 
     /** An order billing will not invoice; it fails every attempt. */

@@ -31,6 +31,14 @@ public record Invoice(String invoiceId, String orderId, String region, String cu
                 order.currency(), order.amountCents(), rate, tax, total, order.createdAt().toString());
     }
 
+    /**
+     * The record key of an order's invoice in the invoices topic: the order id (not the customer, the key of
+     * the order's own record), by which {@code verify} matches an invoice to its order.
+     */
+    public static byte[] recordKey(Order order) {
+        return order.orderId().getBytes(StandardCharsets.UTF_8);
+    }
+
     /** "inv-" followed by the first 8 bytes of SHA-256 of the order id, in lower-case hex. */
     public static String invoiceId(String orderId) {
         byte[] digest = SHA_256.get().digest(orderId.getBytes(StandardCharsets.UTF_8));

@@ -22,8 +22,14 @@ import java.util.Set;
  * orderId, region, customerId (non-empty strings of at most {@link #MAX_ID_LENGTH} characters),
  * amountCents (an integer, at least 0), currency (one of {@link #CURRENCIES}), seq (an integer, at
  * least 1) and createdAt (an ISO-8601 instant), each once; the region must be the region of the
- * partition, and a non-null record key must equal the orderId. Parsed as a stream (no tree), since
- * every order pays for it.
+ * partition, and a non-null record key must equal the customerId ({@link #recordKey}). Parsed as a stream
+ * (no tree), since every order pays for it.
+ *
+ * <p>Why the customer is the key: with {@code runner.ordering=key} the runner keeps the order of each record
+ * key, and billing's order matters per customer; a record keyed otherwise would be ordered by something else,
+ * so it is refused (dead-lettered) rather than billed out of its customer's order. A record without a key is
+ * accepted (the runner orders all such records of a region as one key). The order's identity is its orderId,
+ * never its key.
  */
 public final class OrderCodec {
     /** The words of a rejection for an order read from another region's partition (verify counts these). */
@@ -41,6 +47,11 @@ public final class OrderCodec {
     private static final String KNOWN_CURRENCIES = String.join(", ", CURRENCIES.stream().sorted().toList());
 
     private OrderCodec() {
+    }
+
+    /** The record key of an order in the orders topic: its customerId, the key billing's order is kept by. */
+    public static byte[] recordKey(Order order) {
+        return order.customerId().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The order as compact JSON, fields in a fixed order: the same order always gives the same bytes. */
@@ -146,9 +157,9 @@ public final class OrderCodec {
         }
         if (key != null) {
             String keyText = new String(key, StandardCharsets.UTF_8);
-            if (!keyText.equals(orderIdField.text)) {
-                return ParseResult.rejected("the record key '" + abbreviate(keyText) + "' is not the orderId '"
-                        + orderIdField.text + "'");
+            if (!keyText.equals(customerField.text)) {
+                return ParseResult.rejected("the record key '" + abbreviate(keyText) + "' is not the customerId '"
+                        + customerField.text + "'");
             }
         }
         return new ParseResult.Parsed(new Order(orderIdField.text, regionField.text, customerField.text, amount.number,

@@ -21,7 +21,10 @@ import java.util.TreeSet;
  * and increases by one per valid (or poison) order. {@code poison} extra records are mixed in at
  * seeded positions, alternately a record that is not a valid order (not JSON, a missing field, a
  * negative amount, an unknown currency, the wrong region) and a valid order of customer
- * {@value BillingHandler#POISON_CUSTOMER} that the billing handler always fails on. Not thread-safe.
+ * {@value BillingHandler#POISON_CUSTOMER} that the billing handler always fails on. A valid order's record key is
+ * its customer ({@link OrderCodec#recordKey}: 5,000 customers, so a customer's orders repeat within a region and
+ * key ordering has an order to keep); a bad record's key is its own ({@code bad-<seed>-<region>-<n>}). Not
+ * thread-safe.
  */
 public final class OrderGenerator {
     /** createdAt of the first order; later ones are 10 ms apart. */
@@ -110,7 +113,7 @@ public final class OrderGenerator {
     }
 
     private GeneratedOrder generated(RegionSpec region, Order order, GeneratedOrder.Kind kind) {
-        return new GeneratedOrder(region.name(), region.partition(), order.orderId().getBytes(StandardCharsets.UTF_8),
+        return new GeneratedOrder(region.name(), region.partition(), OrderCodec.recordKey(order),
                 OrderCodec.encode(order), kind, order.seq());
     }
 

@@ -12,7 +12,8 @@ public final class TopicRecords {
     /**
      * One record of the orders topic.
      *
-     * @param id  the order's identity: its key, or {@code p<partition>@<offset>} when it has none
+     * @param id  the order's identity: a valid order's orderId; another record's key, or
+     *            {@code p<partition>@<offset>} when it has none (see {@link OrderIndex})
      * @param seq the order's seq when it is a valid order
      */
     public record OrderRecord(int partition, long offset, String id, OptionalLong seq) {
@@ -35,7 +36,8 @@ public final class TopicRecords {
     }
 
     /**
-     * One record of the dead-letter topic; {@code orderId} is the identity of the order it stands for;
+     * One record of the dead-letter topic; {@code orderId} is the identity of the order it stands for (the
+     * order record at its offset header);
      * {@code wrongPartition}: rejected because the worker took its partition for another region's.
      */
     public record DeadLetterRecord(int partition, long offset, String orderId, boolean wrongPartition) {

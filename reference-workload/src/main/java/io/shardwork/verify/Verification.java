@@ -16,7 +16,7 @@ import java.util.function.Function;
 /**
  * The checker's rules as a pure function of decoded records. Steps:
  * <ol>
- *   <li>index the orders by identity (key), with their seq;</li>
+ *   <li>index the orders by identity (a valid order's orderId; see {@link OrderIndex}), with their seq;</li>
  *   <li>per order, count invoices and compare their bodies: extra records are duplicates, a second
  *       different body makes the order conflicting;</li>
  *   <li>per invoice partition, in offset order, take each order's first invoice; one whose seq is
@@ -47,7 +47,8 @@ public final class Verification {
 
     /**
      * The contract of runner.ordering=key: each key's orders are first invoiced in seq order; different keys
-     * may interleave freely. {@code orderingKey} maps an order id to its record key.
+     * may interleave freely. {@code orderingKey} maps an order id to the key its order was ordered by (for
+     * billing the customer, the record key of the order; see {@link Verifier#verification}).
      */
     public Verification byKey(Function<String, String> orderingKey) {
         this.orderingKey = orderingKey;

@@ -4,18 +4,15 @@ import io.shardwork.config.RegionSpec;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.deadletter.DeadLetter;
 import io.shardwork.order.OrderCodec;
-import io.shardwork.order.ParseResult;
 import io.shardwork.runner.KafkaClientSettings;
 import io.shardwork.verify.TopicRecords.DeadLetterRecord;
 import io.shardwork.verify.TopicRecords.InvoiceRecord;
-import io.shardwork.verify.TopicRecords.OrderRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -46,20 +43,16 @@ public final class Verifier {
         for (RegionSpec region : config.regions()) {
             regionOf.put(region.partition(), region.name());
         }
-        List<OrderRecord> orders = new ArrayList<>();
-        reader(false, "orders").readAll(config.ordersTopic(), record -> orders.add(order(record, regionOf)));
+        OrderIndex orders = new OrderIndex(regionOf);
+        reader(false, "orders").readAll(config.ordersTopic(), orders::add);
         List<InvoiceRecord> invoices = new ArrayList<>();
         reader(true, "invoices").readAll(config.invoicesTopic(), record -> invoices.add(new InvoiceRecord(
-                record.partition(), record.offset(), idOf(record), record.value())));
+                record.partition(), record.offset(), keyOf(record), record.value())));
         List<DeadLetterRecord> deadLetters = new ArrayList<>();
-        reader(true, "dead-letters").readAll(config.deadLetterTopic(), record -> deadLetters.add(deadLetter(record)));
+        reader(true, "dead-letters").readAll(config.deadLetterTopic(), record -> deadLetters.add(deadLetter(record, orders)));
 
-        Verification verification = new Verification();
-        if (config.keyOrdering()) {
-            // the reference workload's record key is the order id
-            verification.byKey(id -> id);
-        }
-        VerifyReport report = verification.check(orders, invoices, deadLetters, config.delivery());
+        Verification verification = verification(config.keyOrdering(), orders);
+        VerifyReport report = verification.check(orders.records(), invoices, deadLetters, config.delivery());
         if (!verification.lostSample().isEmpty()) {
             log.warn("Lost orders (first {}): {}", verification.lostSample().size(), verification.lostSample());
         }
@@ -76,7 +69,7 @@ public final class Verifier {
                     verification.violationSample());
         }
         if (!verification.violationsByKey().isEmpty()) {
-            log.warn("Order violations per key: {}", verification.violationsByKey());
+            log.warn("Order violations per customer: {}", verification.violationsByKey());
         }
         return report;
     }
@@ -85,34 +78,25 @@ public final class Verifier {
         return new TopicReader(KafkaClientSettings.reader(config, "shardwork-verify-" + what, readCommitted), timeout);
     }
 
-    private static OrderRecord order(ConsumerRecord<byte[], byte[]> record, Map<Integer, String> regionOf) {
-        String region = regionOf.getOrDefault(record.partition(), "");
-        ParseResult parsed = OrderCodec.decode(region, record.key(), record.value());
-        OptionalLong seq = parsed instanceof ParseResult.Parsed ok ? OptionalLong.of(ok.order().seq()) : OptionalLong.empty();
-        return new OrderRecord(record.partition(), record.offset(), orderIdOf(record, parsed), seq);
+    /**
+     * The rules for {@code orders}: with key ordering, each order's seq is compared within its customer (the
+     * record key of billing's orders), so two orders of one customer invoiced in the wrong order are a violation
+     * of that customer.
+     */
+    static Verification verification(boolean keyOrdering, OrderIndex orders) {
+        Verification verification = new Verification();
+        return keyOrdering ? verification.byKey(orders::customerOf) : verification;
     }
 
-    /** A valid order's identity is its order id, also without a record key (its invoices are keyed by it). */
-    static String orderIdOf(ConsumerRecord<byte[], byte[]> record, ParseResult parsed) {
-        return record.key() == null && parsed instanceof ParseResult.Parsed ok ? ok.order().orderId() : idOf(record);
-    }
-
-    private static DeadLetterRecord deadLetter(ConsumerRecord<byte[], byte[]> record) {
-        String id;
-        if (record.key() != null) {
-            id = new String(record.key(), StandardCharsets.UTF_8);
-        } else {
-            Header offset = record.headers().lastHeader(DeadLetter.HEADER_OFFSET);
-            id = offset == null ? "?" : TopicRecords.keylessId(record.partition(),
-                    Long.parseLong(new String(offset.value(), StandardCharsets.UTF_8)));
-        }
+    private static DeadLetterRecord deadLetter(ConsumerRecord<byte[], byte[]> record, OrderIndex orders) {
         Header error = record.headers().lastHeader(DeadLetter.HEADER_ERROR);
         boolean wrongPartition = error != null
-                && new String(error.value(), StandardCharsets.UTF_8).contains(io.shardwork.order.OrderCodec.WRONG_PARTITION);
-        return new DeadLetterRecord(record.partition(), record.offset(), id, wrongPartition);
+                && new String(error.value(), StandardCharsets.UTF_8).contains(OrderCodec.WRONG_PARTITION);
+        return new DeadLetterRecord(record.partition(), record.offset(), orders.idOfDeadLetter(record), wrongPartition);
     }
 
-    private static String idOf(ConsumerRecord<byte[], byte[]> record) {
+    /** An invoice's order id: its key (billing keys invoices by order id), or its position without one. */
+    private static String keyOf(ConsumerRecord<byte[], byte[]> record) {
         return record.key() != null ? new String(record.key(), StandardCharsets.UTF_8)
                 : TopicRecords.keylessId(record.partition(), record.offset());
     }

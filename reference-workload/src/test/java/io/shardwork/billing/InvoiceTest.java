@@ -79,7 +79,7 @@ class InvoiceTest {
             public int attempt() { return 1; }
             public String workerId() { return "w-1"; }
             public String idempotencyKey() { return "orders-0@41"; }
-            public byte[] key() { return ORDER.orderId().getBytes(StandardCharsets.UTF_8); }
+            public byte[] key() { return io.shardwork.order.OrderCodec.recordKey(ORDER); }
             public Headers headers() { return Headers.EMPTY; }
             public Output output() { return output; }
         };

@@ -26,9 +26,11 @@ class OrderCodecTest {
     }
 
     @Test
-    void encodeThenDecodeGivesTheSameOrder() {
-        ParseResult result = OrderCodec.decode("eu-west", utf8("o-1"), OrderCodec.encode(ORDER));
+    void encodeThenDecodeGivesTheSameOrderKeyedByItsCustomerOrWithoutAKey() {
+        assertEquals("c-7", new String(OrderCodec.recordKey(ORDER), StandardCharsets.UTF_8));
+        ParseResult result = OrderCodec.decode("eu-west", OrderCodec.recordKey(ORDER), OrderCodec.encode(ORDER));
         assertEquals(new ParseResult.Parsed(ORDER), result);
+        assertEquals(result, OrderCodec.decode("eu-west", null, OrderCodec.encode(ORDER)));
         assertEquals("{\"orderId\":\"o-1\",\"region\":\"eu-west\",\"customerId\":\"c-7\",\"amountCents\":1999,"
                 + "\"currency\":\"EUR\",\"seq\":3,\"createdAt\":\"2025-01-01T00:00:00.010Z\"}",
                 new String(OrderCodec.encode(ORDER), StandardCharsets.UTF_8));
@@ -77,7 +79,7 @@ class OrderCodecTest {
         assertTrue(rejection("eu-west", null, utf8(json("2025-01-01T00:00:00.010Z", "yesterday")))
                 .startsWith("createdAt must be an ISO-8601 instant"));
         assertEquals("unknown field 'extra'", rejection("eu-west", null, utf8(json("{", "{\"extra\":1,"))));
-        assertEquals("the record key 'o-2' is not the orderId 'o-1'", rejection("eu-west", utf8("o-2"), OrderCodec.encode(ORDER)));
+        assertEquals("the record key 'o-1' is not the customerId 'c-7'", rejection("eu-west", utf8("o-1"), OrderCodec.encode(ORDER)));
         assertEquals("orderId must not be empty", rejection("eu-west", null, utf8(json("\"o-1\"", "\"\""))));
         assertEquals("orderId must be a string, not number", rejection("eu-west", null, utf8(json("\"o-1\"", "5"))));
     }

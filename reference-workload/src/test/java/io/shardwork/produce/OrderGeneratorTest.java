@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardwork.billing.BillingHandler;
 import io.shardwork.config.RegionSpec;
 import io.shardwork.order.OrderCodec;
 import io.shardwork.order.ParseResult;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +34,9 @@ class OrderGeneratorTest {
         Map<String, Integer> perRegion = new HashMap<>();
         for (GeneratedOrder order : orders) {
             ParseResult parsed = OrderCodec.decode(order.region(), order.key(), order.value());
-            long seq = assertInstanceOf(ParseResult.Parsed.class, parsed, "seed 7").order().seq();
+            io.shardwork.order.Order parsedOrder = assertInstanceOf(ParseResult.Parsed.class, parsed, "seed 7").order();
+            assertEquals(parsedOrder.customerId(), order.keyText(), "a valid order's record key is its customer");
+            long seq = parsedOrder.seq();
             assertEquals(lastSeq.getOrDefault(order.region(), 0L) + 1, seq, "seed 7, " + order.keyText());
             lastSeq.put(order.region(), seq);
             perRegion.merge(order.region(), 1, Integer::sum);
@@ -41,11 +45,12 @@ class OrderGeneratorTest {
         List<GeneratedOrder> again = all(7, 4000, 0);
         for (int i = 0; i < orders.size(); i++) {
             assertEquals(orders.get(i).keyText(), again.get(i).keyText());
+            assertEquals(new String(orders.get(i).value(), StandardCharsets.UTF_8), new String(again.get(i).value(), StandardCharsets.UTF_8));
         }
     }
 
     @Test
-    void poisonRecordsAreMixedInAndAllDistinct() {
+    void poisonRecordsAreMixedInAndAllDistinctAndKeyedByCustomerOrTheirOwnKey() {
         List<GeneratedOrder> orders = all(11, 500, 20);
         assertEquals(520, orders.size());
         long unparseable = orders.stream().filter(o -> o.kind() == GeneratedOrder.Kind.UNPARSEABLE).count();
@@ -55,7 +60,14 @@ class OrderGeneratorTest {
         for (GeneratedOrder order : orders) {
             boolean valid = OrderCodec.decode(order.region(), order.key(), order.value()) instanceof ParseResult.Parsed;
             assertEquals(order.kind() != GeneratedOrder.Kind.UNPARSEABLE, valid, order.keyText());
+            switch (order.kind()) {
+                case POISON -> assertEquals(BillingHandler.POISON_CUSTOMER, order.keyText());
+                case UNPARSEABLE -> assertTrue(order.keyText().startsWith("bad-" + Long.toHexString(11) + "-"), order.keyText());
+                default -> assertTrue(order.keyText().startsWith("c-"), order.keyText());
+            }
         }
-        assertEquals(520, new HashSet<>(orders.stream().map(GeneratedOrder::keyText).toList()).size());
+        assertEquals(520, new HashSet<>(orders.stream().map(o -> new String(o.value(), StandardCharsets.UTF_8)).toList()).size());
+        assertEquals(10, orders.stream().filter(o -> o.kind() == GeneratedOrder.Kind.UNPARSEABLE).map(GeneratedOrder::keyText)
+                .distinct().count(), "each bad record has a key of its own");
     }
 }

@@ -45,8 +45,8 @@ class KeyOrderedRunnerKafkaTest {
     }
 
     /**
-     * The billing decoder without its key check (the reference workload keys orders by orderId; here the key is
-     * the account, so that keys repeat).
+     * The billing decoder without its key check (the reference workload keys orders by customer, 5,000 of them;
+     * here the key is one of {@value #ACCOUNTS} accounts, so that keys repeat often).
      */
     private static Decoder<Order> byAccount() {
         return record -> {
@@ -131,7 +131,7 @@ class KeyOrderedRunnerKafkaTest {
             }
         }
 
-        // verify matches invoices to orders by record key (the orderId): with account keys the test checks itself
+        // verify orders by customer (the reference workload's key): with account keys the test checks itself
         Map<String, Long> lastSeq = new HashMap<>();
         Set<String> seen = new HashSet<>();
         List<String> violations = new ArrayList<>();

@@ -178,7 +178,7 @@ class RegionRunnerKafkaTest {
         Map<String, GeneratedOrder> bad = new HashMap<>();
         new OrderGenerator(setup.config.regions(), 4).orders(900, 12).forEachRemaining(o -> {
             if (o.kind() != GeneratedOrder.Kind.VALID) {
-                bad.put(o.keyText(), o);
+                bad.put(new String(o.value(), StandardCharsets.UTF_8), o); // poison orders share their customer's key
             }
         });
         List<Long> delays = Collections.synchronizedList(new ArrayList<>());
@@ -215,9 +215,10 @@ class RegionRunnerKafkaTest {
         List<ConsumerRecord<byte[], byte[]>> letters = setup.read(setup.config.deadLetterTopic(), true);
         assertEquals(12, letters.size());
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
-            GeneratedOrder original = bad.get(new String(letter.key(), StandardCharsets.UTF_8));
+            GeneratedOrder original = bad.get(new String(letter.value(), StandardCharsets.UTF_8));
             assertNotNull(original, "dead letter of an order that was not bad");
             assertEquals(original.partition(), letter.partition());
+            assertEquals(original.keyText(), new String(letter.key(), StandardCharsets.UTF_8), "the original key");
             assertEquals(new String(original.value(), StandardCharsets.UTF_8),
                     new String(letter.value(), StandardCharsets.UTF_8));
             assertEquals(original.region(), header(letter, DeadLetter.HEADER_REGION));

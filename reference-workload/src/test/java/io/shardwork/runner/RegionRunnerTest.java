@@ -79,7 +79,7 @@ class RegionRunnerTest {
     private void addOrders(int from, int to) {
         for (int seq = from; seq <= to; seq++) {
             Order order = new Order("o-" + seq, "eu", "c-1", 100, "EUR", seq, Instant.EPOCH);
-            clients.add(TOPIC, 0, seq - 1, order.orderId().getBytes(StandardCharsets.UTF_8), OrderCodec.encode(order));
+            clients.add(TOPIC, 0, seq - 1, OrderCodec.recordKey(order), OrderCodec.encode(order));
         }
     }
 
@@ -175,9 +175,9 @@ class RegionRunnerTest {
         Order first = new Order("o-x", "eu", "c-1", 100, "EUR", 1, Instant.EPOCH);
         Order other = new Order("o-y", "eu", "c-1", 100, "EUR", 2, Instant.EPOCH);
         Order conflicting = new Order("o-x", "eu", "c-1", 999, "EUR", 3, Instant.EPOCH);
-        clients.consumer.preload(TOPIC, 0, 0, first.orderId().getBytes(StandardCharsets.UTF_8), OrderCodec.encode(first));
-        clients.consumer.preload(TOPIC, 0, 1, other.orderId().getBytes(StandardCharsets.UTF_8), OrderCodec.encode(other));
-        clients.consumer.preload(TOPIC, 0, 2, conflicting.orderId().getBytes(StandardCharsets.UTF_8), OrderCodec.encode(conflicting));
+        clients.consumer.preload(TOPIC, 0, 0, OrderCodec.recordKey(first), OrderCodec.encode(first));
+        clients.consumer.preload(TOPIC, 0, 1, OrderCodec.recordKey(other), OrderCodec.encode(other));
+        clients.consumer.preload(TOPIC, 0, 2, OrderCodec.recordKey(conflicting), OrderCodec.encode(conflicting));
         List<String> handled = Collections.synchronizedList(new ArrayList<>());
         // a new owner of the region, starting from the previous owner's checkpoint at offset 2
         RegionRunner runner = runner((order, context) -> handled.add(order.orderId() + "@" + context.offset()), (epoch, next) -> { });
@@ -334,7 +334,7 @@ class RegionRunnerTest {
 
     private void addOrder(long offset, String id, long amountCents, long seq) {
         Order order = new Order(id, "eu", "c-1", amountCents, "EUR", seq, Instant.EPOCH);
-        clients.add(TOPIC, 0, offset, id.getBytes(StandardCharsets.UTF_8), OrderCodec.encode(order));
+        clients.add(TOPIC, 0, offset, OrderCodec.recordKey(order), OrderCodec.encode(order));
     }
 
     private static String text(byte[] bytes) {
@@ -361,7 +361,8 @@ class RegionRunnerTest {
         synchronized (clients.ledger) {
             sent = List.copyOf(clients.ledger.sent);
         }
-        assertEquals(List.of("invoices:o-1", "invoices:o-2", "orders.dlq:o-1", "invoices:o-3"),
+        // invoices keyed by order id; the dead letter keeps the refused record's key (its customer)
+        assertEquals(List.of("invoices:o-1", "invoices:o-2", "orders.dlq:c-1", "invoices:o-3"),
                 sent.stream().map(r -> r.topic() + ":" + text(r.key())).toList());
         ProducerRecord<byte[], byte[]> letter = sent.get(2);
         assertEquals("duplicate order id o-1 with different content; first seen at offset 0",

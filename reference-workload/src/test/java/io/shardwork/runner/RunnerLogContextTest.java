@@ -12,7 +12,6 @@ import io.shardwork.deadletter.RetryBackoff;
 import io.shardwork.order.Order;
 import io.shardwork.order.OrderCodec;
 import io.shardwork.workload.TestHandlers;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,7 +75,7 @@ class RunnerLogContextTest {
         Timing.await(started, Timing.RUNNER, "the runner to start (its partition assigned)");
         for (int seq = 1; seq <= 3; seq++) {
             Order order = new Order("o-" + seq, "eu", "c-1", 100, "EUR", seq, Instant.EPOCH);
-            clients.add(TOPIC, 0, seq - 1, order.orderId().getBytes(StandardCharsets.UTF_8), OrderCodec.encode(order));
+            clients.add(TOPIC, 0, seq - 1, OrderCodec.recordKey(order), OrderCodec.encode(order));
         }
         Timing.await(handled, Timing.RUNNER, "three orders handled");
         runner.stop();

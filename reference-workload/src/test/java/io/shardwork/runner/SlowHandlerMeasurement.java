@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * Not a test: a measurement, run only on demand ({@code -Dtest=SlowHandlerMeasurement}). One region, the
  * billing handler with {@code handler.config.billing.latency.ms=5}, at-least-once, against the shared broker:
  * orders per second at runner.ordering=region and at key with concurrency 16 and 64. Prints one JSON line
- * per case. Orders are keyed by orderId (the reference workload), so every order is its own key. The time runs
+ * per case. Orders are keyed by customer (the reference workload, 5,000 customers), so few keys wait on each other. The time runs
  * from start (clients opened, first fetch included): short runs understate the key cases.
  */
 class SlowHandlerMeasurement {
