@@ -1,5 +1,14 @@
 package io.shardwork.cli.chaos;
 
+import static io.shardwork.cli.chaos.ChaosChecks.THREE;
+import static io.shardwork.cli.chaos.ChaosChecks.assertClean;
+import static io.shardwork.cli.chaos.ChaosChecks.fencedCauses;
+import static io.shardwork.cli.chaos.ChaosChecks.lateAcceptedCheckpoints;
+import static io.shardwork.cli.chaos.ChaosChecks.millisSince;
+import static io.shardwork.cli.chaos.ChaosChecks.movedOn;
+import static io.shardwork.cli.chaos.ChaosChecks.nonLeaderHolding;
+import static io.shardwork.cli.chaos.ChaosChecks.startThree;
+import static io.shardwork.cli.chaos.ChaosChecks.without;
 import static io.shardwork.cli.chaos.Scenario.checkpoints;
 import static io.shardwork.cli.chaos.Scenario.epochs;
 import static io.shardwork.cli.chaos.Scenario.regionsOf;
@@ -19,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -44,8 +52,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosScenariosTest {
-    private static final Set<String> THREE = Set.of("w1", "w2", "w3");
-
     @TempDir
     static Path dir;
 
@@ -55,75 +61,16 @@ class ChaosScenariosTest {
     @BeforeAll
     static void startServers() {
         suiteStarted = System.nanoTime();
-        cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.onFreePorts(dir.resolve("cluster")));
-        ChaosReport.record("---- chaos suite " + Instant.now() + " (session timeout " + ChaosTiming.SESSION_TIMEOUT_MS + " ms, tick 200 ms)");
+        cluster = ChaosChecks.startServers(dir, "chaos suite");
     }
 
     @AfterAll
     static void stopServers() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        ChaosReport.record(String.format("---- chaos suite took %.1f s", (System.nanoTime() - suiteStarted) / 1e9));
+        ChaosChecks.stopServers(cluster, "chaos suite", suiteStarted);
     }
 
     private static Scenario scenario(String name, Map<String, String> overrides) throws Exception {
-        Scenario scenario = new Scenario(name, dir, cluster.zookeeperConnect(), cluster.kafkaBootstrap(), overrides);
-        cluster.kafka().createTopics(scenario.topics());
-        return scenario;
-    }
-
-    private static ClusterStatus startThree(Scenario s) throws Exception {
-        for (String id : List.of("w1", "w2", "w3")) {
-            s.start(id);
-        }
-        return s.await("settled on " + THREE + ", each holding a region", ChaosTiming.SETTLE,
-                status -> settledOn(status, THREE) && THREE.stream().noneMatch(id -> regionsOf(status, id).isEmpty()));
-    }
-
-    private static long millisSince(long nanos) {
-        return (System.nanoTime() - nanos) / 1_000_000;
-    }
-
-    /** A worker that is not the leader and holds at least one region, so the fault is one crash, not also a leader change. */
-    private static String nonLeaderHolding(ClusterStatus status) {
-        return status.members().stream().map(ClusterStatus.MemberStatus::id)
-                .filter(id -> !id.equals(status.leader()) && !regionsOf(status, id).isEmpty())
-                .sorted().findFirst().orElseThrow(() -> new AssertionError("no non-leader holds a region: " + status));
-    }
-
-    private static Set<String> without(Set<String> all, String gone) {
-        return all.stream().filter(id -> !id.equals(gone)).collect(Collectors.toSet());
-    }
-
-    /** The regions {@code moved} are claimed again by someone else under a higher epoch than in {@code before}. */
-    private static boolean movedOn(ClusterStatus status, ClusterStatus before, Set<String> moved, String from) {
-        Map<String, Long> was = epochs(before);
-        Map<String, Long> now = epochs(status);
-        return status.regions().stream().filter(r -> moved.contains(r.name()))
-                .allMatch(r -> r.claimedBy() != null && !r.claimedBy().equals(from) && now.get(r.name()) > was.get(r.name()));
-    }
-
-    private static void assertClean(Scenario.Outcome outcome) {
-        assertEquals(0, outcome.report().lost(), outcome.line());
-        assertEquals(0, outcome.report().conflictingInvoices(), outcome.line());
-        assertEquals(0, outcome.report().orderViolations(), outcome.line());
-        assertTrue(outcome.report().ok(), outcome.line());
-        assertTrue(outcome.history().ok(), outcome.history().problems() + " " + outcome.line());
-        assertTrue(outcome.history().claims() > 0 && outcome.history().checkpointsAccepted() > 0, "the history was recorded: " + outcome.line());
-    }
-
-    /** The causes of the fenced writes of {@code worker}, e.g. {producer=1, checkpoint=2}. */
-    private static Map<String, Long> fencedCauses(List<HistoryEvent> history, String worker) {
-        return history.stream().filter(e -> e.type() == HistoryEvent.Type.FENCED && e.worker().equals(worker))
-                .collect(Collectors.groupingBy(HistoryEvent::cause, java.util.TreeMap::new, Collectors.counting()));
-    }
-
-    /** Checkpoints of {@code worker} accepted under an epoch below the region's epoch at {@code takeover}, after {@code since}. */
-    private static List<HistoryEvent> lateAcceptedCheckpoints(List<HistoryEvent> history, String worker, ClusterStatus takeover, Instant since) {
-        Map<String, Long> current = epochs(takeover);
-        return history.stream().filter(e -> e.type() == HistoryEvent.Type.CHECKPOINTED && e.worker().equals(worker)
-                && e.epoch() < current.get(e.region()) && e.at().isAfter(since)).toList();
+        return ChaosChecks.scenario(cluster, dir, name, overrides);
     }
 
     // ---------------------------------------------------------------- 1

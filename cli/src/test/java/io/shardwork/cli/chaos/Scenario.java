@@ -1,5 +1,6 @@
 package io.shardwork.cli.chaos;
 
+import io.shardwork.billing.BillingHandler;
 import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.cli.process.WorkerProcess;
 import io.shardwork.config.ShardworkConfig;
@@ -13,6 +14,7 @@ import io.shardwork.layout.ClusterPaths;
 import io.shardwork.produce.OrderGenerator;
 import io.shardwork.produce.OrderProducer;
 import io.shardwork.produce.SequenceTail;
+import io.shardwork.runner.KafkaClientSettings;
 import io.shardwork.verify.Verifier;
 import io.shardwork.verify.VerifyReport;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +39,10 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -62,7 +67,7 @@ final class Scenario implements AutoCloseable {
     private final Path configFile;
     private long seed = 1;
     private boolean definitionApplied;
-    private KafkaConsumer<byte[], byte[]> offsets;
+    private final Map<Boolean, KafkaConsumer<byte[], byte[]>> offsetReaders = new HashMap<>();
 
     Scenario(String name, Path root, String zookeeperConnect, String kafkaBootstrap, Map<String, String> overrides) throws Exception {
         this.name = name;
@@ -250,19 +255,63 @@ final class Scenario implements AutoCloseable {
 
     /** End offsets of a topic of this scenario by region name; one consumer, reused (the scenario's thread only). */
     Map<String, Long> endOffsets(String topic) {
-        if (offsets == null) {
+        return endOffsets(topic, false);
+    }
+
+    /**
+     * End offsets of a topic by region name; with {@code readCommitted} the last stable offsets, which stay below
+     * the first record of a transaction still open. One consumer per isolation level, reused (the scenario's thread only).
+     */
+    Map<String, Long> endOffsets(String topic, boolean readCommitted) {
+        KafkaConsumer<byte[], byte[]> consumer = offsetReaders.computeIfAbsent(readCommitted, committed -> {
             Properties props = new Properties();
             props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap);
             props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "chaos-" + name + "-offsets");
-            offsets = new KafkaConsumer<>(props);
-        }
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
+            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "chaos-" + name + "-offsets" + (committed ? "-stable" : ""));
+            return new KafkaConsumer<>(props);
+        });
         List<TopicPartition> partitions = IntStream.range(0, REGIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
-        Map<TopicPartition, Long> ends = offsets.endOffsets(partitions, Duration.ofSeconds(30));
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
         Map<String, Long> byRegion = new TreeMap<>();
         ends.forEach((partition, offset) -> byRegion.put("r" + partition.partition(), offset));
         return byRegion;
+    }
+
+    /**
+     * The invoice records whose {@code worker} header is {@code worker} and whose {@code epoch} header is at most
+     * {@code epochsAtMost} of their region (by region name), read from the beginning to the end offsets
+     * as of now (with {@code readCommitted}, to the last stable offset: an aborted transaction's records are left
+     * out). Blocks; call once everything is caught up.
+     */
+    long invoicesWrittenBy(String worker, Map<String, Long> epochsAtMost, boolean readCommitted) {
+        byte[] name = worker.getBytes(StandardCharsets.UTF_8);
+        long count = 0;
+        Properties props = KafkaClientSettings.reader(config, "chaos-" + this.name + "-invoices", readCommitted);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = IntStream.range(0, REGIONS)
+                    .mapToObj(p -> new TopicPartition(config.invoicesTopic(), p)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + ChaosTiming.CATCH_UP.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(this.name + ": reading " + config.invoicesTopic() + " to " + ends + " took too long");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Header writer = record.headers().lastHeader(BillingHandler.HEADER_WORKER);
+                    Header epoch = record.headers().lastHeader(BillingHandler.HEADER_EPOCH);
+                    if (writer != null && epoch != null && java.util.Arrays.equals(writer.value(), name)
+                            && Long.parseLong(new String(epoch.value(), StandardCharsets.UTF_8)) <= epochsAtMost.get("r" + record.partition())
+                            && record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
     }
 
     /** Waits until every region's checkpoint is at the end of its orders partition: everything written so far is done. */
@@ -319,8 +368,8 @@ final class Scenario implements AutoCloseable {
             }
             worker.close();
         }
-        if (offsets != null) {
-            offsets.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        for (KafkaConsumer<byte[], byte[]> reader : offsetReaders.values()) {
+            reader.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
         client.close();
     }
