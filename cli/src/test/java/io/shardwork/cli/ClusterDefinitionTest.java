@@ -235,6 +235,38 @@ class ClusterDefinitionTest {
     }
 
     @Test
+    void theKeyOrderedPoolOfARunningWorkerGrowsWithARegionAddedAtRuntime() throws Exception {
+        String name = "keyedgrow" + NEXT.incrementAndGet();
+        Map<String, String> two = keys(name, 2, "at-least-once");
+        two.put("runner.ordering", "key");
+        two.put("runner.concurrency", "8");
+        applyOk(write(name + ".properties", two), true);
+        WorkerNode worker = startWorker(dir.resolve(name + ".properties"), "w1");
+        nodes.add(worker);
+        assertEquals(16, keyedPoolThreads(worker), "8 threads for each of 2 regions");
+
+        Map<String, String> three = keys(name, 3, "at-least-once");
+        three.put("runner.ordering", "key");
+        three.put("runner.concurrency", "8");
+        Path threePath = write(name + "-three.properties", three);
+        applyOk(threePath, true);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (keyedPoolThreads(worker) != 24 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(24, keyedPoolThreads(worker), "the definition's third region adds 8 threads without a restart");
+        ShardworkConfig after = ShardworkConfig.load(threePath);
+        produce(after, after.regions(), 600, 31);
+        VerifyReport report = awaitVerified(after, 600);
+        assertTrue(report.ok() && report.invoiced() == 600, "every region, r2 too, billed by the grown pool: " + report);
+    }
+
+    /** The worker's gauge of the threads for key-ordered handler calls. */
+    private static long keyedPoolThreads(WorkerNode worker) {
+        return (long) worker.meterRegistry().get("shardwork.keyed.pool.threads").gauge().value();
+    }
+
+    @Test
     void refusedChangesExitTwoWithTheirMessageAndLeaveTheDefinitionUnchanged() throws Exception {
         String name = "refuse" + NEXT.incrementAndGet();
         Map<String, String> base = keys(name, 3, "at-least-once");

@@ -92,7 +92,10 @@ public final class WorkerNode implements Closeable {
         }, timers, TimeSource.system());
         lifecycle.get().onWorkEnded(coordinator::workEnded);
         coordinator.runSettings(DefinitionMerge.definitionOf(config).settings());
-        coordinator.onDefinitionAdopted(definition -> partitions.putAll(definition.document().partitions()));
+        coordinator.onDefinitionAdopted(definition -> {
+            partitions.putAll(definition.document().partitions());
+            runners.regionsChanged(definition.document().partitions().size());
+        });
 
         this.zookeeperOperations = new ZooKeeperOperationCounter(meters);
         zookeeperOperations.install(coordinator.client().getZookeeperClient());
@@ -134,6 +137,9 @@ public final class WorkerNode implements Closeable {
             public void gaveUp(String region, long epoch, Duration running) {
             }
         });
+        io.micrometer.core.instrument.Gauge.builder("shardwork.keyed.pool.threads", runners, RegionRunnerFactory::keyedPoolThreads)
+                .description("Threads for the handler calls of key-ordered regions: runner.concurrency per region of the definition,"
+                        + " at most 1024; 0 with runner.ordering=region").register(meters);
         io.micrometer.core.instrument.FunctionCounter.builder("shardwork.handler.timeouts", lifecycle.get(), RunnerLifecycle::handlerTimeouts)
                 .description("Handler calls that ran longer than handler.timeout.ms").register(meters);
         RestartBackoffPublisher.bind(lifecycle.get().restartBackoff(), coordinator);

@@ -12,8 +12,6 @@ import io.shardwork.ledger.RegionLedger;
 import io.shardwork.ledger.TransactionalLedger;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -47,7 +45,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     private final java.util.function.Consumer<Producer<byte[], byte[]>> sharedProducerOpened;
     private Producer<byte[], byte[]> shared;
     /** The handler calls of key-ordered regions; null with runner.ordering=region. */
-    private final ExecutorService keyedPool;
+    private final KeyedPool keyedPool;
     private volatile int deadLetterMaxBytes = TopicLayout.DEFAULT_MAX_MESSAGE_BYTES;
     private boolean closed;
 
@@ -63,25 +61,28 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         int spares = builder.warmConsumers >= 0 ? builder.warmConsumers : config.runnerWarmConsumers();
         this.warm = spares == 0 ? null : new WarmConsumers(this::newConsumer, settings.ordersTopic(), spares,
                 builder.refillDelay, WARM_REFRESH, "shardwork-" + settings.workerId() + "-warm-consumers");
-        this.keyedPool = settings.keyOrdering() ? keyedPool(settings, config.regions().size()) : null;
+        this.keyedPool = settings.keyOrdering() ? new KeyedPool(settings.workerId(), settings.concurrency(), config.regions().size()) : null;
     }
 
-    /** Most threads of a worker's pool for key-ordered regions. */
-    static final int MAX_POOL_THREADS = 1024;
-
     /**
-     * A fixed pool of daemon threads named {@code shardwork-<worker>-keyed-<n>}, shared by the worker's regions:
-     * runner.concurrency threads per region of the cluster, at most {@link #MAX_POOL_THREADS}. Each region
-     * bounds its own calls in flight, so its tasks waiting for a thread are bounded too.
+     * The cluster definition now has {@code regions} regions (one was added or removed while this worker runs):
+     * the pool of key-ordered handler calls takes runner.concurrency threads per region, at most
+     * {@value KeyedPool#MAX_THREADS} ({@link KeyedPool}). Nothing to do with runner.ordering=region. Thread-safe.
      */
-    private static ExecutorService keyedPool(RunnerSettings settings, int regions) {
-        int threads = (int) Math.min(MAX_POOL_THREADS, (long) settings.concurrency() * Math.max(1, regions));
-        AtomicLong made = new AtomicLong();
-        return Executors.newFixedThreadPool(threads, task -> {
-            Thread thread = new Thread(task, "shardwork-" + settings.workerId() + "-keyed-" + made.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+    public void regionsChanged(int regions) {
+        if (keyedPool != null) {
+            int before = keyedPool.threads();
+            int after = keyedPool.resize(regions);
+            if (after != before) {
+                LOG.info("The pool of key-ordered handler calls of {} now has {} threads (was {}): {} regions at runner.concurrency {}",
+                        settings.workerId(), after, before, regions, settings.concurrency());
+            }
+        }
+    }
+
+    /** The threads of the pool of key-ordered handler calls: how many calls may run at once; 0 with runner.ordering=region. */
+    public int keyedPoolThreads() {
+        return keyedPool == null ? 0 : keyedPool.threads();
     }
 
     /** How often an idle spare consumer is touched again (under the broker's 9-minute idle-connection limit). */
