@@ -17,7 +17,7 @@
 #               (10,000 regions x 1,000 members, then 100,000 x 10,000); writes bench/results/assigner.json
 # slow-handler  billing with a simulated 5 ms wait, 8 regions, one worker (WorkerNode): runner.ordering=region
 #               vs key at concurrency 16, 64, 256 (the worker's pool is capped at 1,024 threads), and a peer
-#               (a KafkaConsumer per partition, 64 threads, per-key order); per-key order violations and
+#               (a KafkaConsumer per partition, 64 threads, per-key order); orders keyed by customer; per-customer order violations and
 #               exactly-once duplicates of key-64; writes bench/results/slow-handler.json
 #
 # Sizes (environment): BENCH_ORDERS (throughput, 1000000), BENCH_ROUNDS (3), BENCH_KILLS (10),

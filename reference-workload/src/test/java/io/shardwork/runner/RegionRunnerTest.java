@@ -83,6 +83,14 @@ class RegionRunnerTest {
         }
     }
 
+    /** Orders in the partition before the runner starts: for a runner that ends part-way, whose closed consumer takes no more records. */
+    private void preloadOrders(int from, int to) {
+        for (int seq = from; seq <= to; seq++) {
+            Order order = new Order("o-" + seq, "eu", "c-1", 100, "EUR", seq, Instant.EPOCH);
+            clients.consumer.preload(TOPIC, 0, seq - 1, OrderCodec.recordKey(order), OrderCodec.encode(order));
+        }
+    }
+
     private final BillingHandler billing = TestHandlers.billing("invoices");
 
     @Test
@@ -97,9 +105,8 @@ class RegionRunnerTest {
             rejections.incrementAndGet();
             throw new RegionFencedException("epoch " + epoch + " is stale");
         });
+        preloadOrders(1, 10);
         runner.start("eu", 0, 7, 0);
-        Timing.await(started, Timing.RUNNER, "the runner to start");
-        addOrders(1, 10);
         assertTrue(runner.awaitEnd(Timing.RUNNER));
         assertEquals(RunnerState.FENCED, runner.state());
         assertEquals(3, clients.ledger.sentCount(), "invoices of offsets 0..2, none after the rejected checkpoint");
@@ -159,9 +166,8 @@ class RegionRunnerTest {
                 clients.ledger.asyncFailure = new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)");
             }
         }, (epoch, next) -> written.add(next));
+        preloadOrders(1, 10);
         runner.start("eu", 0, 1, 0);
-        Timing.await(started, Timing.RUNNER, "the runner to start");
-        addOrders(1, 10);
 
         assertTrue(runner.awaitEnd(Timing.RUNNER));
         assertEquals(RunnerState.DIED, runner.state(), "the region ends and resumes from its last checkpoint");

@@ -67,7 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
     int settleTimeoutSeconds;
 
     @Option(names = "--ordering", paramLabel = "region|key", description = {"runner.ordering of the cluster definition: region (one order",
-            "at a time per region) or key (per record key in order, keys concurrently) (default: the --config file's)."})
+            "at a time per region) or key (per record key, the customer, in order; keys concurrently) (default: the --config file's)."})
     String ordering;
 
     @Option(names = "--concurrency", paramLabel = "N",
