@@ -193,9 +193,8 @@ public final class ThroughputBench {
         raw.put("worker.id", "bench-" + side);
         raw.put("zookeeper.session.timeout.ms", "10000");
         ShardworkConfig config = BenchEnv.config(raw);
-        if (mode.billing()) {
-            env.createTopic(config.invoicesTopic(), BenchEnv.REGIONS);
-        }
+        // noop writes no invoice, but the cluster definition is refused without its invoices topic
+        env.createTopic(config.invoicesTopic(), BenchEnv.REGIONS);
         return config;
     }
 
@@ -208,7 +207,7 @@ public final class ThroughputBench {
             return await("node", round, began, node::runnerStats, mode);
         } finally {
             node.close();
-            cleanUp(config, mode);
+            cleanUp(config);
         }
     }
 
@@ -230,14 +229,12 @@ public final class ThroughputBench {
                 }
             }
         } finally {
-            cleanUp(config, mode);
+            cleanUp(config);
         }
     }
 
-    private void cleanUp(ShardworkConfig config, Mode mode) {
-        if (mode.billing()) {
-            env.deleteTopics(config.invoicesTopic());
-        }
+    private void cleanUp(ShardworkConfig config) {
+        env.deleteTopics(config.invoicesTopic());
     }
 
     /** Polls the runners' counters until every region has handled (noop) or checkpointed (billing) its last order. */
@@ -380,7 +377,7 @@ public final class ThroughputBench {
                 BenchEnv.log("raw %s: %d of %d orders valid", mode.key, valid, total);
             }
         } finally {
-            cleanUp(config, mode);
+            cleanUp(config);
         }
         // timed to the last commit (billing) or the last order (noop), not including closing the clients, as on the runtime side
         return new Run("raw", round, total, (processedAt - began) / 1e9, (doneAt - began) / 1e9, (first - began) / 1e9);

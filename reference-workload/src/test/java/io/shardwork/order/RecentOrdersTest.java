@@ -42,7 +42,8 @@ class RecentOrdersTest {
                 new Order("o-1", "eu", "c-1", 101, "EUR", 1, Instant.EPOCH),
                 new Order("o-1", "eu", "c-1", 100, "USD", 1, Instant.EPOCH),
                 new Order("o-1", "eu", "c-1", 100, "EUR", 2, Instant.EPOCH),
-                new Order("o-1", "eu", "c-1", 100, "EUR", 1, Instant.EPOCH.plusMillis(1))}) {
+                new Order("o-1", "eu", "c-1", 100, "EUR", 1, Instant.EPOCH.plusMillis(1)),
+                new Order("o-1", "eu", "c-1E", 100, "UR", 1, Instant.EPOCH)}) { // a field boundary moved
             RecentOrders recent = new RecentOrders(4);
             recent.observe(base, 0);
             assertTrue(recent.observe(other, 1).isPresent(), other.toString());
