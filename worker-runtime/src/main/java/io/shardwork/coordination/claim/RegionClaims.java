@@ -80,11 +80,14 @@ public final class RegionClaims {
         Map<String, Integer> epochVersions = new LinkedHashMap<>();
         Map<String, Integer> oursAlready = new LinkedHashMap<>();
         Map<String, Optional<Checkpoint>> checkpoints = new LinkedHashMap<>();
+        Map<String, Integer> checkpointVersions = new LinkedHashMap<>();
         for (int i = 0; i < wanted.size(); i++) {
             String region = wanted.get(i);
             OpResult owner = read.get(READS_PER_REGION * i);
             OpResult epoch = read.get(READS_PER_REGION * i + 1);
-            checkpoints.put(region, checkpointOf(read.get(READS_PER_REGION * i + 2)));
+            OpResult checkpoint = read.get(READS_PER_REGION * i + 2);
+            checkpoints.put(region, checkpointOf(checkpoint));
+            checkpointVersions.put(region, checkpoint instanceof OpResult.GetDataResult data ? data.getStat().getVersion() : -1);
             if (owner instanceof OpResult.GetDataResult held && held.getStat().getEphemeralOwner() != session) {
                 results.put(region, new ClaimResult.Blocked());
             } else if (owner instanceof OpResult.GetDataResult held && epoch instanceof OpResult.GetDataResult epochNode) {
@@ -114,7 +117,8 @@ public final class RegionClaims {
             }
             try {
                 TracedMulti.write(client, ops);
-                free.forEach(region -> results.put(region, new ClaimResult.Succeeded(epochVersions.get(region) + 1L, checkpoints.get(region))));
+                free.forEach(region -> results.put(region, new ClaimResult.Succeeded(epochVersions.get(region) + 1L,
+                        checkpoints.get(region), checkpointVersions.get(region))));
                 break;
             } catch (KeeperException failed) {
                 int at = firstFailure(failed.getResults());

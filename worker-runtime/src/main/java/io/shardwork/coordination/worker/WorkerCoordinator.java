@@ -97,7 +97,7 @@ public final class WorkerCoordinator implements Closeable {
     private final CuratorFramework client;
     private final FencingCounter fencing = new FencingCounter();
     private final java.util.concurrent.atomic.AtomicLong abandonedReleases = new java.util.concurrent.atomic.AtomicLong();
-    private final CheckpointStore checkpoints;
+    private final ZooKeeperCheckpointStore checkpoints;
     private final RegionLifecycle lifecycle;
     private final RegionClaims claims;
     private final MemberRegistration membership;
@@ -751,6 +751,7 @@ public final class WorkerCoordinator implements Closeable {
                 String region = outcome.getKey();
                 if (outcome.getValue() instanceof ClaimResult.Succeeded succeeded) {
                     checkpointsReadWithClaims.put(region, succeeded.checkpoint());
+                    checkpoints.claimed(region, succeeded.checkpointVersion(), succeeded.checkpoint());
                     listener.claimed(region, settings.workerId(), succeeded.epoch(), time.now());
                     apply(region, new OwnershipEvent.ClaimSucceeded(succeeded.epoch()));
                     checkpointsReadWithClaims.remove(region); // used by StartWork inside apply, never later
