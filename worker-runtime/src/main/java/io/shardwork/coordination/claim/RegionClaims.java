@@ -151,15 +151,18 @@ public final class RegionClaims {
         return owner != null && owner.getEphemeralOwner() == sessionId();
     }
 
-    /** Deletes {@code /owners/r} if the current session owns it; never deletes another worker's claim. */
-    public void releaseIfOurs(String region) throws Exception {
-        Stat owner = client.checkExists().forPath(paths.owner(region));
-        if (owner != null && owner.getEphemeralOwner() == sessionId()) {
-            try {
-                client.delete().withVersion(owner.getVersion()).forPath(paths.owner(region));
-            } catch (KeeperException.NoNodeException ignored) {
-                // already gone
-            }
+    /**
+     * Deletes {@code /owners/r} if it is still the claim of {@code epoch}: ONE multi
+     * {@code check(/regions/r/epoch, epoch) + delete(/owners/r)}. Every claim bumps the epoch node's version,
+     * so a check that holds proves no claim was made since ours: the owner node is ours or already gone. A
+     * newer claim, another worker's or this session's own, fails the check and is left alone.
+     */
+    public void release(String region, long epoch) throws Exception {
+        List<Op> ops = List.of(Op.check(paths.regionEpoch(region), Math.toIntExact(epoch)), Op.delete(paths.owner(region), -1));
+        try {
+            TracedMulti.write(client, ops);
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException notOurs) {
+            // claimed again since (the check), or our claim is gone already (the delete)
         }
     }
 

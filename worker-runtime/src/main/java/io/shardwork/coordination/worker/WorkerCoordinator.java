@@ -378,7 +378,7 @@ public final class WorkerCoordinator implements Closeable {
             listener.released(region, settings.workerId(), epoch, time.now(), false);
             apply(region, new OwnershipEvent.Fenced());
             try {
-                claims.releaseIfOurs(region);
+                claims.release(region, epoch);
             } catch (Exception e) {
                 LOG.warn("Worker {} region {}: cannot delete our claim after its work ended: {}", settings.workerId(), region, e.toString());
             }
@@ -701,7 +701,7 @@ public final class WorkerCoordinator implements Closeable {
             } else if (action instanceof OwnershipAction.Abandon) {
                 lifecycle.abandon(region);
                 listener.released(region, settings.workerId(), before.epoch(), time.now(), false);
-                claims.releaseIfOurs(region);
+                claims.release(region, before.epoch());
             }
         } catch (Exception e) {
             LOG.warn("Worker {} region {}: {} failed, retrying at the next event: {}", settings.workerId(), region,
@@ -789,7 +789,7 @@ public final class WorkerCoordinator implements Closeable {
                     epoch, stuck.getMessage());
         }
         listener.released(region, settings.workerId(), epoch, time.now(), graceful);
-        claims.releaseIfOurs(region);
+        claims.release(region, epoch);
         apply(region, new OwnershipEvent.ReleaseFinished());
     }
 

@@ -67,7 +67,7 @@ class RegionClaimsTest {
                 TimeSource.system()).commit("b", 1, 7), "the run of epoch 1 can no longer checkpoint");
 
         new ZooKeeperCheckpointStore(mine, PATHS, "w1", new FencingCounter(), TimeSource.system()).commit("a", 1, 42);
-        claims.releaseIfOurs("a");
+        claims.release("a", 1);
         ClaimResult again = claims.claimAll(List.of("a"), generation).get("a");
         assertEquals(2, ((ClaimResult.Succeeded) again).epoch(), "a claim after a release has the next epoch");
         assertEquals(42, ((ClaimResult.Succeeded) again).checkpoint().orElseThrow().offset(),
@@ -106,6 +106,23 @@ class RegionClaimsTest {
                 io.shardwork.layout.Checkpoint.class).offset());
     }
 
+    @Test
+    void testAReleaseDeletesOnlyTheClaimOfItsEpoch() throws Exception {
+        RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
+        claims.claimAll(List.of("a"), generation);
+        claims.claimAll(List.of("a"), generation); // this session claims a again: epoch 2
+        claims.release("a", 1); // the late release of the run of epoch 1
+        assertEquals(2, LayoutJson.decode(mine.getData().forPath(PATHS.owner("a")), Claim.class).epoch(),
+                "the claim of epoch 2 survives the release of epoch 1");
+        claims.release("a", 2);
+        assertNull(mine.checkExists().forPath(PATHS.owner("a")));
+        claims.release("a", 2); // already gone: nothing to do, no error
+
+        new RegionClaims(other, PATHS, "w2", TimeSource.system()).claimAll(List.of("a"), generation); // epoch 3
+        claims.release("a", 2);
+        assertEquals(other.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession("a"), "w2's claim is left alone");
+    }
+
     /** A claim of a region whose checkpoint node was never written (created empty, version 0). */
     private static ClaimResult.Succeeded unwritten(long epoch) {
         return new ClaimResult.Succeeded(epoch, Optional.empty(), 0);
@@ -134,7 +151,7 @@ class RegionClaimsTest {
     void testAClaimMadeByAnotherWorkerBetweenOurReadAndOurWriteBlocksOnlyThatRegion() throws Exception {
         RegionClaims rival = new RegionClaims(other, PATHS, "w2", TimeSource.system());
         rival.claimAll(List.of("b"), generation); // creates b's nodes, then frees it again
-        rival.releaseIfOurs("b");
+        rival.release("b", 1);
         AtomicBoolean raced = new AtomicBoolean();
         // our clock is read while the write is being built, after the read: the rival claims b right then
         TimeSource racing = () -> {
