@@ -167,47 +167,24 @@ public final class RegionClaims {
     }
 
     /**
-     * One multi-read of each region's claim, epoch and checkpoint node. A region claimed for the first time in
-     * the cluster's life has no epoch and checkpoint nodes yet: they are created (persistent, never deleted)
-     * in ONE multi, so no failure leaves one without the other, and read again; every later claim spends no
-     * write on them. A region left with only one of them (by an older version, which created them one by
-     * one) gets the missing one.
+     * One multi-read of each region's claim, epoch and checkpoint node. {@code cluster apply} creates a
+     * region's nodes when it defines it; a region without them (defined by an older version, or left with
+     * one of the two by one) gets what is missing ({@link RegionNodes#ensure}, one multi) and is read again.
      */
     private List<OpResult> readOwnersAndEpochs(List<String> regions) throws Exception {
         List<OpResult> read = TracedMulti.read(client, readOps(regions));
-        boolean created = false;
+        List<String> incomplete = new ArrayList<>();
         for (int i = 0; i < regions.size(); i++) {
-            String region = regions.get(i);
-            boolean noEpoch = errorOf(read.get(READS_PER_REGION * i + 1)) == KeeperException.Code.NONODE.intValue();
-            boolean noCheckpoint = errorOf(read.get(READS_PER_REGION * i + 2)) == KeeperException.Code.NONODE.intValue();
-            if (noEpoch || noCheckpoint) {
-                createRegionNodes(region, noEpoch, noCheckpoint);
-                created = true;
+            if (errorOf(read.get(READS_PER_REGION * i + 1)) == KeeperException.Code.NONODE.intValue()
+                    || errorOf(read.get(READS_PER_REGION * i + 2)) == KeeperException.Code.NONODE.intValue()) {
+                incomplete.add(regions.get(i));
             }
         }
-        return created ? TracedMulti.read(client, readOps(regions)) : read;
-    }
-
-    private void createRegionNodes(String region, boolean epoch, boolean checkpoint) throws Exception {
-        if (client.checkExists().forPath(paths.region(region)) == null) {
-            try {
-                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(paths.region(region), new byte[0]);
-            } catch (KeeperException.NodeExistsException ignored) {
-                // created meanwhile by another worker
-            }
+        if (incomplete.isEmpty()) {
+            return read;
         }
-        List<Op> ops = new ArrayList<>();
-        if (epoch) {
-            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(paths.regionEpoch(region), new byte[0]).get());
-        }
-        if (checkpoint) {
-            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(paths.regionCheckpoint(region), new byte[0]).get());
-        }
-        try {
-            TracedMulti.write(client, ops);
-        } catch (KeeperException.NodeExistsException ignored) {
-            // created meanwhile by another worker: the read that follows sees them
-        }
+        RegionNodes.ensure(client, paths, incomplete);
+        return TracedMulti.read(client, readOps(regions));
     }
 
     private List<Op> readOps(List<String> regions) {
