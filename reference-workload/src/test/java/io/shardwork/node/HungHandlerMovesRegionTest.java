@@ -3,7 +3,6 @@ package io.shardwork.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardwork.api.Context;
 import io.shardwork.api.Handler;
 import io.shardwork.assigner.StickyWeightedAssigner;
 import io.shardwork.coordination.testing.TestCluster;
@@ -12,7 +11,6 @@ import io.shardwork.coordination.worker.WorkerCoordinator;
 import io.shardwork.layout.MoveRecord;
 import io.shardwork.layout.RestartBackoffRecord;
 import io.shardwork.leader.TimeSource;
-import io.shardwork.order.Order;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.RunnerStats;
 import io.shardwork.runner.TestSetup;
@@ -23,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -43,25 +40,6 @@ class HungHandlerMovesRegionTest {
     private static final int ORDERS = 200;
     private static final Duration HANDLER_TIMEOUT = Duration.ofMillis(500);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
-
-    /** Every call blocks until the test ends, deaf to interrupts, as a call stuck in I/O. */
-    private static final class HungHandler implements TestHandlers.OrderAction {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        public void handle(Order order, Context context) {
-            entered.countDown();
-            while (true) {
-                try {
-                    release.await();
-                    return;
-                } catch (InterruptedException ignored) {
-                    // stuck in I/O: interrupts do not help
-                }
-            }
-        }
-    }
 
     private record Worker(WorkerCoordinator coordinator, RunnerLifecycle lifecycle, RegionRunnerFactory runners) { }
 
@@ -100,7 +78,7 @@ class HungHandlerMovesRegionTest {
     void aRegionWhoseHandlerHangsOnOneWorkerIsGivenUpAndProcessedByAnother() throws Exception {
         TestSetup setup = TestSetup.create("at-least-once", 1, Map.of());
         setup.produce(33L, ORDERS, 0);
-        HungHandler hung = new HungHandler();
+        HangingOrderAction hung = new HangingOrderAction();
         List<String> gaveUp = new CopyOnWriteArrayList<>();
         try (TestCluster cluster = new TestCluster(1)) {
             Worker first = worker(cluster, setup, "w1", () -> TestHandlers.orders(hung), gaveUp);
