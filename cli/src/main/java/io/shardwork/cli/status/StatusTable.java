@@ -65,7 +65,7 @@ final class StatusTable {
             for (RestartBackoffRecord record : member.restartBackoff()) {
                 out.append(clip(String.format("backoff %s on %s: %d deaths%s, next claim %s (wait %d ms)",
                         fit(record.region(), 12), fit(member.id(), 16), record.consecutiveDeaths(),
-                        record.handlerGaveUp() ? " (hung handler)" : "",
+                        record.handlerGaveUp() ? " (hung)" : "",
                         record.nextClaimAt() == null ? "-" : CLOCK.format(record.nextClaimAt()), record.backoffMs())));
             }
         }
