@@ -12,12 +12,15 @@ import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.DefinitionDocument;
 import io.shardwork.layout.MoveRecord;
+import io.shardwork.layout.RestartBackoffRecord;
 import io.shardwork.layout.TracedMulti;
 import io.shardwork.layout.UnplaceableRecord;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -49,7 +52,13 @@ import org.slf4j.LoggerFactory;
  *       is <em>lagging</em>: while one lags, for up to {@code rebalanceDelay} after the leader first saw the
  *       version, nothing is written (members adopt a new version within milliseconds; their data watch brings
  *       the next round); after that, lagging members are treated as drained: they get nothing new and their
- *       regions move through the normal release.</li>
+ *       regions move through the normal release. A member that publishes a region in restart backoff
+ *       ({@code restartBackoff}: its run of the region hung until it gave the region up, or died repeatedly
+ *       without progress) is excluded from that region ({@link AssignmentInput#excludedMembers}): the strategy
+ *       moves the region to another eligible member if there is one. A change of a member's data brings a
+ *       round ({@link LeaderView}'s recursive watch on {@code /members}). The exclusion lasts as long as the
+ *       member publishes the record: until a run of the region on that member ends cleanly, or the member
+ *       restarts.</li>
  *   <li>If the member set changed, remember when. While it changed less than {@code rebalanceDelay} ago,
  *       call the strategy with {@code maxBalanceMovesPerRound = 0} (orphans still move at once) and
  *       schedule a round for when it settles.</li>
@@ -192,10 +201,14 @@ public final class AssignmentController {
         List<Region> regions = snapshot.definition().assignerRegions();
         Set<String> lagging = new TreeSet<>();
         List<Member> members = new ArrayList<>();
+        Map<String, Set<String>> excluded = new HashMap<>();
         snapshot.members().forEach((id, info) -> {
             members.add(new Member(id, info.zone(), Math.max(1, info.capacity())));
             if (info.definitionVersion() != definitionVersion) {
                 lagging.add(id);
+            }
+            for (RestartBackoffRecord backoff : info.restartBackoff()) {
+                excluded.computeIfAbsent(backoff.region(), region -> new TreeSet<>()).add(id);
             }
         });
         view.invalidMembers().forEach(id -> LOG.warn("Ignoring member {}: its data is not a member record.", id));
@@ -232,7 +245,7 @@ public final class AssignmentController {
 
         // 3. compute
         Assignment result = strategy.assign(new AssignmentInput(members, regions, previous.owners(),
-                new AssignmentOptions(maxBalanceMoves, drained)));
+                new AssignmentOptions(maxBalanceMoves, drained), excluded));
         List<UnplaceableRecord> unplaceable = new ArrayList<>();
         for (Unplaceable u : result.unplaceable()) {
             unplaceable.add(new UnplaceableRecord(u.region(), u.why()));
