@@ -141,7 +141,10 @@ public final class AssignmentController {
                     LOG.info("Leader {} epoch {} is deposed: stopping at once.", leaderId, leaderEpoch);
                     return;
                 }
-                if (outcome == RoundOutcome.CONFLICT) {
+                if (outcome == RoundOutcome.CONFLICT || outcome == RoundOutcome.WRITTEN) {
+                    // after a write, one more round: balancing may be limited per round, and no watch brings the
+                    // next one (the leader's own write is not watched); it reads nothing (LeaderView) and ends
+                    // UNCHANGED once there is nothing left to move
                     queue.request();
                 }
             }

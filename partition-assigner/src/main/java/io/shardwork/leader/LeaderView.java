@@ -203,7 +203,10 @@ final class LeaderView implements AutoCloseable {
             if (event.getType() == Watcher.Event.EventType.NodeDataChanged) {
                 staleMembers.add(id);
             } else {
-                membersStale.set(true); // created or deleted: the list is read again, new ids with their data
+                // created or deleted: the list is read again, and this member's data (a node deleted and created
+                // again between two reads keeps its id in the list, but not its data)
+                membersStale.set(true);
+                staleMembers.add(id);
             }
         } else {
             return;
