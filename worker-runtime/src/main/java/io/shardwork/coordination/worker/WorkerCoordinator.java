@@ -104,6 +104,8 @@ public final class WorkerCoordinator implements Closeable {
     private final LeaderCandidate candidate;
     private final ExecutorService events;
     private final Map<String, RegionOwnership> ownerships = new ConcurrentHashMap<>();
+    /** The epoch of each region whose end the listener was last told of ({@link #released}). */
+    private final Map<String, Long> releasedEpochs = new ConcurrentHashMap<>();
     private final Watcher assignmentWatcher = this::onAssignmentWatch;
     private final Watcher staleMemberWatcher = event -> submit(this::registerMembership);
     /** Claims asked for and not made yet, region to generation; event thread only. */
@@ -287,7 +289,7 @@ public final class WorkerCoordinator implements Closeable {
         for (RegionOwnership ownership : ownerships.values()) {
             if (ownership.holdsClaim()) {
                 lifecycle.abandon(ownership.region());
-                listener.released(ownership.region(), settings.workerId(), ownership.epoch(), time.now(), false);
+                released(ownership.region(), ownership.epoch(), false);
             }
             ownerships.put(ownership.region(), RegionOwnership.idle(ownership.region()));
         }
@@ -375,7 +377,7 @@ public final class WorkerCoordinator implements Closeable {
             if (current == null || !current.holdsClaim() || current.epoch() != epoch) {
                 return;
             }
-            listener.released(region, settings.workerId(), epoch, time.now(), false);
+            released(region, epoch, false);
             apply(region, new OwnershipEvent.Fenced());
             try {
                 claims.release(region, epoch);
@@ -700,7 +702,7 @@ public final class WorkerCoordinator implements Closeable {
                 release(region, release.epoch());
             } else if (action instanceof OwnershipAction.Abandon) {
                 lifecycle.abandon(region);
-                listener.released(region, settings.workerId(), before.epoch(), time.now(), false);
+                released(region, before.epoch(), false);
                 claims.release(region, before.epoch());
             }
         } catch (Exception e) {
@@ -788,9 +790,21 @@ public final class WorkerCoordinator implements Closeable {
             LOG.error("Worker {} region {} epoch {}: released without a final checkpoint: {}", settings.workerId(), region,
                     epoch, stuck.getMessage());
         }
-        listener.released(region, settings.workerId(), epoch, time.now(), graceful);
+        released(region, epoch, graceful);
         claims.release(region, epoch);
         apply(region, new OwnershipEvent.ReleaseFinished());
+    }
+
+    /**
+     * Tells the listener (ownership history, recorder) that the run of {@code region} under {@code epoch} ended,
+     * ONCE however many paths end it: a release whose claim deletion failed is retried at the next event, and
+     * a crash-stop ({@link #closeWithoutRelease}) can interrupt a release between the two.
+     */
+    private void released(String region, long epoch, boolean graceful) {
+        Long before = releasedEpochs.put(region, epoch);
+        if (before == null || before != epoch) {
+            listener.released(region, settings.workerId(), epoch, time.now(), graceful);
+        }
     }
 
     private boolean claimHolds(String region) {
