@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh [throughput|takeover|handoff|coordination|assigner|slow-handler|all]
 #
-# throughput    1,000,000 orders over 16 regions, one worker (WorkerNode, and runners alone) vs a raw Kafka
+# throughput    1,000,000 orders over 16 regions (then again over 4), one worker (WorkerNode, and runners alone) vs a raw Kafka
 #               loop over the same topic, alternating rounds, medians: noop, billing at-least-once,
 #               billing exactly-once; writes bench/results/throughput.json
 # takeover      3 worker JVMs under load, 10 x kill -9 and restart; kill to first invoice of each region by
@@ -93,7 +93,7 @@ bench_throughput() {
   build
   local f=bench/results/throughput.json
   run_bench ThroughputBench "$f" "${BENCH_ORDERS:-1000000}" "${BENCH_ROUNDS:-3}"
-  record throughput "$(jget $f orders) orders; ratio to raw: noop $(jget $f noop_ratio), billing at-least-once $(jget $f billing_alo_ratio), billing exactly-once $(jget $f billing_eos_ratio) (runtime $(jget $f noop_runtime_orders_per_s) / $(jget $f billing_alo_runtime_orders_per_s) / $(jget $f billing_eos_runtime_orders_per_s) orders/s); load $(jget $f load_average)"
+  record throughput "$(jget $f orders) orders; ratio to raw: noop $(jget $f noop_ratio), billing at-least-once $(jget $f billing_alo_ratio), billing exactly-once $(jget $f billing_eos_ratio); with 4 regions $(jget $f noop_ratio_4_regions) / $(jget $f billing_alo_ratio_4_regions) / $(jget $f billing_eos_ratio_4_regions) (runtime $(jget $f noop_runtime_orders_per_s) / $(jget $f billing_alo_runtime_orders_per_s) / $(jget $f billing_eos_runtime_orders_per_s) orders/s); load $(jget $f load_average)"
 }
 
 bench_takeover() {

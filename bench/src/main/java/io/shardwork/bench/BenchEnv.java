@@ -61,6 +61,11 @@ final class BenchEnv implements AutoCloseable {
 
     /** A development deployment of {@link #REGIONS} regions r00..r15 (partitions 0..15, weight 1) named {@code clusterName}. */
     Map<String, String> raw(String clusterName, String topicPrefix, String handler, String delivery) {
+        return raw(clusterName, topicPrefix, handler, delivery, REGIONS);
+    }
+
+    /** Like {@link #raw(String, String, String, String)} with {@code regions} regions (partitions 0..regions-1). */
+    Map<String, String> raw(String clusterName, String topicPrefix, String handler, String delivery, int regionCount) {
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put("cluster.name", clusterName);
         raw.put("deployment.environment", "development");
@@ -70,7 +75,7 @@ final class BenchEnv implements AutoCloseable {
         raw.put("topic.invoices", topicPrefix + ".invoices");
         raw.put("topic.dead.letters", topicPrefix + ".orders.dlq");
         List<String> regions = new ArrayList<>();
-        for (int p = 0; p < REGIONS; p++) {
+        for (int p = 0; p < regionCount; p++) {
             regions.add(region(p));
             raw.put("region." + region(p) + ".partition", Integer.toString(p));
         }

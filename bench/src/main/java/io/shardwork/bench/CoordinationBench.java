@@ -36,11 +36,15 @@ public final class CoordinationBench {
     /** Counts operations by name. */
     static final class OpCounter extends AdvancedTracerDriver {
         final Map<String, LongAdder> byName = new ConcurrentHashMap<>();
+        final Map<String, LongAdder> byPath = new ConcurrentHashMap<>();
         final AtomicLong events = new AtomicLong();
+        /** start, processing or close: set by the bench as the run moves on. */
+        volatile String phase = "start";
 
         @Override
         public void addTrace(OperationTrace trace) {
             byName.computeIfAbsent(trace.getName(), k -> new LongAdder()).increment();
+            byPath.computeIfAbsent(phase + " " + shortName(trace.getName()) + " " + pathKind(trace.getPath()), k -> new LongAdder()).increment();
         }
 
         @Override
@@ -51,6 +55,29 @@ public final class CoordinationBench {
         long total() {
             return byName.values().stream().mapToLong(LongAdder::sum).sum();
         }
+    }
+
+    /** "GetDataBuilderImpl-Foreground" -> "getData". */
+    static String shortName(String operation) {
+        String name = operation.replace("BuilderImpl", "").replace("-Foreground", "").replace("-Background", "");
+        return name.isEmpty() ? operation : Character.toLowerCase(name.charAt(0)) + name.substring(1);
+    }
+
+    /** A path without its cluster prefix, its per-region or per-member segment folded: /shardwork/c/regions/r03/epoch -> regions/&#42;/epoch. */
+    static String pathKind(String path) {
+        if (path == null || path.isEmpty()) {
+            return "-";
+        }
+        String[] parts = path.split("/");
+        // parts: "", "shardwork", cluster, kind, name...
+        if (parts.length <= 3) {
+            return path;
+        }
+        StringBuilder kind = new StringBuilder(parts[3]);
+        for (int i = 4; i < parts.length; i++) {
+            kind.append(i == 4 ? "/*" : "/" + parts[i]);
+        }
+        return kind.toString();
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,18 +99,6 @@ public final class CoordinationBench {
         }
         BenchEnv.finish(out, results);
         System.exit(0);
-    }
-
-    /** The assignment's znode version: one fenced multi (check + setData) per generation written; the node is created empty through Curator. */
-    private static long assignmentWrites(BenchEnv env, ShardworkConfig config) throws Exception {
-        try (org.apache.curator.framework.CuratorFramework client = org.apache.curator.framework.CuratorFrameworkFactory
-                .newClient(env.cluster.zookeeperConnect(), new org.apache.curator.retry.RetryOneTime(100))) {
-            client.start();
-            client.blockUntilConnected(30, java.util.concurrent.TimeUnit.SECONDS);
-            org.apache.zookeeper.data.Stat stat = client.checkExists()
-                    .forPath(new io.shardwork.layout.ClusterPaths(config.clusterName()).assignment());
-            return stat == null ? 0 : stat.getVersion();
-        }
     }
 
     private static Map<String, Object> measure(BenchEnv env, String name, long orders) throws Exception {
@@ -112,16 +127,10 @@ public final class CoordinationBench {
         long opsAtStart = 0;
         long processedAt;
         long opsAtProcessed;
-        // the runtime's claim and checkpoint multis go to the raw ZooKeeper handle, which Curator's tracer does
-        // not see: count them from the runners' own counters (highest checkpoint count seen per region run)
-        Map<String, Long> checkpointsByRun = new HashMap<>();
         while (true) {
             Map<String, RunnerStats> byRegion = new HashMap<>();
             for (WorkerNode node : nodes) {
-                node.runnerStats().forEach(s -> {
-                    byRegion.put(s.region(), s);
-                    checkpointsByRun.merge(node.workerId() + "/" + s.region() + "/e" + s.epoch(), s.checkpoints(), Math::max);
-                });
+                node.runnerStats().forEach(s -> byRegion.put(s.region(), s));
             }
             boolean done = byRegion.size() == BenchEnv.REGIONS;
             for (int p = 0; p < BenchEnv.REGIONS && done; p++) {
@@ -130,6 +139,7 @@ public final class CoordinationBench {
             }
             if (opsAtStart == 0 && byRegion.size() == BenchEnv.REGIONS) {
                 opsAtStart = counters.stream().mapToLong(OpCounter::total).sum();
+                counters.forEach(c -> c.phase = "processing");
             }
             if (done) {
                 processedAt = System.nanoTime();
@@ -141,41 +151,34 @@ public final class CoordinationBench {
             }
             BenchEnv.sleep(20);
         }
-        for (WorkerNode node : nodes) {
-            node.runnerStats().forEach(s -> checkpointsByRun.merge(node.workerId() + "/" + s.region() + "/e" + s.epoch(),
-                    s.checkpoints(), Math::max));
-        }
+        counters.forEach(c -> c.phase = "close");
         for (WorkerNode node : nodes) {
             node.close();
         }
         long closedAt = System.nanoTime();
-        long curatorOps = counters.stream().mapToLong(OpCounter::total).sum();
-        // one claim multi per region run; every run ends with a graceful stop here, whose final checkpoint the
-        // sampling above cannot see: one more per run
-        long claimMultis = checkpointsByRun.size();
-        long checkpointMultis = checkpointsByRun.values().stream().mapToLong(Long::longValue).sum() + checkpointsByRun.size();
-        long assignmentMultis = assignmentWrites(env, config);
-        long rawMultis = claimMultis + checkpointMultis + assignmentMultis;
-        long total = curatorOps + rawMultis;
+        // every operation, the fenced multis on the raw handle included (TracedMulti traces them), is counted by
+        // the clients' tracers
+        long total = counters.stream().mapToLong(OpCounter::total).sum();
         Map<String, Long> byName = new TreeMap<>();
         for (OpCounter c : counters) {
             c.byName.forEach((k, v) -> byName.merge(k, v.sum(), Long::sum));
         }
+        Map<String, Long> byPath = new TreeMap<>();
+        for (OpCounter c : counters) {
+            c.byPath.forEach((k, v) -> byPath.merge(k, v.sum(), Long::sum));
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("orders", orders);
         r.put("zk_ops", total);
-        r.put("zk_ops_through_curator", curatorOps);
-        r.put("zk_raw_multis", rawMultis);
-        r.put("zk_raw_multis_detail", Map.of("claims", claimMultis, "checkpoints", checkpointMultis,
-                "assignment_writes", assignmentMultis));
         r.put("zk_ops_per_1k_orders", total * 1000.0 / orders);
         r.put("processing_seconds", (processedAt - began) / 1e9);
         r.put("curator_ops_until_all_regions_running", opsAtStart);
         r.put("curator_ops_while_processing", opsAtProcessed - opsAtStart);
-        r.put("curator_ops_on_close", curatorOps - opsAtProcessed);
+        r.put("curator_ops_on_close", total - opsAtProcessed);
         r.put("zk_ops_per_s", total / ((closedAt - began) / 1e9));
         r.put("close_seconds", (closedAt - processedAt) / 1e9);
         r.put("zk_ops_by_name", byName);
+        r.put("zk_ops_by_path", byPath);
         r.put("connection_events", counters.stream().mapToLong(c -> c.events.get()).sum());
         r.put("load_average", BenchEnv.loadAverage());
         BenchEnv.log("%s: %d ZooKeeper operations for %d orders: %.3f per 1,000 orders (%.1f s); load %s", name, total, orders,

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -39,7 +40,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Throughput: the same orders over 16 regions, one worker, against a raw Kafka loop over the same topic
+ * Throughput: the same orders over 16 regions (and again over 4, under "regions_4"), one worker, against a raw Kafka loop over the same topic
  * in the same run, alternating, several rounds, medians.
  *
  * <p>Three sides per mode: {@code node} (a {@link WorkerNode}: ZooKeeper membership, leader, claims,
@@ -92,12 +93,16 @@ public final class ThroughputBench {
     private final long orders;
     private final int rounds;
     private final int checkpointIntervalMs;
+    private final int regions;
+    private final String prefix;
     private ShardworkConfig base;
     private Map<Integer, Long> ends;
     private int runCounter;
 
-    private ThroughputBench(BenchEnv env, long orders, int rounds, int checkpointIntervalMs) {
+    private ThroughputBench(BenchEnv env, long orders, int rounds, int checkpointIntervalMs, int regions) {
         this.env = env;
+        this.regions = regions;
+        this.prefix = regions == BenchEnv.REGIONS ? "tp" : "tp" + regions;
         this.orders = orders;
         this.rounds = rounds;
         this.checkpointIntervalMs = checkpointIntervalMs;
@@ -110,14 +115,23 @@ public final class ThroughputBench {
         int interval = Integer.getInteger("bench.checkpoint.interval.ms", 1000);
         Map<String, Object> results = BenchEnv.begin("throughput");
         try (BenchEnv env = BenchEnv.start("throughput")) {
-            new ThroughputBench(env, orders, rounds, interval).run(results);
+            new ThroughputBench(env, orders, rounds, interval, BenchEnv.REGIONS).run(results);
+            if (!Boolean.getBoolean("bench.skip.4.regions")) {
+                // the same with 4 regions: how much of the gap comes from running a fetch loop per region
+                Map<String, Object> four = new LinkedHashMap<>();
+                new ThroughputBench(env, orders, rounds, interval, 4).run(four);
+                for (String mode : List.of("noop", "billing_alo", "billing_eos")) {
+                    results.put(mode + "_ratio_4_regions", four.get(mode + "_ratio"));
+                }
+                results.put("regions_4", four);
+            }
         }
         BenchEnv.finish(out, results);
         System.exit(0);
     }
 
     private void run(Map<String, Object> results) throws Exception {
-        Map<String, String> raw = env.raw("tp", "tp", "noop", "at-least-once");
+        Map<String, String> raw = env.raw(prefix, prefix, "noop", "at-least-once", regions);
         base = BenchEnv.config(raw);
         env.createTopics(base);
         long began = System.nanoTime();
@@ -125,18 +139,21 @@ public final class ThroughputBench {
             producer.produce(new OrderGenerator(base.regions(), 1).orders(orders, 0), 0);
         }
         double produceRate = orders * 1e9 / (System.nanoTime() - began);
-        ends = env.endOffsets(base.ordersTopic(), BenchEnv.REGIONS);
+        ends = env.endOffsets(base.ordersTopic(), regions);
         long total = ends.values().stream().mapToLong(Long::longValue).sum();
-        BenchEnv.log("produced %d orders over %d regions at %.0f/s", total, BenchEnv.REGIONS, produceRate);
+        BenchEnv.log("produced %d orders over %d regions at %.0f/s", total, regions, produceRate);
         results.put("orders", total);
-        results.put("regions", BenchEnv.REGIONS);
+        results.put("regions", regions);
         results.put("rounds", rounds);
         results.put("checkpoint_interval_ms", checkpointIntervalMs);
         results.put("produce_orders_per_s", produceRate);
 
-        List<Mode> modes = List.of(new Mode("noop", "noop", "at-least-once"),
+        // -Dbench.modes=noop,... and -Dbench.sides=node,... narrow a run down for a profile (the ratios then miss)
+        Set<String> only = Set.of(System.getProperty("bench.modes", "noop,billing_alo,billing_eos").split(","));
+        Set<String> sides = Set.of(System.getProperty("bench.sides", "raw,node,runners").split(","));
+        List<Mode> modes = java.util.stream.Stream.of(new Mode("noop", "noop", "at-least-once"),
                 new Mode("billing_alo", "billing", "at-least-once"),
-                new Mode("billing_eos", "billing", "exactly-once"));
+                new Mode("billing_eos", "billing", "exactly-once")).filter(m -> only.contains(m.key)).toList();
         // warm-up, not measured: the JIT sees the decoder, the runner and the clients once
         Mode warm = modes.get(0);
         raw(warm, 0);
@@ -146,13 +163,16 @@ public final class ThroughputBench {
             for (int round = 1; round <= rounds; round++) {
                 List<String> order = round % 2 == 1 ? List.of("raw", "node", "runners") : List.of("node", "runners", "raw");
                 for (String side : order) {
+                    if (!sides.contains(side)) {
+                        continue;
+                    }
                     Run run = switch (side) {
                         case "raw" -> raw(mode, round);
                         case "node" -> node(mode, round);
                         default -> runners(mode, round);
                     };
-                    BenchEnv.log("%s round %d %-7s %9.0f orders/s durable (%.2f s), %9.0f/s processed, first order after %.2f s; load %s",
-                            mode.key, round, side, run.rate(), run.durableSeconds, run.processedRate(),
+                    BenchEnv.log("%s %d regions round %d %-7s %9.0f orders/s durable (%.2f s), %9.0f/s processed, first order after %.2f s; load %s",
+                            mode.key, regions, round, side, run.rate(), run.durableSeconds, run.processedRate(),
                             run.firstOrderSeconds, BenchEnv.loadAverage());
                     runs.add(run);
                 }
@@ -186,16 +206,15 @@ public final class ThroughputBench {
 
     /** A config of its own per run: a fresh ZooKeeper layout, consumer group and transactional ids, a fresh invoices topic. */
     private ShardworkConfig runConfig(Mode mode, String side, int round) {
-        String name = "tp-" + side + "-" + mode.key.replace('_', '-') + "-" + round + "-" + (++runCounter);
-        Map<String, String> raw = env.raw(name, "tp", mode.handler, mode.delivery);
-        raw.put("topic.invoices", "tp." + name + ".invoices");
+        String name = prefix + "-" + side + "-" + mode.key.replace('_', '-') + "-" + round + "-" + (++runCounter);
+        Map<String, String> raw = env.raw(name, prefix, mode.handler, mode.delivery, regions);
+        raw.put("topic.invoices", prefix + "." + name + ".invoices");
         raw.put("checkpoint.interval.ms", Integer.toString(checkpointIntervalMs));
         raw.put("worker.id", "bench-" + side);
         raw.put("zookeeper.session.timeout.ms", "10000");
         ShardworkConfig config = BenchEnv.config(raw);
-        if (mode.billing()) {
-            env.createTopic(config.invoicesTopic(), BenchEnv.REGIONS);
-        }
+        // noop writes no invoice, but the cluster definition is refused without its invoices topic
+        env.createTopic(config.invoicesTopic(), regions);
         return config;
     }
 
@@ -208,7 +227,7 @@ public final class ThroughputBench {
             return await("node", round, began, node::runnerStats, mode);
         } finally {
             node.close();
-            cleanUp(config, mode);
+            cleanUp(config);
         }
     }
 
@@ -217,7 +236,7 @@ public final class ThroughputBench {
         List<RegionRunner> runners = new ArrayList<>();
         long began = System.nanoTime();
         try (RegionRunnerFactory factory = RegionRunnerFactory.builder(config).workerId("bench-runners").build()) {
-            for (int p = 0; p < BenchEnv.REGIONS; p++) {
+            for (int p = 0; p < regions; p++) {
                 RegionRunner runner = factory.newRunner((epoch, offset) -> { }, RunnerListener.NONE);
                 runner.start(BenchEnv.region(p), p, 1, 0);
                 runners.add(runner);
@@ -230,14 +249,12 @@ public final class ThroughputBench {
                 }
             }
         } finally {
-            cleanUp(config, mode);
+            cleanUp(config);
         }
     }
 
-    private void cleanUp(ShardworkConfig config, Mode mode) {
-        if (mode.billing()) {
-            env.deleteTopics(config.invoicesTopic());
-        }
+    private void cleanUp(ShardworkConfig config) {
+        env.deleteTopics(config.invoicesTopic());
     }
 
     /** Polls the runners' counters until every region has handled (noop) or checkpointed (billing) its last order. */
@@ -253,10 +270,10 @@ public final class ThroughputBench {
             }
             Map<String, RunnerStats> byRegion = new HashMap<>();
             now.forEach(s -> byRegion.put(s.region(), s));
-            if (byRegion.size() == BenchEnv.REGIONS) {
+            if (byRegion.size() == regions) {
                 boolean processed = true;
                 boolean durable = true;
-                for (int p = 0; p < BenchEnv.REGIONS; p++) {
+                for (int p = 0; p < regions; p++) {
                     RunnerStats s = byRegion.get(BenchEnv.region(p));
                     long end = ends.get(p);
                     processed &= s.nextOffset() >= end;
@@ -280,9 +297,9 @@ public final class ThroughputBench {
 
     private Run raw(Mode mode, int round) throws Exception {
         ShardworkConfig config = runConfig(mode, "raw", round);
-        String[] regionOf = new String[BenchEnv.REGIONS];
+        String[] regionOf = new String[regions];
         List<TopicPartition> partitions = new ArrayList<>();
-        for (int p = 0; p < BenchEnv.REGIONS; p++) {
+        for (int p = 0; p < regions; p++) {
             regionOf[p] = BenchEnv.region(p);
             partitions.add(new TopicPartition(config.ordersTopic(), p));
         }
@@ -380,7 +397,7 @@ public final class ThroughputBench {
                 BenchEnv.log("raw %s: %d of %d orders valid", mode.key, valid, total);
             }
         } finally {
-            cleanUp(config, mode);
+            cleanUp(config);
         }
         // timed to the last commit (billing) or the last order (noop), not including closing the clients, as on the runtime side
         return new Run("raw", round, total, (processedAt - began) / 1e9, (doneAt - began) / 1e9, (first - began) / 1e9);

@@ -113,6 +113,16 @@ class ClusterDefinitionTest {
         assertTrue(applied.out().contains("+ region r2 (partition 2, weight 1, zones any)"), applied.out());
         assertTrue(applied.out().contains("created topic " + name + "-orders with 3 partitions"), applied.out());
         assertTrue(applied.out().contains("applied: definition version 0"), applied.out());
+        try (org.apache.curator.framework.CuratorFramework zk = org.apache.curator.framework.CuratorFrameworkFactory
+                .newClient(cluster.zookeeperConnect() + "/" + name + "-root", new org.apache.curator.retry.RetryOneTime(100))) {
+            zk.start();
+            io.shardwork.layout.ClusterPaths paths = new io.shardwork.layout.ClusterPaths(name);
+            for (String region : java.util.List.of("r0", "r1", "r2")) {
+                assertTrue(zk.checkExists().forPath(paths.regionEpoch(region)) != null
+                        && zk.checkExists().forPath(paths.regionCheckpoint(region)) != null,
+                        region + "'s epoch and checkpoint nodes are created with its definition, before any claim");
+            }
+        }
 
         CliRun shown = CliRun.of("cluster", "show", "--config", host.toString(), "--json");
         assertEquals(ExitCodes.OK, shown.exitCode(), shown.err());

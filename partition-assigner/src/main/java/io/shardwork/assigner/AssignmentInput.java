@@ -1,23 +1,42 @@
 package io.shardwork.assigner;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything one assignment round depends on. The result depends only on the content, never on the
  * order of {@code members} or {@code regions}.
  *
- * @param members        the live members
- * @param regions        every configured region
- * @param previousOwners region name to the member id that owned it in the previous generation; may name
- *                       members that are gone and regions that no longer exist
- * @param options        move limit and drained members
+ * @param members         the live members
+ * @param regions         every configured region
+ * @param previousOwners  region name to the member id that owned it in the previous generation; may name
+ *                        members that are gone and regions that no longer exist
+ * @param options         move limit and drained members
+ * @param excludedMembers region name to the ids of members that must not keep or get it (a member whose run of
+ *                        the region hung or kept dying: restart backoff); a member excluded for a region still
+ *                        keeps or gets it when no other eligible member in an allowed zone exists, so no region is
+ *                        stranded. May name members and regions that do not exist.
  */
 public record AssignmentInput(List<Member> members, List<Region> regions, Map<String, String> previousOwners,
-                              AssignmentOptions options) {
+                              AssignmentOptions options, Map<String, Set<String>> excludedMembers) {
     public AssignmentInput {
         members = List.copyOf(members);
         regions = List.copyOf(regions);
         previousOwners = Map.copyOf(previousOwners);
+        Map<String, Set<String>> excluded = new HashMap<>();
+        excludedMembers.forEach((region, ids) -> {
+            if (!ids.isEmpty()) {
+                excluded.put(region, Set.copyOf(ids));
+            }
+        });
+        excludedMembers = Map.copyOf(excluded);
+    }
+
+    /** A round in which no member is excluded from any region. */
+    public AssignmentInput(List<Member> members, List<Region> regions, Map<String, String> previousOwners,
+                           AssignmentOptions options) {
+        this(members, regions, previousOwners, options, Map.of());
     }
 }

@@ -1,7 +1,7 @@
 package io.shardwork.assigner;
 
 /**
- * Step 7 of {@link StickyWeightedAssigner}: moves regions from members above their share to the least
+ * Step 8 of {@link StickyWeightedAssigner}: moves regions from members above their share to the least
  * loaded allowed members, within the move limit.
  *
  * <p>"Loaded" is the excess over the level, {@code load - level * capacity}; a member's surplus is
@@ -21,7 +21,8 @@ package io.shardwork.assigner;
  * and no more, even when {@code H} is larger than a share; it never applies between members that kept
  * regions, so regions do not hop between old members when a member joins or leaves. When the loop ends,
  * for every such {@code a}, {@code r} and allowed {@code b}: {@code excess(a) - excess(b) <= H}, and if
- * {@code b} kept nothing, {@code surplus(b) + w > 0}.
+ * {@code b} kept nothing, {@code surplus(b) + w > 0}. A receiver is never a member excluded from the region
+ * ({@link LoadLedger#leastLoadedAllowed}).
  */
 final class BalanceStep {
     private final LoadLedger ledger;
@@ -48,7 +49,7 @@ final class BalanceStep {
         ledger.beginBalancing();
         int used = 0;
         while (true) {
-            // 7a. Donors in decreasing excess. Once a donor is within H of the least loaded member anywhere and
+            // 8a. Donors in decreasing excess. Once a donor is within H of the least loaded member anywhere and
             //     that member cannot take even the lightest region without passing its share, neither "fill"
             //     nor "need" applies to it or to any donor after it. Scaled values are taken afresh: a move
             //     that pins its receiver lowers the level and changes the scale.
@@ -73,7 +74,7 @@ final class BalanceStep {
             if (chosen == null) {
                 return;
             }
-            // 7c. Apply it and account for the limit; the reason is decided by the donor's surplus before the move.
+            // 8c. Apply it and account for the limit; the reason is decided by the donor's surplus before the move.
             if (ledger.previousOwner(chosen.region) == chosen.donor) {
                 reasons[chosen.region] = ledger.surplus(chosen.donor) > scaledHeaviest ? MoveReason.CAPACITY : MoveReason.BALANCE;
             }
@@ -86,7 +87,7 @@ final class BalanceStep {
     }
 
     /**
-     * 7b. The best move from one donor: the cheapest in balancing moves, then the one leaving the larger of
+     * 8b. The best move from one donor: the cheapest in balancing moves, then the one leaving the larger of
      * the two excesses lowest, then the lowest region index; null if no region of the donor qualifies.
      */
     private Candidate bestMoveFrom(int donor, boolean budgetLeft, long scaledHeaviest) {

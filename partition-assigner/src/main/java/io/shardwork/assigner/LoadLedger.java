@@ -54,6 +54,7 @@ final class LoadLedger {
     private final int[][] allowedZonesOfRegion;
     private final int[] owner;
     private final int[] previousOwner;
+    private final Exclusions exclusions;
 
     /**
      * @param share          the fair-share arithmetic of this round
@@ -63,9 +64,10 @@ final class LoadLedger {
      * @param weight         weight per region index
      * @param allowedZones   per region index, the zone indices whose members may hold it
      * @param previousOwner  per region index, the eligible member index of its previous owner, or {@link #NONE}
+     * @param exclusions     the members excluded from each region (restart backoff): never a receiver of it
      */
     LoadLedger(CapacityShare share, int[] capacity, int[] zoneOfMember, int zoneCount, long[] weight,
-               int[][] allowedZones, int[] previousOwner) {
+               int[][] allowedZones, int[] previousOwner, Exclusions exclusions) {
         this.share = share;
         this.capacity = capacity;
         this.zoneOfMember = zoneOfMember;
@@ -86,6 +88,7 @@ final class LoadLedger {
         this.weight = weight;
         this.allowedZonesOfRegion = allowedZones;
         this.previousOwner = previousOwner;
+        this.exclusions = exclusions;
         this.owner = new int[weight.length];
         Arrays.fill(owner, NONE);
     }
@@ -313,18 +316,48 @@ final class LoadLedger {
     }
 
     /**
-     * The least loaded member (least excess, ties by index) among those allowed to hold the region, other
-     * than {@code excluded}; {@link #NONE} if there is none.
+     * The least loaded member (least excess, ties by index) among those allowed to hold the region and not
+     * excluded from it ({@link Exclusions}), other than {@code except}; {@link #NONE} if there is none.
      */
-    int leastLoadedAllowed(int region, int excluded) {
+    int leastLoadedAllowed(int region, int except) {
+        boolean skipExcluded = exclusions.anyFor(region);
         int best = NONE;
         for (int z : allowedZonesOfRegion[region]) {
-            int candidate = byZoneLeastExcess[z].firstExcept(excluded);
+            int candidate = skipExcluded ? firstNotExcluded(byZoneLeastExcess[z], region, except) : byZoneLeastExcess[z].firstExcept(except);
             if (candidate != NONE && (best == NONE || isLessLoaded(candidate, best))) {
                 best = candidate;
             }
         }
         return best;
+    }
+
+    /**
+     * Where a forced region goes (step 7): the least loaded allowed member not excluded from it, or, when every
+     * allowed member is excluded, the least loaded allowed member: a region is never left without an owner.
+     */
+    int leastLoadedForPlacement(int region) {
+        int best = leastLoadedAllowed(region, NONE);
+        if (best != NONE) {
+            return best;
+        }
+        for (int z : allowedZonesOfRegion[region]) {
+            int candidate = byZoneLeastExcess[z].firstExcept(NONE);
+            if (candidate != NONE && (best == NONE || isLessLoaded(candidate, best))) {
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    /** The first member of a zone in order that is neither {@code except} nor excluded from the region (few are). */
+    private int firstNotExcluded(MemberHeap zone, int region, int except) {
+        MemberHeap.InOrder order = zone.inOrder();
+        for (int m = order.next(); m != NONE; m = order.next()) {
+            if (m != except && !exclusions.excludes(region, m)) {
+                return m;
+            }
+        }
+        return NONE;
     }
 
     /** The least excess of any member (a lower bound for every receiver). */

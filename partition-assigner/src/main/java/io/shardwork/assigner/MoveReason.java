@@ -11,7 +11,12 @@ public enum MoveReason {
     /** The previous owner's zone is not allowed for the region any more. */
     ZONE,
     /** The previous owner holds more than its capacity share. */
-    CAPACITY;
+    CAPACITY,
+    /**
+     * The previous owner is excluded from the region (its run of the region hung or kept dying there, see
+     * {@link AssignmentInput#excludedMembers}) and another eligible member may hold it.
+     */
+    RESTART_BACKOFF;
 
     /** The lower-case wire name, as written in the audit trail. */
     public String wireName() {

@@ -3,7 +3,7 @@ package io.shardwork.assigner;
 import java.util.Arrays;
 
 /**
- * The order in which forced regions are placed (step 6 of {@link StickyWeightedAssigner}): zone-restricted
+ * The order in which forced regions are placed (step 7 of {@link StickyWeightedAssigner}): zone-restricted
  * regions first, then heavier before lighter, then by index (region name). Sorted on primitives: a counting
  * sort by weight when the weights span a small range (the usual case: weights are expected loads), otherwise
  * a sort of packed keys (weight rank, index). No boxing, no comparator calls.

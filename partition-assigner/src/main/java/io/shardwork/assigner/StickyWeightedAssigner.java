@@ -45,6 +45,11 @@ import java.util.TreeSet;
  *       (owner drained), {@link MoveReason#ZONE} (owner's zone not allowed),
  *       {@link MoveReason#ORPHANED} (owner gone or never owned).</li>
  *   <li>Compute {@code T} and {@code H}; the level starts at {@code T / C}.</li>
+ *   <li>Restart backoff ({@link AssignmentInput#excludedMembers}): a kept region whose owner is excluded from it
+ *       is forced to move, {@link MoveReason#RESTART_BACKOFF}, when an eligible member in an allowed zone is not
+ *       excluded from it; otherwise its owner keeps it (never strand a region). From here on a member excluded
+ *       from a region is no candidate for it while another allowed member is: step 7 places it elsewhere, step 8
+ *       never moves it there. An excluded member counts like any other for shares and zones.</li>
  *   <li>Give every kept region to its previous owner ({@link LoadLedger}), then pin the members whose
  *       heaviest region outweighs the level (repeatedly, as each pin lowers it).</li>
  *   <li>Place the forced regions, zone-restricted ones first, each group heaviest first: each goes to the
@@ -66,6 +71,8 @@ import java.util.TreeSet;
  * region that pins it, so the ledger's final shares are exactly the water-filled shares of the result).
  * <ul>
  *   <li>Every placeable region gets exactly one eligible owner in an allowed zone, this round.</li>
+ *   <li>Restart backoff: a member excluded from a region holds it only when every eligible member in its allowed
+ *       zones is excluded from it. Without exclusions the result is the same as before they existed.</li>
  *   <li>Stickiness: a member whose kept regions weigh at most its share keeps all of them.</li>
  *   <li>Balance, when the limit was not reached: for every member {@code a} above its share, every region
  *       {@code r} balancing may take from {@code a} (placed there this round, or any of its regions while its
@@ -144,7 +151,7 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
             }
         }
 
-        // 4. Total placeable weight, heaviest region; shares start at the plain level T / C.
+        // 4. Total placeable weight, heaviest region; shares start at the plain level T / C; allowed zones by index.
         int count = placeable.size();
         long[] weight = new long[count];
         long totalWeight = 0;
@@ -168,12 +175,31 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         for (int i = 0; i < count; i++) {
             Set<String> zones = placeable.get(i).allowedZones();
             allowedZones[i] = zones.isEmpty() ? allZones : zoneSetCache.computeIfAbsent(zones, z -> zoneIndices(z, zoneIndex));
+        }
+
+        // 5. Restart backoff: an owner excluded from a region it would keep loses it when another eligible member in
+        //    an allowed zone is not excluded; otherwise it keeps it (no region is stranded).
+        Exclusions exclusions = Exclusions.of(input.excludedMembers(), placeable, eligibleIndex);
+        if (exclusions.any()) {
+            int[] zoneSize = new int[zoneNames.size()];
+            for (int z : zoneOfMember) {
+                zoneSize[z]++;
+            }
+            for (int i = 0; i < count; i++) {
+                if (forced.get(i) == null && exclusions.excludes(i, eligibleIndex.get(previousOwnerIds.get(i)))
+                        && exclusions.hasAlternative(i, allowedZones[i], zoneOfMember, zoneSize)) {
+                    forced.set(i, MoveReason.RESTART_BACKOFF);
+                }
+            }
+        }
+        for (int i = 0; i < count; i++) {
             Integer prev = forced.get(i) == null ? eligibleIndex.get(previousOwnerIds.get(i)) : null;
             previousOwner[i] = prev == null ? LoadLedger.NONE : prev;
         }
-        LoadLedger ledger = new LoadLedger(share, capacity, zoneOfMember, zoneNames.size(), weight, allowedZones, previousOwner);
+        LoadLedger ledger = new LoadLedger(share, capacity, zoneOfMember, zoneNames.size(), weight, allowedZones, previousOwner,
+                exclusions);
 
-        // 5. Kept regions stay with their previous owner; then members are pinned by their heaviest regions.
+        // 6. Kept regions stay with their previous owner; then members are pinned by their heaviest regions.
         int[] toPlace = new int[count];
         int forcedCount = 0;
         boolean[] restricted = new boolean[count];
@@ -187,16 +213,17 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         }
         ledger.finishKeeping();
 
-        // 6. Forced regions: zone-restricted first, then heaviest first, then by name; the least loaded allowed member wins.
+        // 7. Forced regions: zone-restricted first, then heaviest first, then by name; the least loaded allowed member
+        //    not excluded from the region wins (an excluded one only when all allowed members are excluded).
         for (int i : PlacementOrder.of(Arrays.copyOf(toPlace, forcedCount), weight, restricted)) {
-            ledger.place(i, ledger.leastLoadedAllowed(i, LoadLedger.NONE));
+            ledger.place(i, ledger.leastLoadedForPlacement(i));
         }
 
-        // 7. Balance within the move limit.
+        // 8. Balance within the move limit; a member excluded from a region never receives it.
         MoveReason[] balanceReasons = new MoveReason[count];
         new BalanceStep(ledger, share, heaviest, lightest, input.options().maxBalanceMovesPerRound()).run(balanceReasons);
 
-        // 8. Report.
+        // 9. Report.
         String[] names = new String[count];
         String[] owners = new String[count];
         List<Move> moves = new ArrayList<>();

@@ -42,7 +42,7 @@ public final class TracedMulti {
     }
 
     private static List<OpResult> traced(CuratorFramework client, String name, List<Op> ops) throws Exception {
-        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer(name);
+        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer(name).setPath(ops.get(0).getPath());
         try {
             return client.getZookeeperClient().getZooKeeper().multi(ops);
         } finally {

@@ -11,15 +11,16 @@ import io.shardwork.assigner.Unplaceable;
 import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.DefinitionDocument;
-import io.shardwork.layout.LayoutJson;
-import io.shardwork.layout.MemberInfo;
 import io.shardwork.layout.MoveRecord;
+import io.shardwork.layout.RestartBackoffRecord;
 import io.shardwork.layout.TracedMulti;
 import io.shardwork.layout.UnplaceableRecord;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -29,9 +30,6 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
-import org.apache.zookeeper.WatchedEvent;
-import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,20 +37,28 @@ import org.slf4j.LoggerFactory;
  * The leader's work for ONE leadership term: read a snapshot, compute with the injected pure
  * {@link AssignmentStrategy}, write the next generation fenced by the leader epoch.
  *
- * <p>Threading: {@link #lead} runs the whole term on the calling thread (the leadership thread). ZooKeeper
- * watches on {@code /members}, {@code /drained}, {@code /owners} and {@code /assignment} only call
- * {@link RecomputeQueue#request()}; they are re-armed by the next snapshot read, so a burst of changes
- * becomes one round.
+ * <p>Threading: {@link #lead} runs the whole term on the calling thread (the leadership thread). The
+ * {@link LeaderView}'s persistent watches on {@code /definition}, {@code /drained} and everything under
+ * {@code /members} only mark what changed and call {@link RecomputeQueue#request()}, so a burst of changes
+ * becomes one round, and a round reads only what changed. Claims coming and going ({@code /owners}) are not
+ * watched: they change nothing the strategy reads. The assignment is read once per term and after a write
+ * that met another version; the leader's own writes keep its copy current.
  *
  * <p>One round:
  * <ol>
- *   <li>Read the cluster definition (its regions, its znode version), members (and their data, in one
- *       multi-read: TracedMulti), drained markers and the previous assignment with its znode version. Without
+ *   <li>Take the snapshot: the cluster definition (its regions, its znode version), members and their data,
+ *       drained markers and the previous assignment with its znode version, each read again only if it changed. Without
  *       a definition nothing is written. A member whose published definition version is not the current one
  *       is <em>lagging</em>: while one lags, for up to {@code rebalanceDelay} after the leader first saw the
  *       version, nothing is written (members adopt a new version within milliseconds; their data watch brings
  *       the next round); after that, lagging members are treated as drained: they get nothing new and their
- *       regions move through the normal release.</li>
+ *       regions move through the normal release. A member that publishes a region in restart backoff
+ *       ({@code restartBackoff}: its run of the region hung until it gave the region up, or died repeatedly
+ *       without progress) is excluded from that region ({@link AssignmentInput#excludedMembers}): the strategy
+ *       moves the region to another eligible member if there is one. A change of a member's data brings a
+ *       round ({@link LeaderView}'s recursive watch on {@code /members}). The exclusion lasts as long as the
+ *       member publishes the record: until a run of the region on that member ends cleanly, or the member
+ *       restarts.</li>
  *   <li>If the member set changed, remember when. While it changed less than {@code rebalanceDelay} ago,
  *       call the strategy with {@code maxBalanceMovesPerRound = 0} (orphans still move at once) and
  *       schedule a round for when it settles.</li>
@@ -74,7 +80,7 @@ public final class AssignmentController {
     private final AssignmentWriter writer;
     private final RecomputeQueue queue = new RecomputeQueue();
     private final AtomicBoolean active = new AtomicBoolean(true);
-    private final Watcher trigger = this::onWatch;
+    private final LeaderView view;
 
     private Set<String> lastMembers;
     private long membershipChangedAt;
@@ -91,6 +97,11 @@ public final class AssignmentController {
         this.settings = settings;
         this.time = time;
         this.writer = new AssignmentWriter(client, paths);
+        this.view = new LeaderView(client, paths, () -> {
+            if (active.get()) {
+                queue.request();
+            }
+        });
     }
 
     /** How one round ended. */
@@ -107,6 +118,7 @@ public final class AssignmentController {
     public void lead(long leaderEpoch) throws InterruptedException {
         try {
             ensureTree();
+            view.open();
             membershipChangedAt = time.currentTimeMillis();
             queue.request();
             while (true) {
@@ -121,6 +133,7 @@ public final class AssignmentController {
                         throw new InterruptedException("Leadership cancelled during a round.");
                     }
                     LOG.warn("Leader {} epoch {}: assignment round failed, retrying: {}", leaderId, leaderEpoch, e.toString());
+                    view.allStale();
                     queue.requestAt(time.currentTimeMillis() + Math.max(100, settings.rebalanceDelay().toMillis()));
                     continue;
                 }
@@ -128,7 +141,10 @@ public final class AssignmentController {
                     LOG.info("Leader {} epoch {} is deposed: stopping at once.", leaderId, leaderEpoch);
                     return;
                 }
-                if (outcome == RoundOutcome.CONFLICT) {
+                if (outcome == RoundOutcome.CONFLICT || outcome == RoundOutcome.WRITTEN) {
+                    // after a write, one more round: balancing may be limited per round, and no watch brings the
+                    // next one (the leader's own write is not watched); it reads nothing (LeaderView) and ends
+                    // UNCHANGED once there is nothing left to move
                     queue.request();
                 }
             }
@@ -138,18 +154,13 @@ public final class AssignmentController {
             throw new IllegalStateException("Leader " + leaderId + " could not prepare the ZooKeeper tree.", e);
         } finally {
             active.set(false);
+            view.close();
         }
     }
 
     /** Asks for a round; never blocks; any thread. */
     public void requestRecompute() {
         queue.request();
-    }
-
-    private void onWatch(WatchedEvent event) {
-        if (active.get() && event.getType() != Watcher.Event.EventType.None) {
-            queue.request();
-        }
     }
 
     /**
@@ -178,51 +189,34 @@ public final class AssignmentController {
 
     /** One round, steps numbered as in the class Javadoc. Runs on the leadership thread. */
     RoundOutcome round(long leaderEpoch) throws Exception {
-        // 1. snapshot
-        Stat definitionStat = new Stat();
-        DefinitionDocument definition;
-        try {
-            definition = LayoutJson.decode(client.getData().storingStatIn(definitionStat).usingWatcher(trigger)
-                    .forPath(paths.definition()), DefinitionDocument.class);
-        } catch (KeeperException.NoNodeException none) {
-            client.checkExists().usingWatcher(trigger).forPath(paths.definition());
+        // 1. snapshot: only what changed since the last round is read (LeaderView)
+        LeaderView.Snapshot snapshot = view.read();
+        if (snapshot.definition() == null) {
             LOG.warn("Leader {}: cluster {} has no definition yet ({}); nothing is assigned until 'shardwork cluster apply' writes one.",
                     leaderId, paths, paths.definition());
             return RoundOutcome.UNCHANGED;
         }
-        int definitionVersion = definitionStat.getVersion();
+        int definitionVersion = snapshot.definitionVersion();
         if (definitionVersion != lastDefinitionVersion) {
             lastDefinitionVersion = definitionVersion;
             definitionSeenAt = time.currentTimeMillis();
         }
-        List<Region> regions = definition.assignerRegions();
+        List<Region> regions = snapshot.definition().assignerRegions();
         Set<String> lagging = new TreeSet<>();
         List<Member> members = new ArrayList<>();
-        List<String> memberIds = new ArrayList<>(new TreeSet<>(client.getChildren().usingWatcher(trigger).forPath(paths.members())));
-        List<Op> memberReads = new ArrayList<>();
-        memberIds.forEach(id -> memberReads.add(Op.getData(paths.member(id))));
-        List<OpResult> memberData = TracedMulti.read(client, memberReads);
-        for (int i = 0; i < memberIds.size(); i++) {
-            String id = memberIds.get(i);
-            if (!(memberData.get(i) instanceof OpResult.GetDataResult data)) {
-                continue; // left between the two reads; the children watch brings another round
+        Map<String, Set<String>> excluded = new HashMap<>();
+        snapshot.members().forEach((id, info) -> {
+            members.add(new Member(id, info.zone(), Math.max(1, info.capacity())));
+            if (info.definitionVersion() != definitionVersion) {
+                lagging.add(id);
             }
-            try {
-                MemberInfo info = LayoutJson.decode(data.getData(), MemberInfo.class);
-                members.add(new Member(id, info.zone(), Math.max(1, info.capacity())));
-                if (info.definitionVersion() != definitionVersion) {
-                    lagging.add(id);
-                }
-            } catch (IllegalArgumentException invalid) {
-                LOG.warn("Ignoring member {} with invalid data: {}", id, invalid.getMessage());
+            for (RestartBackoffRecord backoff : info.restartBackoff()) {
+                excluded.computeIfAbsent(backoff.region(), region -> new TreeSet<>()).add(id);
             }
-        }
-        Set<String> drained = new HashSet<>(client.getChildren().usingWatcher(trigger).forPath(paths.drained()));
-        client.getChildren().usingWatcher(trigger).forPath(paths.owners());
-        Stat assignmentStat = new Stat();
-        AssignmentDocument previous = LayoutJson.decode(
-                client.getData().storingStatIn(assignmentStat).usingWatcher(trigger).forPath(paths.assignment()),
-                AssignmentDocument.class);
+        });
+        view.invalidMembers().forEach(id -> LOG.warn("Ignoring member {}: its data is not a member record.", id));
+        Set<String> drained = new HashSet<>(snapshot.drained());
+        AssignmentDocument previous = snapshot.assignment();
 
         // 2. settle
         long now = time.currentTimeMillis();
@@ -241,10 +235,7 @@ public final class AssignmentController {
         if (!lagging.isEmpty()) {
             long graceEnds = definitionSeenAt + settings.rebalanceDelay().toMillis();
             if (now < graceEnds) {
-                for (String id : lagging) {
-                    client.checkExists().usingWatcher(trigger).forPath(paths.member(id));
-                }
-                queue.requestAt(graceEnds);
+                queue.requestAt(graceEnds); // a lagging member's new data also brings a round (LeaderView)
                 LOG.info("Leader {}: members {} do not run definition version {} yet; waiting up to {} ms before assigning.",
                         leaderId, lagging, definitionVersion, graceEnds - now);
                 return RoundOutcome.UNCHANGED;
@@ -257,7 +248,7 @@ public final class AssignmentController {
 
         // 3. compute
         Assignment result = strategy.assign(new AssignmentInput(members, regions, previous.owners(),
-                new AssignmentOptions(maxBalanceMoves, drained)));
+                new AssignmentOptions(maxBalanceMoves, drained), excluded));
         List<UnplaceableRecord> unplaceable = new ArrayList<>();
         for (Unplaceable u : result.unplaceable()) {
             unplaceable.add(new UnplaceableRecord(u.region(), u.why()));
@@ -275,12 +266,17 @@ public final class AssignmentController {
         }
         AssignmentDocument next = previous.next(leaderEpoch, at, new TreeMap<>(result.owners()), unplaceable, moves);
         try {
-            if (!writer.write(next, leaderEpoch, assignmentStat.getVersion())) {
+            if (!writer.write(next, leaderEpoch, snapshot.assignmentVersion())) {
+                view.assignmentStale();
                 return RoundOutcome.CONFLICT;
             }
         } catch (LeaderDeposedException deposed) {
             return RoundOutcome.DEPOSED;
+        } catch (Exception unknown) {
+            view.assignmentStale(); // written or not: read it again
+            throw unknown;
         }
+        view.assignmentWritten(next, snapshot.assignmentVersion() + 1);
         LOG.info("Leader {} epoch {} wrote generation {}: {} moves, owners {}", leaderId, leaderEpoch, generation,
                 moves.size(), next.owners());
         return RoundOutcome.WRITTEN;

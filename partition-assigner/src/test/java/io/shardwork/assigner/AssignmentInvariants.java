@@ -93,6 +93,16 @@ final class AssignmentInvariants {
         return eligible.values().stream().anyMatch(m -> r.allows(m.zone()));
     }
 
+    /** Whether the member is excluded from the region (restart backoff). */
+    boolean isExcluded(Region r, String memberId) {
+        return input.excludedMembers().getOrDefault(r.name(), Set.of()).contains(memberId);
+    }
+
+    /** Whether an eligible member in one of the region's allowed zones is not excluded from it. */
+    boolean hasUnexcludedMember(Region r) {
+        return eligible.values().stream().anyMatch(m -> r.allows(m.zone()) && !isExcluded(r, m.id()));
+    }
+
     boolean hasZoneRestrictions() {
         return regions.values().stream().anyMatch(r -> !r.allowedZones().isEmpty());
     }
@@ -204,6 +214,8 @@ final class AssignmentInvariants {
             Member m = eligible.get(owner);
             check(m != null, "region " + r.name() + " is owned by " + owner + ", which is not a live, non-drained member");
             check(r.allows(m.zone()), "region " + r.name() + " allows " + r.allowedZones() + " but is owned by " + owner + " in " + m.zone());
+            check(!isExcluded(r, owner) || !hasUnexcludedMember(r), "region " + r.name() + " is owned by " + owner
+                    + ", which is excluded from it, though an eligible member in its zones is not");
             String previous = input.previousOwners().get(r.name());
             Move move = moves.get(r.name());
             if (owner.equals(previous)) {
@@ -221,6 +233,8 @@ final class AssignmentInvariants {
                 expected = MoveReason.DRAIN;
             } else if (!r.allows(before.zone())) {
                 expected = MoveReason.ZONE;
+            } else if (isExcluded(r, previous) && hasUnexcludedMember(r)) {
+                expected = MoveReason.RESTART_BACKOFF;
             } else {
                 expected = null;
             }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class PlacementOrderTest {
 
-    /** The order step 6 asks for, written the plain way: restricted first, heavier first, then by index. */
+    /** The order step 7 asks for, written the plain way: restricted first, heavier first, then by index. */
     private static int[] reference(int[] regions, long[] weight, boolean[] restricted) {
         List<Integer> list = new ArrayList<>();
         for (int r : regions) {

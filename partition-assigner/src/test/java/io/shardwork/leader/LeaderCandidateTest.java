@@ -160,6 +160,52 @@ class LeaderCandidateTest {
         assertEquals(false, writer.write(next, second, 0), "a moved assignment version is a conflict, not a deposition");
     }
 
+    /**
+     * A change of a member's data alone (no membership, claim or drain change) brings a round: a member that
+     * publishes a region in restart backoff is excluded from it, and the region moves to the other member.
+     */
+    @Test
+    void testARegionAMemberPublishesInRestartBackoffMovesToAnotherMember() throws Exception {
+        join("m1");
+        try (LeaderCandidate candidate = candidate("m1", new io.shardwork.assigner.StickyWeightedAssigner())) {
+            candidate.start();
+            await("all regions on m1", () -> assignment().owners().size() == 4);
+            join("m2");
+            await("two regions each", () -> assignment().owners().values().stream().filter("m1"::equals).count() == 2
+                    && assignment().owners().values().stream().filter("m2"::equals).count() == 2);
+            String region = assignment().owners().entrySet().stream().filter(e -> e.getValue().equals("m1")).findFirst().orElseThrow().getKey();
+            long generation = assignment().generation();
+
+            client.setData().forPath(paths.member("m1"), LayoutJson.encode(memberInfo(0).withRestartBackoff(List.of(
+                    new io.shardwork.layout.RestartBackoffRecord(region, 1, 1_000, Instant.now().plusSeconds(1), true)))));
+
+            await(region + " moved to m2", () -> "m2".equals(assignment().owners().get(region)));
+            AssignmentDocument moved = assignment();
+            assertEquals(List.of(new MoveRecord(generation + 1, moved.recentMoves().stream()
+                            .filter(m -> m.generation() == generation + 1).findFirst().orElseThrow().at(), region, "m1", "m2",
+                            "restart_backoff")),
+                    moved.recentMoves().stream().filter(m -> m.generation() == generation + 1).toList(),
+                    "the generation after it moved exactly that region, for its restart backoff");
+            // the next round balances the rest around the exclusion: two each, the region staying on m2
+            await("balanced again around the exclusion", () -> assignment().owners().values().stream().filter("m1"::equals).count() == 2
+                    && "m2".equals(assignment().owners().get(region)));
+        }
+    }
+
+    @Test
+    void testBalancingLimitedToOneMovePerRoundGoesOnUntilBalanced() throws Exception {
+        join("m1");
+        try (LeaderCandidate candidate = new LeaderCandidate(client, paths, "m1", REGIONS, new SpreadTestStrategy(),
+                new ControllerSettings(Duration.ZERO, 1), TimeSource.system())) {
+            candidate.start();
+            await("all regions on m1", () -> assignment().owners().size() == 4);
+            join("m2");
+            // one move per generation: the second move needs a round that no watch brings (the leader's own write
+            // is not watched), so the controller must ask for one itself after each write
+            await("two regions each", () -> assignment().owners().values().stream().filter("m2"::equals).count() == 2);
+        }
+    }
+
     private LeaderCandidate candidate(String id, AssignmentStrategy strategy) {
         return new LeaderCandidate(client, paths, id, REGIONS, strategy, new ControllerSettings(SETTLE, 2), TimeSource.system());
     }

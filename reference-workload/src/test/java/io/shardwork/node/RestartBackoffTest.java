@@ -44,6 +44,25 @@ class RestartBackoffTest {
     }
 
     @Test
+    void aGiveUpOfAHungHandlerIsADeathThatWaitsAtLeastTheInitialWaitAndIsPublishedAtOnceUntilACleanEnd() {
+        java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        RestartBackoff dated = new RestartBackoff(Duration.ofMillis(100), Duration.ofMillis(500),
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        dated.onChange(changes::incrementAndGet);
+
+        assertEquals(Duration.ofMillis(100), dated.onGiveUp("eu", 40), "a first death, but the leader needs the time to move it");
+        assertEquals(List.of(new io.shardwork.layout.RestartBackoffRecord("eu", 1, 100, now.plusMillis(100), true)), dated.inBackoff());
+        assertEquals(1, changes.get(), "published at once");
+        assertEquals(Duration.ofMillis(100), dated.onGiveUp("eu", 40), "a second in a row backs off as any death");
+        assertEquals(Duration.ofMillis(200), dated.onDeath("eu", 40));
+        assertEquals(List.of(new io.shardwork.layout.RestartBackoffRecord("eu", 3, 200, now.plusMillis(200), false)), dated.inBackoff());
+        dated.onCleanEnd("eu");
+        assertEquals(List.of(), dated.inBackoff(), "a clean end of a run clears it, and with it the leader's exclusion");
+        assertEquals(4, changes.get());
+    }
+
+    @Test
     void progressOrACleanEndStartsANewRow() {
         backoff.onDeath("eu", 40);
         backoff.onDeath("eu", 40);

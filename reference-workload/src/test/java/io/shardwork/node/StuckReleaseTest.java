@@ -7,9 +7,7 @@ import io.shardwork.coordination.testing.FairTestStrategy;
 import io.shardwork.coordination.testing.TestCluster;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.coordination.worker.WorkerCoordinator;
-import io.shardwork.api.Context;
 import io.shardwork.api.Handler;
-import io.shardwork.order.Order;
 import io.shardwork.workload.TestHandlers;
 import io.shardwork.leader.TimeSource;
 import io.shardwork.runner.RegionRunnerFactory;
@@ -18,7 +16,6 @@ import io.shardwork.runner.TestSetup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.zookeeper.CreateMode;
@@ -32,25 +29,6 @@ import org.junit.jupiter.api.Test;
 class StuckReleaseTest {
     private static final int ORDERS = 200;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(1);
-
-    /** A handler blocked until the test ends, deaf to interrupts, as a call stuck in I/O. */
-    private static final class HungHandler implements TestHandlers.OrderAction {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        public void handle(Order order, Context context) {
-            entered.countDown();
-            while (true) {
-                try {
-                    release.await();
-                    return;
-                } catch (InterruptedException ignored) {
-                    // stuck in I/O: interrupts do not help
-                }
-            }
-        }
-    }
 
     private record Worker(WorkerCoordinator coordinator, RunnerLifecycle lifecycle, RegionRunnerFactory runners) { }
 
@@ -73,7 +51,7 @@ class StuckReleaseTest {
     void testARunnerThatDoesNotStopInTimeIsAbandonedAndItsRegionMovesOnDrain() throws Exception {
         TestSetup setup = TestSetup.create("at-least-once", 1, Map.of());
         setup.produce(14L, ORDERS, 0);
-        HungHandler hung = new HungHandler();
+        HangingOrderAction hung = new HangingOrderAction();
         try (TestCluster cluster = new TestCluster(1)) {
             Worker first = worker(cluster, setup, "w1", () -> TestHandlers.orders(hung));
             Worker second = worker(cluster, setup, "w2", null);

@@ -42,7 +42,8 @@ class RecentOrdersTest {
                 new Order("o-1", "eu", "c-1", 101, "EUR", 1, Instant.EPOCH),
                 new Order("o-1", "eu", "c-1", 100, "USD", 1, Instant.EPOCH),
                 new Order("o-1", "eu", "c-1", 100, "EUR", 2, Instant.EPOCH),
-                new Order("o-1", "eu", "c-1", 100, "EUR", 1, Instant.EPOCH.plusMillis(1))}) {
+                new Order("o-1", "eu", "c-1", 100, "EUR", 1, Instant.EPOCH.plusMillis(1)),
+                new Order("o-1", "eu", "c-1E", 100, "UR", 1, Instant.EPOCH)}) { // a field boundary moved
             RecentOrders recent = new RecentOrders(4);
             recent.observe(base, 0);
             assertTrue(recent.observe(other, 1).isPresent(), other.toString());
@@ -50,14 +51,14 @@ class RecentOrdersTest {
     }
 
     @Test
-    void leastRecentlySeenIdsAreForgottenBeyondTheCapacity() {
+    void theOldestFirstSeenIdsAreForgottenBeyondTheCapacity() {
         RecentOrders recent = new RecentOrders(2);
         recent.observe(order("a", 1), 0);
         recent.observe(order("b", 1), 1);
-        recent.observe(order("a", 1), 2); // a is now the most recently seen
-        recent.observe(order("c", 1), 3); // evicts b
+        recent.observe(order("a", 1), 2); // a redelivery does not move a's window: it starts at a's first order
+        recent.observe(order("c", 1), 3); // evicts a
         assertEquals(2, recent.size());
-        assertEquals(Optional.empty(), recent.observe(order("b", 2), 4), "b was forgotten: outside the window");
+        assertEquals(Optional.empty(), recent.observe(order("a", 2), 4), "a was forgotten: outside the window");
         assertTrue(recent.observe(order("c", 2), 5).isPresent(), "c is still remembered");
     }
 

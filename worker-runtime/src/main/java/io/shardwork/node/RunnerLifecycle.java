@@ -139,9 +139,13 @@ public final class RunnerLifecycle implements RegionLifecycle {
             log.error("region {} epoch {}: runner died ({} in a row); the claim is given up {} and the region resumes from its last"
                     + " checkpoint", region, epoch, restarts.consecutiveDeaths(region),
                     wait.isZero() ? "at once" : "in " + wait.toMillis() + " ms", cause);
-            if (requestedEnd) {
-                return;
+            if (!requestedEnd) {
+                endAfter(wait);
             }
+        }
+
+        /** Tells the coordinator that this run ended on its own once {@code wait} has passed (the restart backoff). */
+        void endAfter(Duration wait) {
             if (wait.isZero()) {
                 unexpectedEnd.accept(region, epoch);
             } else {
@@ -256,12 +260,19 @@ public final class RunnerLifecycle implements RegionLifecycle {
      * Waits for the graceful stop at most shutdown.timeout.ms, counted from {@link #beginStop} when that came
      * first, so regions released together all end within that one bound. Past it the runner is abandoned:
      * it writes no checkpoint from then on, and its stuck thread's effects are fenced once the claim is gone.
+     * A run already given up (its handler call hung, see {@link #watchHandlers}) cannot stop gracefully: it is
+     * released at once, without a final checkpoint.
      */
     @Override
     public void stop(String region) throws FencedException, StopAbandonedException {
         Run run = running.remove(region);
         if (run == null) {
             return;
+        }
+        if (run.abandoned) {
+            run.runner.abandon();
+            throw new StopAbandonedException("Region " + region + " epoch " + run.epoch + " was given up before its release (a hung"
+                    + " handler call); released without a final checkpoint (last checkpoint " + run.runner.stats().checkpointedOffset() + ")");
         }
         run.requestedEnd = true;
         long begun = run.stopBegunNanos != 0 ? run.stopBegunNanos : System.nanoTime();
@@ -311,7 +322,10 @@ public final class RunnerLifecycle implements RegionLifecycle {
         /** The call reported as hung returned, or its run ended. */
         void recovered(String region);
 
-        /** The region was given up after twice the timeout: abandoned, its claim to be deleted and claimed anew. */
+        /**
+         * The region was given up after twice the timeout: abandoned, published as in restart backoff (the leader
+         * moves it to another worker if one may take it), its claim to be deleted after the backoff's wait.
+         */
         void gaveUp(String region, long epoch, Duration running);
     }
 
@@ -319,10 +333,14 @@ public final class RunnerLifecycle implements RegionLifecycle {
      * Watches every run's handler call, every quarter of {@code timeout} (at most every second): a call running
      * longer than {@code timeout} is reported as hung (the worker is not ready, naming the region); one running
      * twice as long makes this worker give the region up: the run is abandoned (its checkpoint writer refuses,
-     * its sends are refused), the coordinator hears that the work ended, deletes the claim and claims again under
-     * a new epoch, which fences whatever the hung call still attempts. The hung thread itself cannot be stopped:
-     * it keeps running until the call returns, then finds its run abandoned and ends without an effect. Call once,
-     * before the coordinator starts.
+     * its sends are refused) and the give-up counts as a death of the region's run in {@link RestartBackoff}
+     * ({@link RestartBackoff#onGiveUp}), published at once in the member node, so the leader moves the region to
+     * another worker when one may take it (restart-backoff exclusion). After the backoff's wait (at least its
+     * initial wait) the coordinator hears that the work ended and deletes the claim; the region is claimed under a
+     * new epoch, by the other worker or, when there is none, by this one again; the new epoch fences whatever the
+     * hung call still attempts. If the leader moved the region meanwhile, the release deletes the claim at once.
+     * The hung thread itself cannot be stopped: it keeps running until the call returns, then finds its run
+     * abandoned and ends without an effect. Call once, before the coordinator starts.
      */
     public void watchHandlers(Duration timeout, HandlerWatchListener listener) {
         long every = Math.max(10, Math.min(1000, timeout.toMillis() / 4));
@@ -348,12 +366,13 @@ public final class RunnerLifecycle implements RegionLifecycle {
                     run.abandoned = true;
                     run.requestedEnd = true;
                     run.runner.abandon();
+                    Duration wait = restarts.onGiveUp(run.region, run.runner.stats().checkpointedOffset());
                     log.error("region {} epoch {}: a handler call has run {} ms, twice handler.timeout.ms: the region is given up"
-                            + " (abandoned, claimed again under a new epoch); the hung thread runs on until the call returns", run.region,
-                            run.epoch, call.toMillis());
+                            + " (abandoned, in restart backoff so that another worker takes it; the claim is deleted in {} ms at the"
+                            + " latest); the hung thread runs on until the call returns", run.region, run.epoch, call.toMillis(), wait.toMillis());
                     listener.gaveUp(run.region, run.epoch, call);
                     listener.recovered(run.region);
-                    workEnded.accept(run.region, run.epoch);
+                    run.endAfter(wait);
                 }
             }
         } catch (RuntimeException e) {

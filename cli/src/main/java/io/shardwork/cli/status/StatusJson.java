@@ -43,6 +43,7 @@ final class StatusJson {
                 entry.put("region", record.region());
                 entry.put("consecutive_deaths", record.consecutiveDeaths());
                 entry.put("backoff_ms", record.backoffMs());
+                entry.put("handler_gave_up", record.handlerGaveUp());
                 entry.put("next_claim_at", String.valueOf(record.nextClaimAt()));
             }
         }

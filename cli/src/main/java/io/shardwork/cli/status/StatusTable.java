@@ -63,8 +63,9 @@ final class StatusTable {
                 anyLag ? Long.toString(totalLag) : "-", anyRate ? String.format("%.0f", totalRate) : "-")));
         for (ClusterStatus.MemberStatus member : status.members()) {
             for (RestartBackoffRecord record : member.restartBackoff()) {
-                out.append(clip(String.format("backoff %s on %s: %d deaths, next claim %s (wait %d ms)",
+                out.append(clip(String.format("backoff %s on %s: %d deaths%s, next claim %s (wait %d ms)",
                         fit(record.region(), 12), fit(member.id(), 16), record.consecutiveDeaths(),
+                        record.handlerGaveUp() ? " (hung)" : "",
                         record.nextClaimAt() == null ? "-" : CLOCK.format(record.nextClaimAt()), record.backoffMs())));
             }
         }

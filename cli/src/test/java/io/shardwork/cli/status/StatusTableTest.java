@@ -21,7 +21,8 @@ class StatusTableTest {
     private static ClusterStatus status() {
         return new ClusterStatus("worker-1", 2, 7,
                 List.of(new ClusterStatus.MemberStatus("worker-1", "host-a", 4242, "default", 1, List.of("eu-west", "us-east"), -1,
-                                List.of(new RestartBackoffRecord("us-east", 3, 2_000, AT.plusSeconds(2)))),
+                                List.of(new RestartBackoffRecord("eu-west", 1, 1_000, AT.plusSeconds(1), true),
+                                        new RestartBackoffRecord("us-east", 3, 2_000, AT.plusSeconds(2)))),
                         new ClusterStatus.MemberStatus("worker-2", "host-b", 4343, "default", 1, List.of())),
                 List.of(new ClusterStatus.RegionStatus("eu-west", "worker-1", "worker-1", 3, 1_000L),
                         new ClusterStatus.RegionStatus("us-east", "worker-1", "worker-1", 2, null),
@@ -64,17 +65,23 @@ class StatusTableTest {
         String next = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault())
                 .format(AT.plusSeconds(2));
         assertTrue(lines.contains("backoff us-east on worker-1: 3 deaths, next claim " + next + " (wait 2000 ms)"), table);
+        String gaveUpNext = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault())
+                .format(AT.plusSeconds(1));
+        assertTrue(lines.contains("backoff eu-west on worker-1: 1 deaths (hung), next claim " + gaveUpNext + " (wait 1000 ms)"),
+                table);
     }
 
     @Test
     void testJsonCarriesEachMembersRestartBackoff() throws Exception {
         JsonNode root = new ObjectMapper().readTree(StatusJson.render("demo", view()));
         JsonNode backoff = root.get("members").get(0).get("restart_backoff");
-        assertEquals(1, backoff.size(), backoff.toString());
-        assertEquals("us-east", backoff.get(0).get("region").asText());
-        assertEquals(3, backoff.get(0).get("consecutive_deaths").asInt());
-        assertEquals(2_000L, backoff.get(0).get("backoff_ms").asLong());
-        assertEquals("2025-01-01T12:00:02Z", backoff.get(0).get("next_claim_at").asText());
+        assertEquals(2, backoff.size(), backoff.toString());
+        assertTrue(backoff.get(0).get("handler_gave_up").asBoolean(), "eu-west was given up for a hung handler call");
+        assertEquals("us-east", backoff.get(1).get("region").asText());
+        assertEquals(3, backoff.get(1).get("consecutive_deaths").asInt());
+        assertEquals(2_000L, backoff.get(1).get("backoff_ms").asLong());
+        assertEquals(false, backoff.get(1).get("handler_gave_up").asBoolean());
+        assertEquals("2025-01-01T12:00:02Z", backoff.get(1).get("next_claim_at").asText());
         assertEquals(0, root.get("members").get(1).get("restart_backoff").size(), "none: an empty list");
     }
 

@@ -78,6 +78,20 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
         }
     }
 
+    /**
+     * A claim of {@code region} read its checkpoint node at {@code version}: the run's first write is checked
+     * against it instead of reading the node again (a version that moved on still costs only a refused write
+     * and a read). A negative version is ignored.
+     */
+    public void claimed(String region, int version, Optional<Checkpoint> checkpoint) {
+        if (version < 0) {
+            return;
+        }
+        synchronized (lockOf(region)) {
+            known.put(region, new Stored(version, checkpoint));
+        }
+    }
+
     @Override
     public void commit(String region, long epoch, long nextOffset) throws FencedException, Exception {
         synchronized (lockOf(region)) {

@@ -8,11 +8,13 @@ public sealed interface ClaimResult {
     /**
      * The claim is ours under {@code epoch}; {@code checkpoint} is the region's checkpoint as read with the
      * claim, current when the claim was made: no one can move it between that read and our claim (a
-     * checkpoint write needs a live claim, and any claim made in between would have failed ours).
+     * checkpoint write needs a live claim, and any claim made in between would have failed ours);
+     * {@code checkpointVersion} is its znode version then (-1 when unknown), the version the first checkpoint
+     * write of the run can be checked against without reading the node again.
      */
-    record Succeeded(long epoch, Optional<Checkpoint> checkpoint) implements ClaimResult {
+    record Succeeded(long epoch, Optional<Checkpoint> checkpoint, int checkpointVersion) implements ClaimResult {
         public Succeeded(long epoch) {
-            this(epoch, Optional.empty());
+            this(epoch, Optional.empty(), -1);
         }
     }
 

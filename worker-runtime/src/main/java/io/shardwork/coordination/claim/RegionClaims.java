@@ -80,11 +80,14 @@ public final class RegionClaims {
         Map<String, Integer> epochVersions = new LinkedHashMap<>();
         Map<String, Integer> oursAlready = new LinkedHashMap<>();
         Map<String, Optional<Checkpoint>> checkpoints = new LinkedHashMap<>();
+        Map<String, Integer> checkpointVersions = new LinkedHashMap<>();
         for (int i = 0; i < wanted.size(); i++) {
             String region = wanted.get(i);
             OpResult owner = read.get(READS_PER_REGION * i);
             OpResult epoch = read.get(READS_PER_REGION * i + 1);
-            checkpoints.put(region, checkpointOf(read.get(READS_PER_REGION * i + 2)));
+            OpResult checkpoint = read.get(READS_PER_REGION * i + 2);
+            checkpoints.put(region, checkpointOf(checkpoint));
+            checkpointVersions.put(region, checkpoint instanceof OpResult.GetDataResult data ? data.getStat().getVersion() : -1);
             if (owner instanceof OpResult.GetDataResult held && held.getStat().getEphemeralOwner() != session) {
                 results.put(region, new ClaimResult.Blocked());
             } else if (owner instanceof OpResult.GetDataResult held && epoch instanceof OpResult.GetDataResult epochNode) {
@@ -114,7 +117,8 @@ public final class RegionClaims {
             }
             try {
                 TracedMulti.write(client, ops);
-                free.forEach(region -> results.put(region, new ClaimResult.Succeeded(epochVersions.get(region) + 1L, checkpoints.get(region))));
+                free.forEach(region -> results.put(region, new ClaimResult.Succeeded(epochVersions.get(region) + 1L,
+                        checkpoints.get(region), checkpointVersions.get(region))));
                 break;
             } catch (KeeperException failed) {
                 int at = firstFailure(failed.getResults());
@@ -147,60 +151,40 @@ public final class RegionClaims {
         return owner != null && owner.getEphemeralOwner() == sessionId();
     }
 
-    /** Deletes {@code /owners/r} if the current session owns it; never deletes another worker's claim. */
-    public void releaseIfOurs(String region) throws Exception {
-        Stat owner = client.checkExists().forPath(paths.owner(region));
-        if (owner != null && owner.getEphemeralOwner() == sessionId()) {
-            try {
-                client.delete().withVersion(owner.getVersion()).forPath(paths.owner(region));
-            } catch (KeeperException.NoNodeException ignored) {
-                // already gone
-            }
+    /**
+     * Deletes {@code /owners/r} if it is still the claim of {@code epoch}: ONE multi
+     * {@code check(/regions/r/epoch, epoch) + delete(/owners/r)}. Every claim bumps the epoch node's version,
+     * so a check that holds proves no claim was made since ours: the owner node is ours or already gone. A
+     * newer claim, another worker's or this session's own, fails the check and is left alone.
+     */
+    public void release(String region, long epoch) throws Exception {
+        List<Op> ops = List.of(Op.check(paths.regionEpoch(region), Math.toIntExact(epoch)), Op.delete(paths.owner(region), -1));
+        try {
+            TracedMulti.write(client, ops);
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException notOurs) {
+            // claimed again since (the check), or our claim is gone already (the delete)
         }
     }
 
     /**
-     * One multi-read of each region's claim, epoch and checkpoint node. A region claimed for the first time in
-     * the cluster's life has no epoch and checkpoint nodes yet: they are created (persistent, never deleted)
-     * in ONE multi, so no failure leaves one without the other, and read again; every later claim spends no
-     * write on them. A region left with only one of them (by an older version, which created them one by
-     * one) gets the missing one.
+     * One multi-read of each region's claim, epoch and checkpoint node. {@code cluster apply} creates a
+     * region's nodes when it defines it; a region without them (defined by an older version, or left with
+     * one of the two by one) gets what is missing ({@link RegionNodes#ensure}, one multi) and is read again.
      */
     private List<OpResult> readOwnersAndEpochs(List<String> regions) throws Exception {
         List<OpResult> read = TracedMulti.read(client, readOps(regions));
-        boolean created = false;
+        List<String> incomplete = new ArrayList<>();
         for (int i = 0; i < regions.size(); i++) {
-            String region = regions.get(i);
-            boolean noEpoch = errorOf(read.get(READS_PER_REGION * i + 1)) == KeeperException.Code.NONODE.intValue();
-            boolean noCheckpoint = errorOf(read.get(READS_PER_REGION * i + 2)) == KeeperException.Code.NONODE.intValue();
-            if (noEpoch || noCheckpoint) {
-                createRegionNodes(region, noEpoch, noCheckpoint);
-                created = true;
+            if (errorOf(read.get(READS_PER_REGION * i + 1)) == KeeperException.Code.NONODE.intValue()
+                    || errorOf(read.get(READS_PER_REGION * i + 2)) == KeeperException.Code.NONODE.intValue()) {
+                incomplete.add(regions.get(i));
             }
         }
-        return created ? TracedMulti.read(client, readOps(regions)) : read;
-    }
-
-    private void createRegionNodes(String region, boolean epoch, boolean checkpoint) throws Exception {
-        if (client.checkExists().forPath(paths.region(region)) == null) {
-            try {
-                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(paths.region(region), new byte[0]);
-            } catch (KeeperException.NodeExistsException ignored) {
-                // created meanwhile by another worker
-            }
+        if (incomplete.isEmpty()) {
+            return read;
         }
-        List<Op> ops = new ArrayList<>();
-        if (epoch) {
-            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(paths.regionEpoch(region), new byte[0]).get());
-        }
-        if (checkpoint) {
-            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(paths.regionCheckpoint(region), new byte[0]).get());
-        }
-        try {
-            TracedMulti.write(client, ops);
-        } catch (KeeperException.NodeExistsException ignored) {
-            // created meanwhile by another worker: the read that follows sees them
-        }
+        RegionNodes.ensure(client, paths, incomplete);
+        return TracedMulti.read(client, readOps(regions));
     }
 
     private List<Op> readOps(List<String> regions) {

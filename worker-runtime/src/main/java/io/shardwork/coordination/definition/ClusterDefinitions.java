@@ -281,7 +281,9 @@ public final class ClusterDefinitions {
         for (RegionRecord region : removed) {
             long done = 0;
             try {
-                done = LayoutJson.decode(client.getData().forPath(paths.regionCheckpoint(region.name())), Checkpoint.class).offset();
+                byte[] checkpoint = client.getData().forPath(paths.regionCheckpoint(region.name()));
+                // an empty node: created with the region (or by its first claim) and never written
+                done = checkpoint == null || checkpoint.length == 0 ? 0 : LayoutJson.decode(checkpoint, Checkpoint.class).offset();
             } catch (KeeperException.NoNodeException none) {
                 // never checkpointed: nothing done
             }

@@ -1,5 +1,6 @@
 package io.shardwork.coordination.definition;
 
+import io.shardwork.coordination.claim.RegionNodes;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.DefinitionDocument;
 import io.shardwork.layout.LayoutJson;
@@ -46,17 +47,23 @@ public final class DefinitionStore {
 
     /**
      * Writes {@code document} if the definition is still at {@code expectedVersion}
-     * ({@link DefinitionDocument#NO_VERSION}: not there yet); creates the cluster root when missing.
+     * ({@link DefinitionDocument#NO_VERSION}: not there yet); creates the cluster root when missing, and then
+     * the persistent nodes of every region it defines that has none yet ({@link RegionNodes#ensure}: one
+     * multi-read and at most one multi), so that no claim has to.
      *
      * @return the new definition version
      * @throws KeeperException.BadVersionException or NodeExistsException when another apply wrote first
      */
     public int write(DefinitionDocument document, int expectedVersion) throws Exception {
         byte[] data = LayoutJson.encode(document);
+        int written;
         if (expectedVersion == DefinitionDocument.NO_VERSION) {
             client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(paths.definition(), data);
-            return 0;
+            written = 0;
+        } else {
+            written = client.setData().withVersion(expectedVersion).forPath(paths.definition(), data).getVersion();
         }
-        return client.setData().withVersion(expectedVersion).forPath(paths.definition(), data).getVersion();
+        RegionNodes.ensure(client, paths, document.regions().stream().map(DefinitionDocument.RegionRecord::name).toList());
+        return written;
     }
 }

@@ -97,13 +97,15 @@ public final class WorkerCoordinator implements Closeable {
     private final CuratorFramework client;
     private final FencingCounter fencing = new FencingCounter();
     private final java.util.concurrent.atomic.AtomicLong abandonedReleases = new java.util.concurrent.atomic.AtomicLong();
-    private final CheckpointStore checkpoints;
+    private final ZooKeeperCheckpointStore checkpoints;
     private final RegionLifecycle lifecycle;
     private final RegionClaims claims;
     private final MemberRegistration membership;
     private final LeaderCandidate candidate;
     private final ExecutorService events;
     private final Map<String, RegionOwnership> ownerships = new ConcurrentHashMap<>();
+    /** The epoch of each region whose end the listener was last told of ({@link #released}). */
+    private final Map<String, Long> releasedEpochs = new ConcurrentHashMap<>();
     private final Watcher assignmentWatcher = this::onAssignmentWatch;
     private final Watcher staleMemberWatcher = event -> submit(this::registerMembership);
     /** Claims asked for and not made yet, region to generation; event thread only. */
@@ -287,7 +289,7 @@ public final class WorkerCoordinator implements Closeable {
         for (RegionOwnership ownership : ownerships.values()) {
             if (ownership.holdsClaim()) {
                 lifecycle.abandon(ownership.region());
-                listener.released(ownership.region(), settings.workerId(), ownership.epoch(), time.now(), false);
+                released(ownership.region(), ownership.epoch(), false);
             }
             ownerships.put(ownership.region(), RegionOwnership.idle(ownership.region()));
         }
@@ -375,10 +377,10 @@ public final class WorkerCoordinator implements Closeable {
             if (current == null || !current.holdsClaim() || current.epoch() != epoch) {
                 return;
             }
-            listener.released(region, settings.workerId(), epoch, time.now(), false);
+            released(region, epoch, false);
             apply(region, new OwnershipEvent.Fenced());
             try {
-                claims.releaseIfOurs(region);
+                claims.release(region, epoch);
             } catch (Exception e) {
                 LOG.warn("Worker {} region {}: cannot delete our claim after its work ended: {}", settings.workerId(), region, e.toString());
             }
@@ -700,8 +702,8 @@ public final class WorkerCoordinator implements Closeable {
                 release(region, release.epoch());
             } else if (action instanceof OwnershipAction.Abandon) {
                 lifecycle.abandon(region);
-                listener.released(region, settings.workerId(), before.epoch(), time.now(), false);
-                claims.releaseIfOurs(region);
+                released(region, before.epoch(), false);
+                claims.release(region, before.epoch());
             }
         } catch (Exception e) {
             LOG.warn("Worker {} region {}: {} failed, retrying at the next event: {}", settings.workerId(), region,
@@ -751,6 +753,7 @@ public final class WorkerCoordinator implements Closeable {
                 String region = outcome.getKey();
                 if (outcome.getValue() instanceof ClaimResult.Succeeded succeeded) {
                     checkpointsReadWithClaims.put(region, succeeded.checkpoint());
+                    checkpoints.claimed(region, succeeded.checkpointVersion(), succeeded.checkpoint());
                     listener.claimed(region, settings.workerId(), succeeded.epoch(), time.now());
                     apply(region, new OwnershipEvent.ClaimSucceeded(succeeded.epoch()));
                     checkpointsReadWithClaims.remove(region); // used by StartWork inside apply, never later
@@ -787,9 +790,21 @@ public final class WorkerCoordinator implements Closeable {
             LOG.error("Worker {} region {} epoch {}: released without a final checkpoint: {}", settings.workerId(), region,
                     epoch, stuck.getMessage());
         }
-        listener.released(region, settings.workerId(), epoch, time.now(), graceful);
-        claims.releaseIfOurs(region);
+        released(region, epoch, graceful);
+        claims.release(region, epoch);
         apply(region, new OwnershipEvent.ReleaseFinished());
+    }
+
+    /**
+     * Tells the listener (ownership history, recorder) that the run of {@code region} under {@code epoch} ended,
+     * ONCE however many paths end it: a release whose claim deletion failed is retried at the next event, and
+     * a crash-stop ({@link #closeWithoutRelease}) can interrupt a release between the two.
+     */
+    private void released(String region, long epoch, boolean graceful) {
+        Long before = releasedEpochs.put(region, epoch);
+        if (before == null || before != epoch) {
+            listener.released(region, settings.workerId(), epoch, time.now(), graceful);
+        }
     }
 
     private boolean claimHolds(String region) {

@@ -15,6 +15,7 @@ import io.shardwork.leader.TimeSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.data.Stat;
@@ -52,25 +53,79 @@ class RegionClaimsTest {
     void testFreeRegionsAreAllClaimedWithTheirNextEpochs() throws Exception {
         RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
         Map<String, ClaimResult> first = claims.claimAll(List.of("a", "b", "c"), generation);
-        assertEquals(expect("a", new ClaimResult.Succeeded(1), "b", new ClaimResult.Succeeded(1), "c", new ClaimResult.Succeeded(1)), first);
+        assertEquals(expect("a", unwritten(1), "b", unwritten(1), "c", unwritten(1)), first);
         for (String region : List.of("a", "b", "c")) {
             assertEquals(mine.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession(region), region + " held by our session");
             assertEquals(1, LayoutJson.decode(mine.getData().forPath(PATHS.owner(region)), Claim.class).epoch());
         }
         // already ours (a claim whose answer was lost, or whose work ended): claimed again under a NEW epoch, so
         // a runner of this process still going under epoch 1 is fenced
-        assertEquals(expect("b", new ClaimResult.Succeeded(2)), claims.claimAll(List.of("b"), generation));
+        assertEquals(expect("b", unwritten(2)), claims.claimAll(List.of("b"), generation));
         assertEquals(2, LayoutJson.decode(mine.getData().forPath(PATHS.owner("b")), Claim.class).epoch());
         assertEquals(mine.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession("b"), "b still held by our session");
         assertThrows(FencedException.class, () -> new ZooKeeperCheckpointStore(mine, PATHS, "w1", new FencingCounter(),
                 TimeSource.system()).commit("b", 1, 7), "the run of epoch 1 can no longer checkpoint");
 
         new ZooKeeperCheckpointStore(mine, PATHS, "w1", new FencingCounter(), TimeSource.system()).commit("a", 1, 42);
-        claims.releaseIfOurs("a");
+        claims.release("a", 1);
         ClaimResult again = claims.claimAll(List.of("a"), generation).get("a");
         assertEquals(2, ((ClaimResult.Succeeded) again).epoch(), "a claim after a release has the next epoch");
         assertEquals(42, ((ClaimResult.Succeeded) again).checkpoint().orElseThrow().offset(),
                 "the checkpoint read with the claim is the last one written");
+        assertEquals(1, ((ClaimResult.Succeeded) again).checkpointVersion(), "with the version it was read at");
+    }
+
+    @Test
+    void testAStoreToldTheVersionReadWithTheClaimWritesWithoutReadingAndRecoversFromAStaleOne() throws Exception {
+        RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
+        ClaimResult.Succeeded claim = (ClaimResult.Succeeded) claims.claimAll(List.of("a"), generation).get("a");
+        java.util.List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        mine.getZookeeperClient().setTracerDriver(new org.apache.curator.drivers.AdvancedTracerDriver() {
+            @Override
+            public void addTrace(org.apache.curator.drivers.OperationTrace trace) {
+                if (trace.getName().startsWith("GetData")) {
+                    reads.add(trace.getPath());
+                }
+            }
+
+            @Override
+            public void addEvent(org.apache.curator.drivers.EventTrace trace) {
+            }
+        });
+        ZooKeeperCheckpointStore store = new ZooKeeperCheckpointStore(mine, PATHS, "w1", new FencingCounter(), TimeSource.system());
+        store.claimed("a", claim.checkpointVersion(), claim.checkpoint());
+        store.commit("a", claim.epoch(), 10);
+        assertEquals(List.of(), reads, "the first write used the version read with the claim");
+
+        other.setData().forPath(PATHS.regionCheckpoint("a"), LayoutJson.encode(new io.shardwork.layout.Checkpoint(5,
+                claim.epoch(), java.time.Instant.now(), "w1")));
+        store.claimed("a", 1, claim.checkpoint()); // stale on purpose: the node is at version 2 now
+        store.commit("a", claim.epoch(), 20);
+        assertEquals(List.of(PATHS.regionCheckpoint("a")), reads, "a stale version costs one read, not a failure");
+        assertEquals(20, LayoutJson.decode(mine.getData().forPath(PATHS.regionCheckpoint("a")),
+                io.shardwork.layout.Checkpoint.class).offset());
+    }
+
+    @Test
+    void testAReleaseDeletesOnlyTheClaimOfItsEpoch() throws Exception {
+        RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
+        claims.claimAll(List.of("a"), generation);
+        claims.claimAll(List.of("a"), generation); // this session claims a again: epoch 2
+        claims.release("a", 1); // the late release of the run of epoch 1
+        assertEquals(2, LayoutJson.decode(mine.getData().forPath(PATHS.owner("a")), Claim.class).epoch(),
+                "the claim of epoch 2 survives the release of epoch 1");
+        claims.release("a", 2);
+        assertNull(mine.checkExists().forPath(PATHS.owner("a")));
+        claims.release("a", 2); // already gone: nothing to do, no error
+
+        new RegionClaims(other, PATHS, "w2", TimeSource.system()).claimAll(List.of("a"), generation); // epoch 3
+        claims.release("a", 2);
+        assertEquals(other.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession("a"), "w2's claim is left alone");
+    }
+
+    /** A claim of a region whose checkpoint node was never written (created empty, version 0). */
+    private static ClaimResult.Succeeded unwritten(long epoch) {
+        return new ClaimResult.Succeeded(epoch, Optional.empty(), 0);
     }
 
     @Test
@@ -78,7 +133,7 @@ class RegionClaimsTest {
         new RegionClaims(other, PATHS, "w2", TimeSource.system()).claimAll(List.of("b"), generation);
         Map<String, ClaimResult> results = new RegionClaims(mine, PATHS, "w1", TimeSource.system())
                 .claimAll(List.of("a", "b", "c"), generation);
-        assertEquals(expect("a", new ClaimResult.Succeeded(1), "b", new ClaimResult.Blocked(), "c", new ClaimResult.Succeeded(1)), results);
+        assertEquals(expect("a", unwritten(1), "b", new ClaimResult.Blocked(), "c", unwritten(1)), results);
         assertEquals(other.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession("b"), "b still w2's");
     }
 
@@ -96,7 +151,7 @@ class RegionClaimsTest {
     void testAClaimMadeByAnotherWorkerBetweenOurReadAndOurWriteBlocksOnlyThatRegion() throws Exception {
         RegionClaims rival = new RegionClaims(other, PATHS, "w2", TimeSource.system());
         rival.claimAll(List.of("b"), generation); // creates b's nodes, then frees it again
-        rival.releaseIfOurs("b");
+        rival.release("b", 1);
         AtomicBoolean raced = new AtomicBoolean();
         // our clock is read while the write is being built, after the read: the rival claims b right then
         TimeSource racing = () -> {
@@ -110,7 +165,7 @@ class RegionClaimsTest {
             return System.currentTimeMillis();
         };
         Map<String, ClaimResult> results = new RegionClaims(mine, PATHS, "w1", racing).claimAll(List.of("a", "b", "c"), generation);
-        assertEquals(expect("a", new ClaimResult.Succeeded(1), "b", new ClaimResult.Blocked(), "c", new ClaimResult.Succeeded(1)), results);
+        assertEquals(expect("a", unwritten(1), "b", new ClaimResult.Blocked(), "c", unwritten(1)), results);
         Claim rivals = LayoutJson.decode(mine.getData().forPath(PATHS.owner("b")), Claim.class);
         assertEquals("w2", rivals.workerId());
         assertEquals(2, rivals.epoch(), "the rival's claim stands with its epoch");

@@ -1,0 +1,216 @@
+package io.shardwork.leader;
+
+import io.shardwork.layout.AssignmentDocument;
+import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.DefinitionDocument;
+import io.shardwork.layout.LayoutJson;
+import io.shardwork.layout.MemberInfo;
+import io.shardwork.layout.TracedMulti;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * The leader's picture of what it assigns from (definition, members with their data, drain markers, the
+ * assignment), read again only where ZooKeeper said something changed. Coordination traffic per round is then
+ * proportional to what changed, not to the cluster: a round after one member published new data reads that
+ * member alone; a round after the leader's own write reads nothing.
+ *
+ * <p>How it stays exact: {@link #open()} adds PERSISTENT watches (they stay armed after firing, ZooKeeper
+ * 3.6+) on {@code /definition} (data) and {@code /drained} (children), and a PERSISTENT_RECURSIVE one on
+ * {@code /members} (every member node's creation, data change and deletion). An event marks its part stale
+ * and calls {@code onChange}; a read clears a stale mark BEFORE reading, so a change that lands during a read
+ * is either in what was read or marks the part stale again (one more round, never a missed one). An event
+ * without a node (disconnected, reconnected, expired) marks everything stale: persistent watches are
+ * re-registered on reconnect but changes in between are not replayed for them. The assignment is not
+ * watched: only a leader writes it, every write is fenced by the leader epoch and the version read, and
+ * {@link #assignmentWritten} / {@link #assignmentStale} keep the cached copy current.
+ *
+ * <p>Threading: events arrive on ZooKeeper's event thread and only set marks; {@link #read()} runs on the
+ * leadership thread. {@link #close()} removes the watches (one operation each) when the term ends.
+ */
+final class LeaderView implements AutoCloseable {
+    /** What one round sees. {@code definition} is null while the cluster has none. */
+    record Snapshot(DefinitionDocument definition, int definitionVersion, Map<String, MemberInfo> members,
+                    Set<String> drained, AssignmentDocument assignment, int assignmentVersion) {
+    }
+
+    private final CuratorFramework client;
+    private final ClusterPaths paths;
+    private final Runnable onChange;
+    private final Watcher watcher = this::onEvent;
+
+    private final AtomicBoolean definitionStale = new AtomicBoolean(true);
+    private final AtomicBoolean membersStale = new AtomicBoolean(true);
+    private final AtomicBoolean drainedStale = new AtomicBoolean(true);
+    private final AtomicBoolean assignmentStale = new AtomicBoolean(true);
+    /** Every member's data is read again (set by any thread; the member map itself is the leadership thread's). */
+    private final AtomicBoolean allMembersStale = new AtomicBoolean(true);
+    private final Set<String> staleMembers = ConcurrentHashMap.newKeySet();
+
+    private DefinitionDocument definition;
+    private int definitionVersion = DefinitionDocument.NO_VERSION;
+    private final Map<String, MemberInfo> members = new TreeMap<>();
+    private Set<String> drained = Set.of();
+    private AssignmentDocument assignment;
+    private int assignmentVersion;
+    private Set<String> invalidMembers = Set.of();
+
+    LeaderView(CuratorFramework client, ClusterPaths paths, Runnable onChange) {
+        this.client = client;
+        this.paths = paths;
+        this.onChange = onChange;
+    }
+
+    /** Arms the watches; everything is stale until the first {@link #read()}. */
+    void open() throws Exception {
+        client.watchers().add().withMode(AddWatchMode.PERSISTENT).usingWatcher(watcher).forPath(paths.definition());
+        client.watchers().add().withMode(AddWatchMode.PERSISTENT).usingWatcher(watcher).forPath(paths.drained());
+        client.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(watcher).forPath(paths.members());
+        allStale();
+    }
+
+    /** Reads what is stale and returns the whole picture. Leadership thread only. */
+    Snapshot read() throws Exception {
+        if (definitionStale.getAndSet(false)) {
+            Stat stat = new Stat();
+            try {
+                definition = LayoutJson.decode(client.getData().storingStatIn(stat).forPath(paths.definition()),
+                        DefinitionDocument.class);
+                definitionVersion = stat.getVersion();
+            } catch (KeeperException.NoNodeException none) {
+                definition = null;
+                definitionVersion = DefinitionDocument.NO_VERSION;
+            }
+        }
+        if (allMembersStale.getAndSet(false)) {
+            members.clear();
+            membersStale.set(true);
+        }
+        if (membersStale.getAndSet(false)) {
+            Set<String> ids = new TreeSet<>(client.getChildren().forPath(paths.members()));
+            members.keySet().retainAll(ids);
+            staleMembers.retainAll(ids);
+            for (String id : ids) {
+                if (!members.containsKey(id)) {
+                    staleMembers.add(id);
+                }
+            }
+        }
+        if (!staleMembers.isEmpty()) {
+            readMembers();
+        }
+        if (drainedStale.getAndSet(false)) {
+            drained = Set.copyOf(client.getChildren().forPath(paths.drained()));
+        }
+        if (assignmentStale.getAndSet(false)) {
+            Stat stat = new Stat();
+            assignment = LayoutJson.decode(client.getData().storingStatIn(stat).forPath(paths.assignment()),
+                    AssignmentDocument.class);
+            assignmentVersion = stat.getVersion();
+        }
+        return new Snapshot(definition, definitionVersion, Collections.unmodifiableMap(new TreeMap<>(members)),
+                drained, assignment, assignmentVersion);
+    }
+
+    /** The leader wrote {@code document}, which moved {@code /assignment} to {@code version}. */
+    void assignmentWritten(AssignmentDocument document, int version) {
+        assignment = document;
+        assignmentVersion = version;
+    }
+
+    /** The cached assignment may be behind (a write met another version, or failed without an answer). */
+    void assignmentStale() {
+        assignmentStale.set(true);
+    }
+
+    /** Everything is read again by the next {@link #read()} (after a failed round, or a connection event). Any thread. */
+    void allStale() {
+        definitionStale.set(true);
+        membersStale.set(true);
+        drainedStale.set(true);
+        assignmentStale.set(true);
+        allMembersStale.set(true);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.watchers().remove(watcher).ofType(Watcher.WatcherType.Any).locally().forPath(paths.definition());
+            client.watchers().remove(watcher).ofType(Watcher.WatcherType.Any).locally().forPath(paths.drained());
+            client.watchers().remove(watcher).ofType(Watcher.WatcherType.Any).locally().forPath(paths.members());
+        } catch (Exception e) {
+            // the session is gone or going: its watches go with it
+        }
+    }
+
+    /** One multi-read for every stale member; a member gone meanwhile is dropped (its deletion event follows). */
+    private void readMembers() throws Exception {
+        List<String> ids = new ArrayList<>(new TreeSet<>(staleMembers));
+        staleMembers.removeAll(ids);
+        List<Op> reads = new ArrayList<>();
+        ids.forEach(id -> reads.add(Op.getData(paths.member(id))));
+        List<OpResult> results = TracedMulti.read(client, reads);
+        Set<String> invalid = new HashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            if (!(results.get(i) instanceof OpResult.GetDataResult data)) {
+                members.remove(id);
+                continue;
+            }
+            try {
+                members.put(id, LayoutJson.decode(data.getData(), MemberInfo.class));
+            } catch (IllegalArgumentException e) {
+                members.remove(id);
+                invalid.add(id);
+            }
+        }
+        invalidMembers = invalid;
+    }
+
+    /** Members whose data could not be decoded in the last read of them (logged by the caller, not assigned). */
+    Set<String> invalidMembers() {
+        return invalidMembers;
+    }
+
+    private void onEvent(WatchedEvent event) {
+        String path = event.getPath();
+        if (event.getType() == Watcher.Event.EventType.None || path == null) {
+            allStale();
+        } else if (path.equals(paths.definition())) {
+            definitionStale.set(true);
+        } else if (path.equals(paths.drained())) {
+            drainedStale.set(true);
+        } else if (path.equals(paths.members())) {
+            membersStale.set(true);
+        } else if (path.startsWith(paths.members() + "/")) {
+            String id = path.substring(paths.members().length() + 1);
+            if (event.getType() == Watcher.Event.EventType.NodeDataChanged) {
+                staleMembers.add(id);
+            } else {
+                // created or deleted: the list is read again, and this member's data (a node deleted and created
+                // again between two reads keeps its id in the list, but not its data)
+                membersStale.set(true);
+                staleMembers.add(id);
+            }
+        } else {
+            return;
+        }
+        onChange.run();
+    }
+}

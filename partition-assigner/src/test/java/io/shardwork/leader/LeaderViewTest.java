@@ -1,0 +1,202 @@
+package io.shardwork.leader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardwork.layout.AssignmentDocument;
+import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.DefinitionDocument;
+import io.shardwork.layout.LayoutJson;
+import io.shardwork.layout.MemberInfo;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.drivers.AdvancedTracerDriver;
+import org.apache.curator.drivers.EventTrace;
+import org.apache.curator.drivers.OperationTrace;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The leader's view reads only what changed, and never misses a change: against a real ZooKeeper, the
+ * operations of each read are counted by Curator's tracer on the view's own client, and every change made by
+ * another client is seen by the read that follows its event.
+ */
+class LeaderViewTest {
+    private final ClusterPaths paths = new ClusterPaths("view-test");
+    private final List<String> operations = new ArrayList<>();
+    private final Semaphore changes = new Semaphore(0);
+    private TestingServer server;
+    private CuratorFramework leader;
+    private CuratorFramework other;
+    private LeaderView view;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
+        leader = client();
+        other = client();
+        other.create().creatingParentsIfNeeded().forPath(paths.definition(), LayoutJson.encode(definition("a")));
+        other.create().forPath(paths.members());
+        other.create().forPath(paths.drained());
+        other.create().forPath(paths.assignment(), LayoutJson.encode(AssignmentDocument.initial(Instant.EPOCH)));
+        join("m1", 1);
+        join("m2", 1);
+        leader.getZookeeperClient().setTracerDriver(new AdvancedTracerDriver() {
+            @Override
+            public void addTrace(OperationTrace trace) {
+                synchronized (operations) {
+                    operations.add(trace.getName());
+                }
+            }
+
+            @Override
+            public void addEvent(EventTrace trace) {
+            }
+        });
+        view = new LeaderView(leader, paths, changes::release);
+        view.open();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        view.close();
+        leader.close();
+        other.close();
+        server.close();
+    }
+
+    @Test
+    void testTheFirstReadSeesEverythingAndAnUnchangedClusterCostsNoOperation() throws Exception {
+        LeaderView.Snapshot first = view.read();
+        assertEquals(List.of("a"), first.definition().regions().stream().map(DefinitionDocument.RegionRecord::name).toList());
+        assertEquals(Set.of("m1", "m2"), first.members().keySet());
+        assertEquals(Set.of(), first.drained());
+        assertEquals(0, first.assignment().generation());
+
+        operations.clear();
+        LeaderView.Snapshot again = view.read();
+        assertEquals(List.of(), operationsSoFar(), "nothing changed, nothing read");
+        assertEquals(first, again);
+    }
+
+    @Test
+    void testAChangedMemberIsTheOnlyThingReadAgain() throws Exception {
+        view.read();
+        operations.clear();
+        other.setData().forPath(paths.member("m2"), LayoutJson.encode(member(7)));
+        awaitChange();
+        LeaderView.Snapshot snapshot = view.read();
+        assertEquals(7, snapshot.members().get("m2").capacity());
+        assertEquals(1, snapshot.members().get("m1").capacity());
+        assertEquals(List.of("MultiRead-Foreground"), operationsSoFar(), "one multi-read of the changed member");
+    }
+
+    @Test
+    void testMembersJoiningAndLeavingAreSeen() throws Exception {
+        view.read();
+        join("m3", 2);
+        awaitChange();
+        assertEquals(Set.of("m1", "m2", "m3"), view.read().members().keySet());
+        other.delete().forPath(paths.member("m1"));
+        awaitChange();
+        assertEquals(Set.of("m2", "m3"), view.read().members().keySet());
+        assertEquals(2, view.read().members().get("m3").capacity());
+    }
+
+    @Test
+    void testDefinitionAndDrainMarkersAreReadAgainWhenTheyChange() throws Exception {
+        LeaderView.Snapshot before = view.read();
+        other.setData().forPath(paths.definition(), LayoutJson.encode(definition("a", "b")));
+        awaitChange();
+        LeaderView.Snapshot after = view.read();
+        assertEquals(before.definitionVersion() + 1, after.definitionVersion());
+        assertEquals(2, after.definition().regions().size());
+
+        other.create().forPath(paths.drainedMarker("m2"));
+        awaitChange();
+        assertEquals(Set.of("m2"), view.read().drained());
+
+        other.delete().forPath(paths.definition());
+        awaitChange();
+        assertNull(view.read().definition());
+    }
+
+    @Test
+    void testTheAssignmentIsTheLeadersOwnCopyUntilMarkedStale() throws Exception {
+        view.read();
+        AssignmentDocument written = AssignmentDocument.initial(Instant.EPOCH).next(1, Instant.EPOCH,
+                new TreeMap<>(Map.of("a", "m1")), List.of(), List.of());
+        other.setData().forPath(paths.assignment(), LayoutJson.encode(written)); // as the leader's own write would
+        view.assignmentWritten(written, 1);
+        operations.clear();
+        LeaderView.Snapshot snapshot = view.read();
+        assertEquals(List.of(), operationsSoFar());
+        assertEquals(Map.of("a", "m1"), snapshot.assignment().owners());
+        assertEquals(1, snapshot.assignmentVersion());
+
+        // another writer (a conflict the leader learns from its version check)
+        other.setData().forPath(paths.assignment(), LayoutJson.encode(AssignmentDocument.initial(Instant.EPOCH)));
+        view.assignmentStale();
+        LeaderView.Snapshot reread = view.read();
+        assertEquals(2, reread.assignmentVersion());
+        assertTrue(reread.assignment().owners().isEmpty());
+    }
+
+    @Test
+    void testAfterAllStaleEverythingIsReadAgain() throws Exception {
+        view.read();
+        view.allStale();
+        operations.clear();
+        LeaderView.Snapshot snapshot = view.read();
+        assertEquals(Set.of("m1", "m2"), snapshot.members().keySet());
+        assertEquals(5, operationsSoFar().size(), "definition, members, their data, drained, assignment: " + operationsSoFar());
+    }
+
+    private List<String> operationsSoFar() {
+        synchronized (operations) {
+            return List.copyOf(operations);
+        }
+    }
+
+    private void awaitChange() throws InterruptedException {
+        assertTrue(changes.tryAcquire(10, TimeUnit.SECONDS), "a watch event within 10 s");
+        changes.drainPermits();
+    }
+
+    private void join(String id, int capacity) throws Exception {
+        other.create().withMode(CreateMode.EPHEMERAL).forPath(paths.member(id), LayoutJson.encode(member(capacity)));
+    }
+
+    private static MemberInfo member(int capacity) {
+        return new MemberInfo("host", 1, "", capacity, Instant.EPOCH, "test", 0);
+    }
+
+    private static DefinitionDocument definition(String... regions) {
+        List<DefinitionDocument.RegionRecord> records = new ArrayList<>();
+        for (int i = 0; i < regions.length; i++) {
+            records.add(new DefinitionDocument.RegionRecord(regions[i], i, 1, List.of()));
+        }
+        return new DefinitionDocument(new TreeMap<>(), records);
+    }
+
+    private CuratorFramework client() throws InterruptedException {
+        CuratorFramework client = CuratorFrameworkFactory.newClient(server.getConnectString(), 3_000, 3_000, new RetryOneTime(100));
+        client.start();
+        assertTrue(client.blockUntilConnected(5, TimeUnit.SECONDS));
+        return client;
+    }
+}
