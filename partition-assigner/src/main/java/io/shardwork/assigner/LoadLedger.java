@@ -320,7 +320,11 @@ final class LoadLedger {
      * excluded from it ({@link Exclusions}), other than {@code except}; {@link #NONE} if there is none.
      */
     int leastLoadedAllowed(int region, int except) {
-        boolean skipExcluded = exclusions.anyFor(region);
+        return leastLoaded(region, except, exclusions.anyFor(region));
+    }
+
+    /** The least loaded allowed member other than {@code except}, skipping those excluded from the region if asked. */
+    private int leastLoaded(int region, int except, boolean skipExcluded) {
         int best = NONE;
         for (int z : allowedZonesOfRegion[region]) {
             int candidate = skipExcluded ? firstNotExcluded(byZoneLeastExcess[z], region, except) : byZoneLeastExcess[z].firstExcept(except);
@@ -337,16 +341,7 @@ final class LoadLedger {
      */
     int leastLoadedForPlacement(int region) {
         int best = leastLoadedAllowed(region, NONE);
-        if (best != NONE) {
-            return best;
-        }
-        for (int z : allowedZonesOfRegion[region]) {
-            int candidate = byZoneLeastExcess[z].firstExcept(NONE);
-            if (candidate != NONE && (best == NONE || isLessLoaded(candidate, best))) {
-                best = candidate;
-            }
-        }
-        return best;
+        return best != NONE ? best : leastLoaded(region, NONE, false);
     }
 
     /** The first member of a zone in order that is neither {@code except} nor excluded from the region (few are). */

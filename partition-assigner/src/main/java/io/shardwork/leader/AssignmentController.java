@@ -272,10 +272,7 @@ public final class AssignmentController {
             }
         } catch (LeaderDeposedException deposed) {
             return RoundOutcome.DEPOSED;
-        } catch (Exception unknown) {
-            view.assignmentStale(); // written or not: read it again
-            throw unknown;
-        }
+        } // any other failure, written or not: lead() marks the whole view stale, the assignment with it
         view.assignmentWritten(next, snapshot.assignmentVersion() + 1);
         LOG.info("Leader {} epoch {} wrote generation {}: {} moves, owners {}", leaderId, leaderEpoch, generation,
                 moves.size(), next.owners());
