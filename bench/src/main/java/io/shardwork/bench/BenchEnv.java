@@ -48,9 +48,10 @@ final class BenchEnv implements AutoCloseable {
         return new BenchEnv(dir, cluster);
     }
 
-    /** The runtime's INFO lines (a line per region start and stop) would drown the bench's own. */
+    /** The runtime's INFO lines (a line per region start and stop) would drown the bench's own; -Dbench.runtime.logs=true keeps them. */
     private static void quietLogs() {
-        if (org.slf4j.LoggerFactory.getLogger("io.shardwork") instanceof ch.qos.logback.classic.Logger logger) {
+        if (!Boolean.getBoolean("bench.runtime.logs")
+                && org.slf4j.LoggerFactory.getLogger("io.shardwork") instanceof ch.qos.logback.classic.Logger logger) {
             logger.setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }

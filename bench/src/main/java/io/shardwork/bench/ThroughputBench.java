@@ -8,8 +8,11 @@ import io.shardwork.billing.InvoiceCodec;
 import io.shardwork.config.ShardworkConfig;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.node.WorkerNode;
-import io.shardwork.order.OrderCodec;
-import io.shardwork.order.ParseResult;
+import io.shardwork.api.Headers;
+import io.shardwork.api.InputRecord;
+import io.shardwork.api.RecordRejectedException;
+import io.shardwork.order.Order;
+import io.shardwork.order.OrderDecoder;
 import io.shardwork.produce.OrderGenerator;
 import io.shardwork.produce.OrderProducer;
 import io.shardwork.runner.KafkaClientSettings;
@@ -46,8 +49,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>Three sides per mode: {@code node} (a {@link WorkerNode}: ZooKeeper membership, leader, claims,
  * fenced checkpoints, and the 16 region runners), {@code runners} (16 {@link RegionRunner}s from a
  * {@link RegionRunnerFactory} with a checkpoint writer that does nothing: the runner alone), and
- * {@code raw} (one thread, one KafkaConsumer assigned the 16 partitions, decoding every order with
- * {@link OrderCodec#decode}; billing: the same invoice with the same headers through the same
+ * {@code raw} (one thread, one KafkaConsumer assigned the 16 partitions, decoding every order with the same
+ * decoder as the runtime's noop and billing handlers: an {@link OrderDecoder} per partition, that is
+ * {@link io.shardwork.order.OrderCodec} and the region's memory of recent order ids; billing: the same invoice with the same headers through the same
  * producer settings, flushed and committed once per checkpoint interval, as the runner does).
  *
  * <p>Usage: {@code ThroughputBench OUT.json [orders] [rounds]}.
@@ -147,6 +151,11 @@ public final class ThroughputBench {
         results.put("rounds", rounds);
         results.put("checkpoint_interval_ms", checkpointIntervalMs);
         results.put("produce_orders_per_s", produceRate);
+        results.put("peer", "one thread, one KafkaConsumer assigned every partition, max.poll.records as the runners;"
+                + " decoding: an OrderDecoder per partition (OrderCodec and the memory of recent order ids), as the"
+                + " runtime's noop and billing handlers; billing: the same invoice, headers and producer settings;"
+                + " at-least-once: flush then commitSync of the offsets once per checkpoint interval; exactly-once:"
+                + " one transactional producer, sendOffsetsToTransaction and commitTransaction once per checkpoint interval");
 
         // -Dbench.modes=noop,... and -Dbench.sides=node,... narrow a run down for a profile (the ratios then miss)
         Set<String> only = Set.of(System.getProperty("bench.modes", "noop,billing_alo,billing_eos").split(","));
@@ -298,9 +307,11 @@ public final class ThroughputBench {
     private Run raw(Mode mode, int round) throws Exception {
         ShardworkConfig config = runConfig(mode, "raw", round);
         String[] regionOf = new String[regions];
+        OrderDecoder[] decoders = new OrderDecoder[regions];
         List<TopicPartition> partitions = new ArrayList<>();
         for (int p = 0; p < regions; p++) {
             regionOf[p] = BenchEnv.region(p);
+            decoders[p] = new OrderDecoder();
             partitions.add(new TopicPartition(config.ordersTopic(), p));
         }
         long total = ends.values().stream().mapToLong(Long::longValue).sum();
@@ -346,8 +357,8 @@ public final class ThroughputBench {
                     if (first < 0) {
                         first = System.nanoTime();
                     }
-                    ParseResult parsed = OrderCodec.decode(regionOf[record.partition()], record.key(), record.value());
-                    if (parsed instanceof ParseResult.Parsed ok) {
+                    Order order = decode(decoders[record.partition()], regionOf[record.partition()], record);
+                    if (order != null) {
                         valid++;
                         if (producer != null) {
                             if (mode.eos() && !inTransaction) {
@@ -355,7 +366,7 @@ public final class ThroughputBench {
                                 inTransaction = true;
                             }
                             ProducerRecord<byte[], byte[]> invoice = new ProducerRecord<>(invoices, record.partition(),
-                                    record.key(), InvoiceCodec.encode(Invoice.of(ok.order())));
+                                    record.key(), InvoiceCodec.encode(Invoice.of(order)));
                             invoice.headers().add(BillingHandler.HEADER_WORKER, worker);
                             invoice.headers().add(BillingHandler.HEADER_EPOCH, epoch);
                             invoice.headers().add(BillingHandler.HEADER_OFFSET,
@@ -401,6 +412,45 @@ public final class ThroughputBench {
         }
         // timed to the last commit (billing) or the last order (noop), not including closing the clients, as on the runtime side
         return new Run("raw", round, total, (processedAt - began) / 1e9, (doneAt - began) / 1e9, (first - began) / 1e9);
+    }
+
+    /** The runtime's decoding of one record: the order, or null when it is rejected (the runtime dead-letters it). */
+    private static Order decode(OrderDecoder decoder, String region, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return decoder.decode(new InputRecord() {
+                @Override
+                public String region() {
+                    return region;
+                }
+
+                @Override
+                public int partition() {
+                    return record.partition();
+                }
+
+                @Override
+                public long offset() {
+                    return record.offset();
+                }
+
+                @Override
+                public byte[] key() {
+                    return record.key();
+                }
+
+                @Override
+                public byte[] value() {
+                    return record.value();
+                }
+
+                @Override
+                public Headers headers() {
+                    return Headers.EMPTY;
+                }
+            });
+        } catch (RecordRejectedException e) {
+            return null;
+        }
     }
 
     /** At-least-once: every invoice acknowledged, then the offsets; exactly-once: offsets into the transaction, commit. */

@@ -51,6 +51,23 @@ class RecentOrdersTest {
     }
 
     @Test
+    void fingerprintsOfNearlyIdenticalOrdersDoNotCollide() {
+        // seeded: 300,000 orders one small step apart from a common base (one field changed by one unit or one
+        // character), the kind of difference a mistaken reuse of an id makes; a weak hash (a sum of the fields'
+        // hash codes, a 32-bit hash) collides here
+        java.util.Random random = new java.util.Random(20261205L);
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        int orders = 300_000;
+        for (int i = 0; i < orders; i++) {
+            String customer = "c-" + random.nextInt(5_000);
+            Order order = new Order("o-" + (i % 1_000), "eu", customer, 100 + random.nextInt(50_000),
+                    random.nextBoolean() ? "EUR" : "USD", i, Instant.EPOCH.plusNanos(random.nextInt(1_000)));
+            seen.add(RecentOrders.fingerprint(order));
+        }
+        assertEquals(orders, seen.size(), "distinct orders, distinct fingerprints");
+    }
+
+    @Test
     void theOldestFirstSeenIdsAreForgottenBeyondTheCapacity() {
         RecentOrders recent = new RecentOrders(2);
         recent.observe(order("a", 1), 0);

@@ -255,6 +255,41 @@ class RegionRunnerTest {
     }
 
     @Test
+    void regionsStartedAtDifferentMomentsCheckpointTogetherAtTheIntervalsBoundary() throws Exception {
+        // a worker's runners share the clock: with a 100 ms interval, a region started 30 ms into an interval and one
+        // started 70 ms into it both checkpoint at the 100 ms boundary (each on its own phase: due at 130 and 170 ms)
+        List<RegionRunner> runners = new ArrayList<>();
+        try {
+            for (Duration step : List.of(Duration.ofMillis(30), Duration.ofMillis(40))) {
+                clock.advance(step);
+                FakeRegionClients own = new FakeRegionClients();
+                RegionRunner runner = new RegionRunner(SETTINGS, own, TestHandlers.orders((order, context) -> { }),
+                        TestHandlers.config("invoices"), (epoch, next) -> { }, RunnerListener.NONE, clock, millis -> { },
+                        JitterSource.seeded(1));
+                runner.start("eu", 0, 1, 0);
+                Timing.awaitUntil(() -> runner.stats().startOffset() == 0, Timing.RUNNER, "the runner to start", runner::stats);
+                for (int seq = 1; seq <= 3; seq++) {
+                    Order order = new Order("o-" + seq, "eu", "c-1", 100, "EUR", seq, Instant.EPOCH);
+                    own.add(TOPIC, 0, seq - 1, OrderCodec.recordKey(order), OrderCodec.encode(order));
+                }
+                Timing.awaitUntil(() -> runner.stats().nextOffset() == 3, Timing.RUNNER, "the orders handled", runner::stats);
+                runners.add(runner);
+            }
+            assertEquals(List.of(0L, 0L), runners.stream().map(r -> r.stats().checkpoints()).toList(), "none due before 100 ms");
+            clock.advance(Duration.ofMillis(30)); // 100 ms
+            for (RegionRunner runner : runners) {
+                Timing.awaitUntil(() -> runner.stats().checkpoints() == 1, Timing.RUNNER, "a checkpoint at the boundary",
+                        runner::stats);
+                assertEquals(3, runner.stats().checkpointedOffset());
+            }
+        } finally {
+            for (RegionRunner runner : runners) {
+                runner.stop();
+            }
+        }
+    }
+
+    @Test
     void fencedProducerStopsTheRegionEvenWhenTheHandlerSwallowsIt() throws Exception {
         clients.ledger.fenced = true;
         AtomicInteger calls = new AtomicInteger();

@@ -108,7 +108,8 @@ public final class RegionRunner {
     private volatile long checkpointedOffset = -1;
     private volatile long lag = -1;
     private volatile boolean holding;
-    private long lastCheckpointNanos;
+    /** When the next checkpoint falls due: the next multiple of the interval on {@link #clock} (see {@link #nextCheckpointAfter}). */
+    private long nextCheckpointNanos;
     private long lastEndOffsetNanos;
     /** {@link MonotonicClock#nanos()} when the handler call in progress began; 0 when none is. */
     private volatile long handlerCallSince;
@@ -356,7 +357,7 @@ public final class RegionRunner {
         consumer.seek(input, start);
         startOffset = start;
         nextOffset = start;
-        lastCheckpointNanos = clock.nanos();
+        nextCheckpointNanos = nextCheckpointAfter(clock.nanos());
         log.info("Region {} (partition {}) epoch {} starts at offset {}{}", region, partition, epoch, start,
                 committed.isPresent() && committed.getAsLong() != requestedStart
                         ? " (Kafka's committed offset; the checkpoint said " + requestedStart + ")" : "");
@@ -643,8 +644,7 @@ public final class RegionRunner {
     /** Checkpoints when due (or when {@code last}): effects durable first, then the fenced write. */
     private void checkpoint(TopicPartition input, boolean last) throws Fenced {
         long offset = nextOffset;
-        if (!last && (paused || offset == checkpointedOffset
-                || clock.nanos() - lastCheckpointNanos < TimeUnit.MILLISECONDS.toNanos(settings.checkpointIntervalMs()))) {
+        if (!last && (paused || offset == checkpointedOffset || clock.nanos() < nextCheckpointNanos)) {
             return;
         }
         try {
@@ -670,7 +670,18 @@ public final class RegionRunner {
             log.warn("Region {} epoch {}: checkpoint at offset {} failed, retrying at the next interval: {}", region,
                     epoch, offset, e.toString());
         }
-        lastCheckpointNanos = clock.nanos();
+        nextCheckpointNanos = nextCheckpointAfter(clock.nanos());
+    }
+
+    /**
+     * The first multiple of {@code checkpoint.interval.ms} after {@code nanos}. Every runner of a worker shares the
+     * clock's origin, so all its regions fall due together: the time until every region's position is durable is at
+     * most one interval (with each region on a phase of its own it was the latest of as many phases as regions, about
+     * a whole interval with 16), and the worker's checkpoint writes come at one moment instead of spread over it.
+     */
+    private long nextCheckpointAfter(long nanos) {
+        long interval = Math.max(1, TimeUnit.MILLISECONDS.toNanos(settings.checkpointIntervalMs()));
+        return (Math.floorDiv(nanos, interval) + 1) * interval;
     }
 
     /** The region is fenced: with key ordering, the sends of calls still in flight are refused from now on. */
@@ -775,8 +786,7 @@ public final class RegionRunner {
 
         @Override
         public boolean checkpointDue() {
-            return !paused && clock.nanos() - lastCheckpointNanos
-                    >= TimeUnit.MILLISECONDS.toNanos(settings.checkpointIntervalMs());
+            return !paused && clock.nanos() >= nextCheckpointNanos;
         }
 
         @Override
