@@ -100,14 +100,14 @@ bench_takeover() {
   build
   local f=bench/results/takeover.json
   run_bench TakeoverBench "$f" "${BENCH_KILLS:-10}" "${BENCH_RATE:-1000}" "${BENCH_SESSION_MS:-4000}"
-  record takeover "$(jget $f kills_per_system) kills, session $(jget $f session_timeout_ms) ms: shardwork p50/p99 $(jget $f shardwork_p50_ms)/$(jget $f shardwork_p99_ms) ms; supervised (worker --supervise) $(jget $f supervised_p50_ms)/$(jget $f supervised_p99_ms) ms; Kafka group classic $(jget $f kafka_group_classic_p50_ms)/$(jget $f kafka_group_classic_p99_ms) ms, consumer protocol $(jget $f kafka_group_consumer_p50_ms)/$(jget $f kafka_group_consumer_p99_ms) ms; load $(jget $f load_average)"
+  record takeover "$(jget $f kills_per_system) kills, session $(jget $f session_timeout_ms) ms: shardwork p50/p99 $(jget $f shardwork_p50_ms)/$(jget $f shardwork_p99_ms) ms; supervised (worker --supervise) $(jget $f supervised_p50_ms)/$(jget $f supervised_p99_ms) ms (first kill max $(jget $f supervised_first_kill_max_ms), later kills p99 $(jget $f supervised_after_first_kill_p99_ms)); Kafka group classic $(jget $f kafka_group_classic_p50_ms)/$(jget $f kafka_group_classic_p99_ms) ms, consumer protocol $(jget $f kafka_group_consumer_p50_ms)/$(jget $f kafka_group_consumer_p99_ms) ms; load $(jget $f load_average)"
 }
 
 bench_handoff() {
   build
   local f=bench/results/handoff.json
   run_bench HandoffBench "$f" "${BENCH_RATE:-1000}" "${BENCH_SESSION_MS:-4000}"
-  record handoff "shardwork: unmoved max gap $(jget $f unmoved_max_gap_ms) ms (baseline $(jget $f baseline_max_gap_ms)), moved pause p99 $(jget $f moved_pause_p99_ms) ms, duplicates $(jget $f duplicates); Kafka group classic: $(jget $f kafka_group_unmoved_max_gap_ms) ms, $(jget $f kafka_group_moved_pause_p99_ms) ms, $(jget $f kafka_group_duplicates); consumer protocol: $(jget $f kafka_group_consumer_unmoved_max_gap_ms) ms, $(jget $f kafka_group_consumer_moved_pause_p99_ms) ms, $(jget $f kafka_group_consumer_duplicates); load $(jget $f load_average)"
+  record handoff "shardwork: unmoved max gap $(jget $f unmoved_max_gap_ms) ms (baseline $(jget $f baseline_max_gap_ms)), pause p99 join $(jget $f join_pause_p99_ms) / leave $(jget $f leave_pause_p99_ms) ms, duplicates $(jget $f duplicates); Kafka group classic: $(jget $f kafka_group_unmoved_max_gap_ms) ms, join $(jget $f kafka_group_join_pause_p99_ms) / leave $(jget $f kafka_group_leave_pause_p99_ms) ms, $(jget $f kafka_group_duplicates); consumer protocol: $(jget $f kafka_group_consumer_unmoved_max_gap_ms) ms, join $(jget $f kafka_group_consumer_join_pause_p99_ms) / leave $(jget $f kafka_group_consumer_leave_pause_p99_ms) ms, $(jget $f kafka_group_consumer_duplicates); load $(jget $f load_average)"
 }
 
 bench_coordination() {

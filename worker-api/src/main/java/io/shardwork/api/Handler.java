@@ -11,7 +11,9 @@ package io.shardwork.api;
  * {@link #open} once, takes its {@link #decoder()} once, calls {@link #handle} for every record, and
  * {@link #close()} when the region stops (released, fenced or abandoned). The worker also makes, opens and
  * closes one instance when it starts, before it joins the cluster, so that a handler that cannot open
- * stops the start instead of every region later.
+ * stops the start instead of every region later; and one more, on a thread of its own, whose decoder it gives the
+ * latest records of the input topic (read only) so that the decode path is compiled before its first region
+ * arrives: that instance is opened, decodes, and is closed; its {@code handle} is never called.
  *
  * <h2>Threading</h2>
  * All calls on one instance come from the region's runner thread, one record at a time, in the region's

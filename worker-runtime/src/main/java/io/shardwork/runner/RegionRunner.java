@@ -5,7 +5,6 @@ import io.shardwork.api.Decoder;
 import io.shardwork.api.Handler;
 import io.shardwork.api.HandlerConfig;
 import io.shardwork.api.Headers;
-import io.shardwork.api.InputRecord;
 import io.shardwork.api.Output;
 import io.shardwork.api.RecordRejectedException;
 import io.shardwork.deadletter.DeadLetter;
@@ -25,7 +24,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,7 +32,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,8 +90,8 @@ public final class RegionRunner {
     private volatile RegionLedger ledger;
     private volatile LedgerFencedException ledgerFenced;
 
-    /** The record being decoded or handled, behind the API's view; one per run (runner thread only). */
-    private final CurrentRecord current = new CurrentRecord();
+    /** The record being decoded or handled, behind the API's view; made when the run starts (runner thread only). */
+    private RecordView current;
 
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
@@ -303,6 +300,7 @@ public final class RegionRunner {
 
     private void run(long requestedStart) {
         LogContext.runner(settings.workerId(), region, epoch);
+        current = new RecordView(region, partition);
         nextOffset = Math.max(0, requestedStart);
         TopicPartition input = new TopicPartition(settings.ordersTopic(), partition);
         Throwable failure = null;
@@ -896,54 +894,6 @@ public final class RegionRunner {
         }
     }
 
-    /** The API's view of the record being processed and its headers; re-pointed for every record, no copy. */
-    private final class CurrentRecord implements InputRecord, Headers {
-        ConsumerRecord<byte[], byte[]> record;
-
-        @Override
-        public String region() {
-            return region;
-        }
-
-        @Override
-        public int partition() {
-            return partition;
-        }
-
-        @Override
-        public long offset() {
-            return record.offset();
-        }
-
-        @Override
-        public byte[] key() {
-            return record.key();
-        }
-
-        @Override
-        public byte[] value() {
-            return record.value();
-        }
-
-        @Override
-        public Headers headers() {
-            return this;
-        }
-
-        @Override
-        public byte[] lastValue(String name) {
-            Header header = record.headers().lastHeader(name);
-            return header == null ? null : header.value();
-        }
-
-        @Override
-        public void forEach(BiConsumer<String, byte[]> action) {
-            for (Header header : record.headers()) {
-                action.accept(header.key(), header.value());
-            }
-        }
-    }
-
     private final class RecordContext implements Context, Output {
         private final ConsumerRecord<byte[], byte[]> record;
         private final int attempt;
@@ -995,7 +945,7 @@ public final class RegionRunner {
 
         @Override
         public Headers headers() {
-            return keyedPool == null ? current : new RecordHeaders(record);
+            return new RecordHeaders(record);
         }
 
         @Override

@@ -11,6 +11,8 @@ import io.shardwork.ledger.AtLeastOnceLedger;
 import io.shardwork.ledger.RegionLedger;
 import io.shardwork.ledger.TransactionalLedger;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -46,6 +48,8 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     private Producer<byte[], byte[]> shared;
     /** The handler calls of key-ordered regions; null with runner.ordering=region. */
     private final KeyedPool keyedPool;
+    /** The decode path's warm-up of {@link #warmUp}, stopped by the first runner made; null before. */
+    private volatile DecoderWarmUp decoderWarmUp;
     private volatile int deadLetterMaxBytes = TopicLayout.DEFAULT_MAX_MESSAGE_BYTES;
     private boolean closed;
 
@@ -84,6 +88,11 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     public int keyedPoolThreads() {
         return keyedPool == null ? 0 : keyedPool.threads();
     }
+
+    /** How many records {@link #warmUp} decodes: enough for the JIT to compile the decode path (C2 after ~10,000 calls). */
+    static final int WARM_UP_RECORDS = 20_000;
+    /** The most time {@link #warmUp} spends decoding. */
+    static final Duration WARM_UP_BUDGET = Duration.ofSeconds(10);
 
     /** How often an idle spare consumer is touched again (under the broker's 9-minute idle-connection limit). */
     static final Duration WARM_REFRESH = Duration.ofMinutes(1);
@@ -124,6 +133,10 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
      */
     public RegionRunner newRunner(CheckpointWriter checkpoints, RunnerListener listener) {
         long n = runnersMade.incrementAndGet();
+        DecoderWarmUp warming = decoderWarmUp;
+        if (warming != null) {
+            warming.stop();
+        }
         return new RegionRunner(settings, this, handlers.get(), handlerConfig, checkpoints, listener, clock, sleeper,
                 JitterSource.seeded(jitterSeed ^ (n * 0x9E3779B97F4A7C15L)), keyedPool);
     }
@@ -134,12 +147,20 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
      * {@link WarmConsumers}); in at-least-once mode also opens the worker's shared producer, with the
      * metadata of the invoices and dead-letter topics, on a thread of its own: built by a region's first
      * claim instead, in a JVM that never produced, it held every region of that claim back most of a second.
-     * Call once the worker runs; without it the first claims build their clients. Returns at once.
+     * And it runs the decode path on the latest records of the orders topic ({@link DecoderWarmUp}), on a thread of
+     * its own. Call once the worker runs; without it the first claims build their clients. Returns at once.
      */
     public void warmUp() {
         if (warm != null) {
             warm.start();
         }
+        Map<Integer, String> regionOf = new HashMap<>();
+        config.regions().forEach(region -> regionOf.put(region.partition(), region.name()));
+        decoderWarmUp = new DecoderWarmUp(handlers, handlerConfig, this::newConsumer, settings.ordersTopic(), regionOf,
+                WARM_UP_RECORDS, WARM_UP_BUDGET);
+        Thread decode = new Thread(decoderWarmUp, "shardwork-" + settings.workerId() + "-warm-decoder");
+        decode.setDaemon(true);
+        decode.start();
         if (!config.exactlyOnce()) {
             Thread producer = new Thread(() -> {
                 try {

@@ -138,6 +138,25 @@ public final class RegionClaims {
     }
 
     /**
+     * Runs the claim path once without claiming anything, so that this worker's first claim runs loaded, compiled
+     * code: the multi-read of the regions' claim, epoch and checkpoint nodes (as {@link #claimAll} reads them, one
+     * ZooKeeper request), the checkpoints' JSON, and a claim's JSON. Changes nothing. In the handoff benchmark a
+     * worker that had just joined took about 170 ms from a region's release to its claim, against about 40 ms once
+     * warm.
+     */
+    public void warmUp(Collection<String> regions) throws Exception {
+        List<String> names = List.copyOf(regions);
+        if (names.isEmpty()) {
+            return;
+        }
+        List<OpResult> read = TracedMulti.read(client, readOps(names));
+        for (int i = 0; i < names.size(); i++) {
+            checkpointOf(read.get(READS_PER_REGION * i + 2));
+        }
+        LayoutJson.decode(LayoutJson.encode(new Claim(workerId, 1, time.now())), Claim.class);
+    }
+
+    /**
      * Arms {@code onDeleted} on {@code /owners/r}. Returns false when the node is already absent (the watch
      * then fires on its creation, which the caller may ignore).
      */

@@ -213,6 +213,7 @@ public final class WorkerCoordinator implements Closeable {
             }
             Future<?> registered = events.submit(() -> {
                 refreshDefinition();
+                warmUpClaims();
                 registerMembership();
                 return null;
             });
@@ -500,6 +501,15 @@ public final class WorkerCoordinator implements Closeable {
             sessionListener.sessionStarted(new SessionCredentials(session, password, ProcessHandle.current().pid()));
         } catch (RuntimeException e) {
             LOG.warn("Worker {}: session listener failed: {}", settings.workerId(), e.toString());
+        }
+    }
+
+    /** Before registering (the leader gives regions to members only): the first claim then runs warm code. */
+    private void warmUpClaims() {
+        try {
+            claims.warmUp(ownerships.keySet());
+        } catch (Exception e) {
+            LOG.debug("Worker {}: warming the claim path failed (the first claim runs cold): {}", settings.workerId(), e.toString());
         }
     }
 

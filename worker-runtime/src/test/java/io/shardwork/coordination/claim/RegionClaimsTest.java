@@ -76,6 +76,22 @@ class RegionClaimsTest {
     }
 
     @Test
+    void testTheWarmUpWritesNothing() throws Exception {
+        RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
+        claims.claimAll(List.of("a"), generation); // a has its nodes, b none yet
+        // every write (a multi too) takes the next zxid; reads take none
+        long before = mine.create().storingStatIn(new Stat()).forPath(PATHS.owners() + "/probe-1") == null ? -1
+                : mine.checkExists().forPath(PATHS.owners() + "/probe-1").getCzxid();
+
+        claims.warmUp(List.of("a", "b"));
+
+        mine.create().forPath(PATHS.owners() + "/probe-2");
+        assertEquals(before + 1, mine.checkExists().forPath(PATHS.owners() + "/probe-2").getCzxid(),
+                "no write between the two probes");
+        assertNull(mine.checkExists().forPath(PATHS.owner("b")), "b not claimed");
+    }
+
+    @Test
     void testAStoreToldTheVersionReadWithTheClaimWritesWithoutReadingAndRecoversFromAStaleOne() throws Exception {
         RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
         ClaimResult.Succeeded claim = (ClaimResult.Succeeded) claims.claimAll(List.of("a"), generation).get("a");
