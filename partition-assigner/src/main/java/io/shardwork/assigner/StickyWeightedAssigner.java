@@ -101,6 +101,20 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
     private static final Comparator<Member> BY_ID = Comparator.comparing(Member::id);
     private static final Comparator<Region> BY_NAME = Comparator.comparing(Region::name);
 
+    private final boolean placeByLoadBuckets;
+
+    public StickyWeightedAssigner() {
+        this(true);
+    }
+
+    /**
+     * @param placeByLoadBuckets false to place every forced region one at a time through the ledger's heaps, as
+     *                           with unequal capacities or exclusions: the tests compare both ways of step 7
+     */
+    StickyWeightedAssigner(boolean placeByLoadBuckets) {
+        this.placeByLoadBuckets = placeByLoadBuckets;
+    }
+
     @Override
     public Assignment assign(AssignmentInput input) {
         // 1. Validate and sort.
@@ -211,12 +225,18 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
                 toPlace[forcedCount++] = i;
             }
         }
+        int[] placementOrder = PlacementOrder.of(Arrays.copyOf(toPlace, forcedCount), weight, restricted);
+        boolean placed = placeByLoadBuckets && ledger.placeByLoadBuckets(placementOrder);
         ledger.finishKeeping();
 
         // 7. Forced regions: zone-restricted first, then heaviest first, then by name; the least loaded allowed member
-        //    not excluded from the region wins (an excluded one only when all allowed members are excluded).
-        for (int i : PlacementOrder.of(Arrays.copyOf(toPlace, forcedCount), weight, restricted)) {
-            ledger.place(i, ledger.leastLoadedForPlacement(i));
+        //    not excluded from the region wins (an excluded one only when all allowed members are excluded). With
+        //    equal capacities and no exclusion among them they were placed just above, before pinning, on load
+        //    buckets: the least loaded member does not depend on the level then, and the pins are the same.
+        if (!placed) {
+            for (int i : placementOrder) {
+                ledger.place(i, ledger.leastLoadedForPlacement(i));
+            }
         }
 
         // 8. Balance within the move limit; a member excluded from a region never receives it.
