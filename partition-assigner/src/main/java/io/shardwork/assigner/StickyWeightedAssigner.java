@@ -228,14 +228,15 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
                 toPlace[forcedCount++] = i;
             }
         }
+        // 7 (early). With equal capacities and no member excluded from a forced region, the least loaded member does
+        //    not depend on the level: the forced regions are placed here on load buckets, before the pins, which
+        //    then come out as if each had been placed after them.
         int[] placementOrder = PlacementOrder.of(Arrays.copyOf(toPlace, forcedCount), weight, restricted);
         boolean placed = placeByLoadBuckets && ledger.placeByLoadBuckets(placementOrder);
         ledger.finishKeeping();
 
         // 7. Forced regions: zone-restricted first, then heaviest first, then by name; the least loaded allowed member
-        //    not excluded from the region wins (an excluded one only when all allowed members are excluded). With
-        //    equal capacities and no exclusion among them they were placed just above, before pinning, on load
-        //    buckets: the least loaded member does not depend on the level then, and the pins are the same.
+        //    not excluded from the region wins (an excluded one only when all allowed members are excluded).
         if (!placed) {
             for (int i : placementOrder) {
                 ledger.place(i, ledger.leastLoadedForPlacement(i));
