@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * The members of one zone in order of load, ties by the smaller index, for placing regions when capacities are
  * equal (step 7 of {@link StickyWeightedAssigner}, see {@link LoadLedger#placeByLoadBuckets}): a bucket per
- * load value instead of a heap, so taking the least loaded member and putting it back costs constant time
- * rather than a sift through {@code log(members)} levels.
+ * load value instead of a heap, so taking the least loaded member and putting it back costs constant time (plus
+ * one sort of the members of each load reached, and a step over each empty bucket) rather than a sift through
+ * {@code log(members)} levels.
  *
  * <p>It relies on what placement does: only the first member's load changes, and it grows by at least 1 and
  * at most {@code heaviest}, the heaviest weight placed. Then every load stays within {@code [least, least +
