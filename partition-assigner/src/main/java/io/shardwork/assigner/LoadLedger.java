@@ -14,7 +14,8 @@ import java.util.Arrays;
  * within one call of {@link StickyWeightedAssigner#assign}; never shared.
  *
  * <p>Phases, in this order: {@link #keep} every kept region, then {@link #finishKeeping} (pins members and
- * builds the indexes), then {@link #place} the forced regions, then {@link #beginBalancing} and
+ * builds the indexes), then {@link #place} the forced regions (or all of them by {@link #placeByLoadBuckets}
+ * before {@link #finishKeeping}), then {@link #beginBalancing} and
  * {@link #move}. From {@link #finishKeeping} on, the pinned members are always the water-filling fixed
  * point of the current holdings: holdings only grow until balancing, and balancing never takes the region
  * that pins a member ({@link #isMovable}), so the level only falls and a pinned member stays pinned.
@@ -125,6 +126,87 @@ final class LoadLedger {
         for (MemberHeap zone : byZoneLeastExcess) {
             zone.heapify();
         }
+    }
+
+    /**
+     * Step 7 before the indexes exist, when it can be done so: with equal capacities and no member excluded from
+     * a forced region, the least loaded allowed member is the one of least load, ties by index, whatever the
+     * level, so who is pinned does not change where a region goes. The regions are then placed in the given
+     * order on per-zone {@link LoadBuckets} (constant time per region instead of a heap update), and
+     * {@link #finishKeeping} pins the members of the final holdings at once: the water-filling fixed point is
+     * unique, so owners, pins and level are those of placing one region at a time with {@link #place}.
+     *
+     * @param order the forced regions in placement order
+     * @return false, having placed nothing, when capacities differ, a forced region has an excluded member, or
+     *         the loads of a zone span more buckets than the round's size justifies
+     */
+    boolean placeByLoadBuckets(int[] order) {
+        if (!uniformCapacity || pinsTracked || order.length == 0) {
+            return false;
+        }
+        long heaviestPlaced = 0;
+        long placedWeight = 0;
+        for (int r : order) {
+            if (exclusions.anyFor(r)) {
+                return false;
+            }
+            heaviestPlaced = Math.max(heaviestPlaced, weight[r]);
+            placedWeight += weight[r];
+        }
+        int zoneCount = byZoneLeastExcess.length;
+        int[] zoneSize = new int[zoneCount];
+        long[] zoneLeast = new long[zoneCount];
+        long[] zoneMost = new long[zoneCount];
+        long[] zoneLoad = new long[zoneCount];
+        Arrays.fill(zoneLeast, Long.MAX_VALUE);
+        for (int m = 0; m < load.length; m++) {
+            int z = zoneOfMember[m];
+            zoneSize[z]++;
+            zoneLeast[z] = Math.min(zoneLeast[z], load[m]);
+            zoneMost[z] = Math.max(zoneMost[z], load[m]);
+            zoneLoad[z] += load[m];
+        }
+        // The ring of a zone needs most - least + heaviest + 1 buckets, and the least load climbs through at most
+        // average - least of them, the average counting every placed region in the zone: both must stay in
+        // proportion to the round.
+        long[] span = new long[zoneCount];
+        long cost = 0;
+        for (int z = 0; z < zoneCount; z++) {
+            span[z] = zoneMost[z] - zoneLeast[z] + heaviestPlaced + 1;
+            cost += span[z] + (zoneLoad[z] + placedWeight) / zoneSize[z] - zoneLeast[z];
+        }
+        if (cost > 2L * (weight.length + load.length) + 1024) {
+            return false;
+        }
+        int[][] membersOfZone = new int[zoneCount][];
+        for (int z = 0; z < zoneCount; z++) {
+            membersOfZone[z] = new int[zoneSize[z]];
+            zoneSize[z] = 0;
+        }
+        for (int m = 0; m < load.length; m++) {
+            int z = zoneOfMember[m];
+            membersOfZone[z][zoneSize[z]++] = m;
+        }
+        int[] next = new int[load.length];
+        LoadBuckets[] zones = new LoadBuckets[zoneCount];
+        for (int z = 0; z < zoneCount; z++) {
+            zones[z] = new LoadBuckets(membersOfZone[z], load, (int) span[z], next);
+        }
+        for (int region : order) {
+            int best = NONE;
+            LoadBuckets from = null;
+            for (int z : allowedZonesOfRegion[region]) {
+                int candidate = zones[z].first();
+                if (best == NONE || load[candidate] < load[best] || (load[candidate] == load[best] && candidate < best)) {
+                    best = candidate;
+                    from = zones[z];
+                }
+            }
+            claim(region, best);
+            addLoad(best, region);
+            from.firstChanged();
+        }
+        return true;
     }
 
     /** Gives an unowned region to a member. */

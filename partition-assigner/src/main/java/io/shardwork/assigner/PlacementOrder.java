@@ -19,26 +19,27 @@ final class PlacementOrder {
      * @return the same indices in placement order
      */
     static int[] of(int[] regions, long[] weight, boolean[] restricted) {
-        int[] ordered = new int[regions.length];
-        int next = 0;
-        for (boolean group : new boolean[] {true, false}) {
-            int count = 0;
-            for (int r : regions) {
-                if (restricted[r] == group) {
-                    count++;
-                }
+        // one pass splits the two groups, each keeping index order: restricted from the front, the rest from the back
+        int[] split = new int[regions.length];
+        int front = 0;
+        int back = regions.length;
+        for (int r : regions) {
+            if (restricted[r]) {
+                split[front++] = r;
+            } else {
+                split[--back] = r;
             }
-            int[] members = new int[count];
-            int k = 0;
-            for (int r : regions) {
-                if (restricted[r] == group) {
-                    members[k++] = r;
-                }
-            }
-            int[] sorted = heaviestFirst(members, weight);
-            System.arraycopy(sorted, 0, ordered, next, sorted.length);
-            next += sorted.length;
         }
+        if (front == 0) {
+            return heaviestFirst(regions, weight);
+        }
+        int[] unrestricted = new int[regions.length - front];
+        for (int k = 0; k < unrestricted.length; k++) {
+            unrestricted[k] = split[regions.length - 1 - k];
+        }
+        int[] ordered = new int[regions.length];
+        System.arraycopy(heaviestFirst(Arrays.copyOf(split, front), weight), 0, ordered, 0, front);
+        System.arraycopy(heaviestFirst(unrestricted, weight), 0, ordered, front, unrestricted.length);
         return ordered;
     }
 

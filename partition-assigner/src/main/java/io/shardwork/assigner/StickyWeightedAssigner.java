@@ -54,7 +54,10 @@ import java.util.TreeSet;
  *       heaviest region outweighs the level (repeatedly, as each pin lowers it).</li>
  *   <li>Place the forced regions, zone-restricted ones first, each group heaviest first: each goes to the
  *       least loaded allowed member, and pins it if it outweighs the level. Forced moves never count against
- *       the limit.</li>
+ *       the limit. With equal capacities and no member excluded from a forced region (the cold round: every
+ *       region orphaned) the least loaded member is the one of least load whatever the level, so the regions
+ *       are placed on load buckets before step 6's pinning, which then pins the final holdings once: the same
+ *       result ({@link LoadLedger#placeByLoadBuckets}).</li>
  *   <li>Balance ({@link BalanceStep}): while a member above its share holds a movable region {@code r}
  *       (not the single region that pins it) whose least loaded allowed member {@code b} either kept nothing
  *       from last round and stays at or below its share after taking it (fill), or is more than {@code H}
@@ -101,6 +104,20 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
     private static final Comparator<Member> BY_ID = Comparator.comparing(Member::id);
     private static final Comparator<Region> BY_NAME = Comparator.comparing(Region::name);
 
+    private final boolean placeByLoadBuckets;
+
+    public StickyWeightedAssigner() {
+        this(true);
+    }
+
+    /**
+     * @param placeByLoadBuckets false to place every forced region one at a time through the ledger's heaps, as
+     *                           with unequal capacities or exclusions: the tests compare both ways of step 7
+     */
+    StickyWeightedAssigner(boolean placeByLoadBuckets) {
+        this.placeByLoadBuckets = placeByLoadBuckets;
+    }
+
     @Override
     public Assignment assign(AssignmentInput input) {
         // 1. Validate and sort.
@@ -137,28 +154,28 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         // 3. Classify every region.
         PlacementRules rules = new PlacementRules(liveById, drained, eligibleZones);
         List<Unplaceable> unplaceable = new ArrayList<>();
-        List<Region> placeable = new ArrayList<>(regions.size());
-        List<String> previousOwnerIds = new ArrayList<>(regions.size());
-        List<MoveReason> forced = new ArrayList<>(regions.size());
+        Region[] placeable = new Region[regions.size()];
+        String[] previousOwnerIds = new String[regions.size()];
+        MoveReason[] forced = new MoveReason[regions.size()];
+        int count = 0;
         for (Region r : regions) {
             if (rules.isPlaceable(r)) {
                 String previous = previousOwners.get(r.name());
-                placeable.add(r);
-                previousOwnerIds.add(previous);
-                forced.add(rules.forcedReason(r, previous));
+                placeable[count] = r;
+                previousOwnerIds[count] = previous;
+                forced[count++] = rules.forcedReason(r, previous);
             } else {
                 unplaceable.add(rules.unplaceable(r));
             }
         }
 
         // 4. Total placeable weight, heaviest region; shares start at the plain level T / C; allowed zones by index.
-        int count = placeable.size();
         long[] weight = new long[count];
         long totalWeight = 0;
         long heaviest = 0;
         long lightest = Long.MAX_VALUE;
         for (int i = 0; i < count; i++) {
-            weight[i] = placeable.get(i).weight();
+            weight[i] = placeable[i].weight();
             totalWeight = addExactOrExplain(totalWeight, weight[i]);
             heaviest = Math.max(heaviest, weight[i]);
             lightest = Math.min(lightest, weight[i]);
@@ -173,27 +190,27 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         }
         Map<Set<String>, int[]> zoneSetCache = new HashMap<>();
         for (int i = 0; i < count; i++) {
-            Set<String> zones = placeable.get(i).allowedZones();
+            Set<String> zones = placeable[i].allowedZones();
             allowedZones[i] = zones.isEmpty() ? allZones : zoneSetCache.computeIfAbsent(zones, z -> zoneIndices(z, zoneIndex));
         }
 
         // 5. Restart backoff: an owner excluded from a region it would keep loses it when another eligible member in
         //    an allowed zone is not excluded; otherwise it keeps it (no region is stranded).
-        Exclusions exclusions = Exclusions.of(input.excludedMembers(), placeable, eligibleIndex);
+        Exclusions exclusions = Exclusions.of(input.excludedMembers(), Arrays.asList(placeable).subList(0, count), eligibleIndex);
         if (exclusions.any()) {
             int[] zoneSize = new int[zoneNames.size()];
             for (int z : zoneOfMember) {
                 zoneSize[z]++;
             }
             for (int i = 0; i < count; i++) {
-                if (forced.get(i) == null && exclusions.excludes(i, eligibleIndex.get(previousOwnerIds.get(i)))
+                if (forced[i] == null && exclusions.excludes(i, eligibleIndex.get(previousOwnerIds[i]))
                         && exclusions.hasAlternative(i, allowedZones[i], zoneOfMember, zoneSize)) {
-                    forced.set(i, MoveReason.RESTART_BACKOFF);
+                    forced[i] = MoveReason.RESTART_BACKOFF;
                 }
             }
         }
         for (int i = 0; i < count; i++) {
-            Integer prev = forced.get(i) == null ? eligibleIndex.get(previousOwnerIds.get(i)) : null;
+            Integer prev = forced[i] == null ? eligibleIndex.get(previousOwnerIds[i]) : null;
             previousOwner[i] = prev == null ? LoadLedger.NONE : prev;
         }
         LoadLedger ledger = new LoadLedger(share, capacity, zoneOfMember, zoneNames.size(), weight, allowedZones, previousOwner,
@@ -205,18 +222,25 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         boolean[] restricted = new boolean[count];
         for (int i = 0; i < count; i++) {
             restricted[i] = allowedZones[i] != allZones;
-            if (forced.get(i) == null) {
+            if (forced[i] == null) {
                 ledger.keep(i);
             } else {
                 toPlace[forcedCount++] = i;
             }
         }
+        // 7 (early). With equal capacities and no member excluded from a forced region, the least loaded member does
+        //    not depend on the level: the forced regions are placed here on load buckets, before the pins, which
+        //    then come out as if each had been placed after them.
+        int[] placementOrder = PlacementOrder.of(Arrays.copyOf(toPlace, forcedCount), weight, restricted);
+        boolean placed = placeByLoadBuckets && ledger.placeByLoadBuckets(placementOrder);
         ledger.finishKeeping();
 
         // 7. Forced regions: zone-restricted first, then heaviest first, then by name; the least loaded allowed member
         //    not excluded from the region wins (an excluded one only when all allowed members are excluded).
-        for (int i : PlacementOrder.of(Arrays.copyOf(toPlace, forcedCount), weight, restricted)) {
-            ledger.place(i, ledger.leastLoadedForPlacement(i));
+        if (!placed) {
+            for (int i : placementOrder) {
+                ledger.place(i, ledger.leastLoadedForPlacement(i));
+            }
         }
 
         // 8. Balance within the move limit; a member excluded from a region never receives it.
@@ -226,15 +250,16 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         // 9. Report.
         String[] names = new String[count];
         String[] owners = new String[count];
-        List<Move> moves = new ArrayList<>();
+        String[] memberIds = eligible.stream().map(Member::id).toArray(String[]::new);
+        List<Move> moves = new ArrayList<>(forcedCount + 16);
         for (int i = 0; i < count; i++) {
-            String name = placeable.get(i).name();
-            String to = eligible.get(ledger.owner(i)).id();
-            String from = previousOwnerIds.get(i);
+            String name = placeable[i].name();
+            String to = memberIds[ledger.owner(i)];
+            String from = previousOwnerIds[i];
             names[i] = name;
             owners[i] = to;
             if (!to.equals(from)) {
-                MoveReason reason = forced.get(i) != null ? forced.get(i) : balanceReasons[i];
+                MoveReason reason = forced[i] != null ? forced[i] : balanceReasons[i];
                 moves.add(new Move(name, from, to, reason));
             }
         }
@@ -244,6 +269,9 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
 
     private static <T> List<T> sortedUnique(List<T> items, Comparator<T> order, java.util.function.Function<T, String> key,
                                             String what) {
+        if (isStrictlyAscending(items, key)) {
+            return items; // already sorted without duplicates (the input's lists are immutable copies): no copy
+        }
         List<T> sorted = new ArrayList<>(items);
         sorted.sort(order);
         Set<String> duplicates = new TreeSet<>();
@@ -258,6 +286,15 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
                     + String.join(", ", duplicates) + " more than once; each " + what + " must be unique.");
         }
         return sorted;
+    }
+
+    private static <T> boolean isStrictlyAscending(List<T> items, java.util.function.Function<T, String> key) {
+        for (int i = 1; i < items.size(); i++) {
+            if (key.apply(items.get(i - 1)).compareTo(key.apply(items.get(i))) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, Integer> indexOf(List<String> names) {

@@ -157,7 +157,7 @@ class RestartBackoffExclusionTest {
      * Some regions (1 to 5, or about a tenth) get excluded members: their previous owner (the usual case: its run of
      * the region hung), a random member, or every member.
      */
-    private static Map<String, Set<String>> randomExclusions(AssignmentInput in, Random random) {
+    static Map<String, Set<String>> randomExclusions(AssignmentInput in, Random random) {
         List<Region> regions = new ArrayList<>(in.regions());
         regions.sort(java.util.Comparator.comparing(Region::name));
         int count = random.nextBoolean() ? 1 + random.nextInt(5) : Math.max(1, regions.size() / 10);
@@ -178,7 +178,7 @@ class RestartBackoffExclusionTest {
         return excluded;
     }
 
-    private static AssignmentInput withExclusions(AssignmentInput in, Map<String, Set<String>> excluded) {
+    static AssignmentInput withExclusions(AssignmentInput in, Map<String, Set<String>> excluded) {
         return new AssignmentInput(in.members(), in.regions(), in.previousOwners(), in.options(), excluded);
     }
 
