@@ -80,13 +80,22 @@ final class DecoderWarmUp implements Runnable {
             return 0;
         }
         long deadline = System.nanoTime() + budget.toNanos();
-        Handler<?> handler = handlers.get();
-        Thread.currentThread().setContextClassLoader(handler.getClass().getClassLoader());
-        handler.open(handlerConfig);
+        // the consumer under the worker's own class loader: a plugin's loader shows the API alone, and Kafka
+        // resolves its deserializers through the thread's context class loader
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
-            return decodeLatest(handler.decoder(), consumer, deadline);
-        } finally {
-            handler.close();
+            Handler<?> handler = handlers.get();
+            ClassLoader worker = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(handler.getClass().getClassLoader());
+            try {
+                handler.open(handlerConfig);
+                try {
+                    return decodeLatest(handler.decoder(), consumer, deadline);
+                } finally {
+                    handler.close();
+                }
+            } finally {
+                Thread.currentThread().setContextClassLoader(worker);
+            }
         }
     }
 
