@@ -158,6 +158,9 @@ class CustomHandlerExampleTest {
         for (WorkerProcess worker : workers) {
             assertTrue(Files.readString(worker.log()).contains("Handler class " + HANDLER + " (from custom-handler.jar) loaded"),
                     "each worker loads the handler from the plugin directory, not from its class path; see " + worker.log());
+            assertTrue(Files.readAllLines(worker.log()).stream().noneMatch(line -> line.contains("runner died")),
+                    "no region runner dies (a plugin's class loader once hid Kafka's classes from the clients a runner"
+                    + " builds); see " + worker.log());
             if (worker.isAlive()) {
                 assertEquals(0, worker.terminate(Duration.ofSeconds(30)), "SIGTERM must release and exit 0; see " + worker.log());
             }

@@ -403,10 +403,13 @@ public final class RegionRunner {
                     break;
                 }
                 current.record = record;
+                ClassLoader worker = pipeline.enter();
                 try {
                     pipeline.decoder.remember(current);
                 } catch (RuntimeException e) {
                     log.debug("Region {} offset {}: the decoder could not remember the record: {}", region, record.offset(), e.toString());
+                } finally {
+                    Pipeline.leave(worker);
                 }
                 position = record.offset() + 1;
             }
@@ -520,7 +523,12 @@ public final class RegionRunner {
     private <T> T decode(Pipeline<T> pipeline, ConsumerRecord<byte[], byte[]> record) throws Fenced {
         T item;
         try {
-            item = pipeline.decoder.decode(current);
+            ClassLoader worker = pipeline.enter();
+            try {
+                item = pipeline.decoder.decode(current);
+            } finally {
+                Pipeline.leave(worker);
+            }
             if (item == null) {
                 throw new RecordRejectedException("the decoder returned null");
             }
@@ -546,7 +554,7 @@ public final class RegionRunner {
     private <T> boolean handle(Pipeline<T> pipeline, T item, ConsumerRecord<byte[], byte[]> record)
             throws Fenced, Abandoned {
         for (int attempt = 1; ; attempt++) {
-            Throwable failure = callHandler(pipeline.handler, item, record, attempt);
+            Throwable failure = callHandler(pipeline, item, record, attempt);
             if (failure == null) {
                 return true;
             }
@@ -577,16 +585,18 @@ public final class RegionRunner {
     }
 
     /** Calls the handler once; returns its failure, or null. Fencing and abandonment end the region instead. */
-    private <T> Throwable callHandler(Handler<T> handler, T item, ConsumerRecord<byte[], byte[]> record, int attempt)
+    private <T> Throwable callHandler(Pipeline<T> pipeline, T item, ConsumerRecord<byte[], byte[]> record, int attempt)
             throws Fenced, Abandoned {
         Throwable failure = null;
         long began = clock.nanos();
         handlerCallSince = Math.max(1, began);
+        ClassLoader worker = pipeline.enter();
         try {
-            handler.handle(item, new RecordContext(record, attempt));
+            pipeline.handler.handle(item, new RecordContext(record, attempt));
         } catch (Throwable e) {
             failure = e;
         } finally {
+            Pipeline.leave(worker);
             handlerCallSince = 0;
         }
         listener.onHandlerCall(this, clock.nanos() - began);
@@ -805,7 +815,6 @@ public final class RegionRunner {
         @Override
         public boolean handle(Object item, ConsumerRecord<byte[], byte[]> record) throws Fenced, Abandoned {
             LogContext.runner(settings.workerId(), region, epoch);
-            Thread.currentThread().setContextClassLoader(pipeline.handler.getClass().getClassLoader());
             return handleDecoded(pipeline, item, record);
         }
 
@@ -859,24 +868,52 @@ public final class RegionRunner {
         }
     }
 
-    /** The handler of this run and its decoder: {@code T} is fixed for the run. Runner thread only. */
+    /**
+     * The handler of this run and its decoder: {@code T} is fixed for the run. Runner thread only (handle: a pool
+     * thread with key ordering).
+     *
+     * <p>The handler's code runs with the thread's context class loader set to the handler's (a plugin's own loader,
+     * which shows the plugin and the API alone), everything else with the thread's own: Kafka resolves the classes
+     * of a client it builds (deserializers, assignors, reporters) through the context class loader, and the runner
+     * thread builds its clients after the handler opened (a cold consumer when no spare is ready, a transactional
+     * producer, the shared producer of a first dead letter). Hence {@link #enter()} and {@link #leave} around every
+     * call into the handler or its decoder.
+     */
     private static final class Pipeline<T> {
         final Handler<T> handler;
         final HandlerConfig config;
+        private final ClassLoader loader;
         Decoder<T> decoder;
         boolean opened;
 
         Pipeline(Handler<T> handler, HandlerConfig config) {
             this.handler = Objects.requireNonNull(handler, "handler");
             this.config = Objects.requireNonNull(config, "handlerConfig");
+            this.loader = handler.getClass().getClassLoader();
         }
 
-        /** Opens the handler with the thread's context class loader set to the handler's (a plugin's own loader). */
+        /** Sets the handler's class loader as the thread's context class loader; returns the one it replaced. */
+        ClassLoader enter() {
+            Thread thread = Thread.currentThread();
+            ClassLoader before = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+            return before;
+        }
+
+        /** Gives the thread back the context class loader {@link #enter()} replaced. */
+        static void leave(ClassLoader before) {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+
         void open() throws Exception {
-            Thread.currentThread().setContextClassLoader(handler.getClass().getClassLoader());
-            handler.open(config);
-            opened = true;
-            decoder = Objects.requireNonNull(handler.decoder(), "the handler's decoder()");
+            ClassLoader worker = enter();
+            try {
+                handler.open(config);
+                opened = true;
+                decoder = Objects.requireNonNull(handler.decoder(), "the handler's decoder()");
+            } finally {
+                leave(worker);
+            }
         }
 
         /** Closes an opened handler; returns what it threw, or null. */
@@ -885,11 +922,14 @@ public final class RegionRunner {
                 return null;
             }
             opened = false;
+            ClassLoader worker = enter();
             try {
                 handler.close();
                 return null;
             } catch (Throwable e) {
                 return e;
+            } finally {
+                leave(worker);
             }
         }
     }

@@ -126,6 +126,77 @@ class GenericRegionRunnerTest {
                 "opened on the runner's thread before the first record, closed when the run ends");
     }
 
+    /**
+     * A plugin's class loader shows the plugin and the API alone, and Kafka resolves the classes of a client it
+     * builds through the thread's context class loader: a runner thread left with the handler's loader after open
+     * could not build its consumer ("ByteArrayDeserializer could not be found") whenever no spare was ready. So the
+     * handler's code runs under the handler's loader and the clients are asked for under the worker's.
+     */
+    @Test
+    void handlerCodeRunsUnderTheHandlersClassLoaderAndTheClientsAreBuiltUnderTheWorkers() throws Exception {
+        ClassLoader workerLoader = new ClassLoader(getClass().getClassLoader()) { };
+        List<String> loaders = Collections.synchronizedList(new ArrayList<>());
+        Handler<String> handler = new Handler<>() {
+            @Override
+            public void open(HandlerConfig config) {
+                loaders.add("open:" + name(Thread.currentThread().getContextClassLoader(), workerLoader));
+            }
+
+            @Override
+            public Decoder<String> decoder() {
+                return record -> {
+                    loaders.add("decode:" + name(Thread.currentThread().getContextClassLoader(), workerLoader));
+                    return text(record.value());
+                };
+            }
+
+            @Override
+            public void handle(String item, Context c) {
+                loaders.add("handle:" + name(Thread.currentThread().getContextClassLoader(), workerLoader));
+            }
+
+            @Override
+            public void close() {
+                loaders.add("close:" + name(Thread.currentThread().getContextClassLoader(), workerLoader));
+            }
+        };
+        RegionClients recording = new RegionClients() {
+            @Override
+            public org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer(String region, long epoch) {
+                loaders.add("consumer:" + name(Thread.currentThread().getContextClassLoader(), workerLoader));
+                return clients.consumer(region, epoch);
+            }
+
+            @Override
+            public io.shardwork.ledger.RegionLedger ledger(String region, long epoch) {
+                loaders.add("ledger:" + name(Thread.currentThread().getContextClassLoader(), workerLoader));
+                return clients.ledger(region, epoch);
+            }
+        };
+        RegionRunner runner = new RegionRunner(SETTINGS, recording, handler, CONFIG, (epoch, next) -> { }, listener,
+                new ManualClock(), millis -> { }, JitterSource.seeded(1));
+        Thread starter = Thread.currentThread();
+        ClassLoader own = starter.getContextClassLoader();
+        starter.setContextClassLoader(workerLoader); // the runner thread inherits the worker's loader from its starter
+        try {
+            runner.start("eu", 0, 1, 0);
+        } finally {
+            starter.setContextClassLoader(own);
+        }
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        clients.add(TOPIC, 0, 0, bytes("s-1"), bytes("parcel"));
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 1, Timing.RUNNER, "the record", runner::stats);
+        runner.stop();
+
+        assertEquals(List.of("open:handler", "consumer:worker", "ledger:worker", "decode:handler", "handle:handler",
+                "close:handler"), loaders);
+    }
+
+    /** "handler" for the handler's class loader (this test class's), "worker" for the worker's, else its name. */
+    private String name(ClassLoader loader, ClassLoader workerLoader) {
+        return loader == workerLoader ? "worker" : loader == Handler.class.getClassLoader() ? "handler" : String.valueOf(loader);
+    }
+
     @Test
     void handlerThatFailsToOpenEndsTheRunAsDiedBeforeFetchingAndIsNotClosed() throws Exception {
         Shipments shipments = new Shipments();
