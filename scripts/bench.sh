@@ -20,11 +20,14 @@
 #               (a KafkaConsumer per partition, 64 threads, per-key order); orders keyed by customer; per-customer order violations and
 #               exactly-once duplicates of key-64; writes bench/results/slow-handler.json
 #
+# all           each of the above in turn, waiting before each for the load to settle (see settle below).
+#
 # Sizes (environment): BENCH_ORDERS (throughput, 1000000), BENCH_ROUNDS (3), BENCH_KILLS (10),
 # BENCH_RATE (orders/s offered in takeover and handoff, 1000), BENCH_SESSION_MS (4000),
 # BENCH_COORD_SMALL (100000), BENCH_COORD_LARGE (1000000),
 # BENCH_SLOW_ORDERS (slow-handler, orders per region, 4000: the sequential case takes about 20 s on a quiet machine), BENCH_HEAP (-Xmx512m, the bench JVM, which also
-# runs the embedded ZooKeeper and Kafka), BENCH_SKIP_BUILD=1 to use bench/target/bench.jar as it is.
+# runs the embedded ZooKeeper and Kafka), BENCH_SKIP_BUILD=1 to use bench/target/bench.jar as it is, BENCH_SETTLE_S (all: the
+# longest wait for the load to settle before each benchmark, 180).
 # Every run appends a dated row with the machine's description, load average and commit to bench/RESULTS.md;
 # every JSON holds the machine, the commit, load_average_start/_end and "quiet" (false, with a warning, when
 # the 1-minute load at the start is above 1.5: such a run's ratios are not results; rerun on a quiet machine).
@@ -124,6 +127,18 @@ bench_slow_handler() {
   record slow-handler "billing 5 ms, 8 regions x ${BENCH_SLOW_ORDERS:-4000} orders, one worker: sequential $(jget $f sequential_orders_per_s) orders/s; key ordering ratio 16: $(jget $f key_16_ratio), 64: $(jget $f key_64_ratio), 256: $(jget $f key_256_ratio); peer (consumer per partition, 64 threads) $(jget $f peer_64_ratio); order violations $(jget $f order_violations), exactly-once duplicates $(jget $f duplicates_eos); load $(jget $f load_average)"
 }
 
+# settle: before each benchmark of 'all', waits (at most BENCH_SETTLE_S, 180 s) for the 1-minute load to fall to
+# 1.5: the benchmark before it leaves the load above that for a minute or two, and a run that starts above it is
+# not quiet. A machine that does not settle in time runs the next benchmark anyway, marked not quiet.
+settle() {
+  local waited=0 limit="${BENCH_SETTLE_S:-180}"
+  while awk '{ exit !($1 > 1.5) }' /proc/loadavg 2>/dev/null && (( waited < limit )); do
+    sleep 5
+    waited=$((waited + 5))
+  done
+  echo "bench.sh: load average $(cut -d' ' -f1-3 /proc/loadavg) after waiting ${waited} s for it to settle" >&2
+}
+
 case "${1:-}" in
   assigner) bench_assigner ;;
   throughput) bench_throughput ;;
@@ -132,11 +147,12 @@ case "${1:-}" in
   coordination) bench_coordination ;;
   slow-handler) bench_slow_handler ;;
   all)
-    bench_assigner
-    bench_throughput
-    bench_takeover
-    bench_handoff
-    bench_coordination
-    bench_slow_handler ;;
+    build
+    began=$SECONDS
+    for name in assigner throughput takeover handoff coordination slow_handler; do
+      settle
+      "bench_$name"
+    done
+    echo "bench.sh all: $(( (SECONDS - began) / 60 )) min $(( (SECONDS - began) % 60 )) s" >&2 ;;
   *) usage; exit 2 ;;
 esac
