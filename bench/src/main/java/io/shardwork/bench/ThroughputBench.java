@@ -81,6 +81,11 @@ public final class ThroughputBench {
             return orders / processedSeconds;
         }
 
+        /** From the first order handled to the last durable: the start (a node's registration, election and claims) left out. */
+        double steadyRate() {
+            return orders / (durableSeconds - firstOrderSeconds);
+        }
+
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("side", side);
@@ -89,6 +94,7 @@ public final class ThroughputBench {
             m.put("processed_orders_per_s", processedRate());
             m.put("seconds", durableSeconds);
             m.put("first_order_after_s", firstOrderSeconds);
+            m.put("steady_orders_per_s", steadyRate());
             return m;
         }
     }
@@ -126,6 +132,7 @@ public final class ThroughputBench {
                 new ThroughputBench(env, orders, rounds, interval, 4).run(four);
                 for (String mode : List.of("noop", "billing_alo", "billing_eos")) {
                     results.put(mode + "_ratio_4_regions", four.get(mode + "_ratio"));
+                    results.put(mode + "_steady_ratio_4_regions", four.get(mode + "_steady_ratio"));
                 }
                 results.put("regions_4", four);
             }
@@ -187,7 +194,7 @@ public final class ThroughputBench {
                 }
             }
             Map<String, Object> summary = summary(runs);
-            for (String key : List.of("runtime_orders_per_s", "raw_orders_per_s", "ratio", "runners_only_ratio")) {
+            for (String key : List.of("runtime_orders_per_s", "raw_orders_per_s", "ratio", "runners_only_ratio", "steady_ratio")) {
                 results.put(mode.key + "_" + key, summary.get(key));
             }
             results.put(mode.key, summary);
@@ -207,6 +214,11 @@ public final class ThroughputBench {
         double nodeProcessed = BenchEnv.median(runs.stream().filter(r -> r.side.equals("node")).map(Run::processedRate).toList());
         double rawProcessed = BenchEnv.median(runs.stream().filter(r -> r.side.equals("raw")).map(Run::processedRate).toList());
         m.put("processed_ratio", nodeProcessed / rawProcessed);
+        // ratio counts from the start of each side (a node registers, is elected, assigns and claims first: 0.1-0.4 s in
+        // a run of 2-3 s); steady_ratio counts from each side's first order, the per-order cost alone
+        double nodeSteady = BenchEnv.median(runs.stream().filter(r -> r.side.equals("node")).map(Run::steadyRate).toList());
+        double rawSteady = BenchEnv.median(runs.stream().filter(r -> r.side.equals("raw")).map(Run::steadyRate).toList());
+        m.put("steady_ratio", nodeSteady / rawSteady);
         m.put("runs", runs.stream().map(Run::json).toList());
         return m;
     }
