@@ -43,8 +43,9 @@ class SideBySideReleaseTest {
                 }
 
                 @Override
-                public void stop(String region) {
+                public java.util.OptionalLong stop(String region) {
                     calls.add("stop " + region);
+                    return java.util.OptionalLong.empty();
                 }
 
                 @Override
