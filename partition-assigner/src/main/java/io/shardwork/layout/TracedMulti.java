@@ -41,23 +41,6 @@ public final class TracedMulti {
         return result instanceof OpResult.ErrorResult error ? error.getErr() : KeeperException.Code.OK.intValue();
     }
 
-    /**
-     * The index of the op that failed a refused multi, or -1 when the results name none (a connection loss has
-     * no results). ZooKeeper answers the ops before it with OK and the ops after it with RUNTIMEINCONSISTENCY.
-     */
-    public static int firstFailure(List<OpResult> results) {
-        if (results == null) {
-            return -1;
-        }
-        for (int i = 0; i < results.size(); i++) {
-            int error = errorOf(results.get(i));
-            if (error != 0 && error != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private static List<OpResult> traced(CuratorFramework client, String name, List<Op> ops) throws Exception {
         OperationTrace trace = client.getZookeeperClient().startAdvancedTracer(name).setPath(ops.get(0).getPath());
         try {

@@ -23,25 +23,28 @@ public final class LeaderEpochs {
     }
 
     /**
-     * Takes a new leader epoch: sets {@code /leader-epoch} without a version (creating it for the cluster's first
-     * leader). ZooKeeper orders the writes, so every bump gets a version of its own, higher than every earlier one:
-     * a candidate that bumped before us is fenced by ours (its check of its epoch fails), and one that bumps after
-     * us fences us. One write, no read. Blocks on ZooKeeper (Curator retries connection loss); call only from the
-     * thread that holds leadership.
+     * Takes a new leader epoch: reads {@code /leader-epoch} (creating it if missing) and sets it with the
+     * version read, retrying when another writer moved it in between. Blocks on ZooKeeper (Curator retries
+     * connection loss); call only from the thread that holds leadership.
      *
      * @return the new epoch, the znode version after the write
      */
     public long bump(String leaderId, Instant now) throws Exception {
         byte[] data = LayoutJson.encode(new LeaderRecord(leaderId, now));
         while (true) {
-            try {
-                return client.setData().forPath(paths.leaderEpoch(), data).getVersion();
-            } catch (KeeperException.NoNodeException first) {
+            Stat read = client.checkExists().forPath(paths.leaderEpoch());
+            if (read == null) { // the cluster's first leader
                 try {
                     client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(paths.leaderEpoch(), data);
                 } catch (KeeperException.NodeExistsException raced) {
-                    // another first leader; bump past it
+                    // another first leader; bump past it below
                 }
+                continue;
+            }
+            try {
+                return client.setData().withVersion(read.getVersion()).forPath(paths.leaderEpoch(), data).getVersion();
+            } catch (KeeperException.BadVersionException raced) {
+                // another candidate bumped in between; take the next one so that it is fenced
             }
         }
     }

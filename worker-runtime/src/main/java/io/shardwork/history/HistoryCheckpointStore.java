@@ -2,10 +2,7 @@ package io.shardwork.history;
 
 import io.shardwork.coordination.checkpoint.CheckpointStore;
 import io.shardwork.coordination.checkpoint.FencedException;
-import io.shardwork.coordination.checkpoint.DueCheckpoint;
 import io.shardwork.layout.Checkpoint;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,16 +34,5 @@ public final class HistoryCheckpointStore implements CheckpointStore {
             history.fenced(region, workerId, epoch, "checkpoint");
             throw fenced;
         }
-    }
-
-    @Override
-    public Map<String, Exception> commitAll(List<DueCheckpoint> due) {
-        Map<String, Exception> failures = store.commitAll(due);
-        for (DueCheckpoint checkpoint : due) {
-            if (failures.get(checkpoint.region()) instanceof FencedException) {
-                history.fenced(checkpoint.region(), workerId, checkpoint.epoch(), "checkpoint");
-            }
-        }
-        return failures;
     }
 }

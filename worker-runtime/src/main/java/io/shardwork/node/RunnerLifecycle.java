@@ -1,6 +1,5 @@
 package io.shardwork.node;
 
-import io.shardwork.coordination.checkpoint.CheckpointGroupCommit;
 import io.shardwork.coordination.checkpoint.CheckpointStore;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.coordination.worker.RegionLifecycle;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -36,7 +34,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RunnerLifecycle.class);
 
     private final RegionRunnerFactory runners;
-    private final CheckpointGroupCommit checkpoints;
+    private final CheckpointStore checkpoints;
     private final Map<String, Integer> partitions;
     private final Duration stopTimeout;
     private final Map<String, Run> running = new ConcurrentHashMap<>();
@@ -79,8 +77,6 @@ public final class RunnerLifecycle implements RegionLifecycle {
         volatile Exception fencedBy;
         /** Whether the handler call in progress was reported as running past handler.timeout.ms. */
         volatile boolean hungReported;
-        /** The final checkpoint of a graceful stop, left to the release of the claim; -1 until then. */
-        volatile long finalOffset = -1;
 
         final FenceListener fences;
 
@@ -175,7 +171,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
                            RestartBackoff restarts) {
         this.restarts = restarts;
         this.runners = runners;
-        this.checkpoints = new CheckpointGroupCommit(checkpoints, this::owingCheckpoints);
+        this.checkpoints = checkpoints;
         this.partitions = partitions;
         this.stopTimeout = stopTimeout;
     }
@@ -202,26 +198,20 @@ public final class RunnerLifecycle implements RegionLifecycle {
             throw new IllegalStateException("Region " + region + " is not in the cluster definition this worker runs; its partition is unknown.");
         }
         Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e), (r, e, cause) -> fenceListener.fenced(r, e, cause));
-        CheckpointWriter writer = new CheckpointWriter() {
-            @Override
-            public void commit(long writtenEpoch, long nextOffset) throws RegionFencedException {
-                refuseIfAbandoned(run, writtenEpoch);
-                try {
-                    checkpoints.commit(region, writtenEpoch, nextOffset);
-                } catch (FencedException fenced) {
-                    throw new RegionFencedException(fenced.getMessage(), fenced);
-                } catch (RuntimeException failed) {
-                    throw failed;
-                } catch (Exception failed) {
-                    throw new IllegalStateException("Checkpoint of region " + region + " failed: " + failed, failed);
-                }
+        CheckpointWriter writer = (writtenEpoch, nextOffset) -> {
+            if (run.abandoned) {
+                FencedException refused = new FencedException(region, writtenEpoch, "abandoned on this worker: it writes no checkpoint");
+                run.fences.fenced(region, writtenEpoch, refused); // counted like a refusal of ZooKeeper's (ownership history)
+                throw new RegionFencedException(refused.getMessage(), refused);
             }
-
-            /** Left to the release, which writes it with the claim's deletion (see {@link #stop}). */
-            @Override
-            public void commitFinal(long writtenEpoch, long nextOffset) throws RegionFencedException {
-                refuseIfAbandoned(run, writtenEpoch);
-                run.finalOffset = nextOffset;
+            try {
+                checkpoints.commit(region, writtenEpoch, nextOffset);
+            } catch (FencedException fenced) {
+                throw new RegionFencedException(fenced.getMessage(), fenced);
+            } catch (RuntimeException failed) {
+                throw failed;
+            } catch (Exception failed) {
+                throw new IllegalStateException("Checkpoint of region " + region + " failed: " + failed, failed);
             }
         };
         RegionRunner runner = runners.newRunner(writer, run);
@@ -236,26 +226,6 @@ public final class RunnerLifecycle implements RegionLifecycle {
         long from = checkpoint.map(Checkpoint::offset).orElse(0L);
         log.info("region {} (partition {}) claimed under epoch {}: processing from offset {}", region, partition, epoch, from);
         runner.start(region, partition, epoch, from);
-    }
-
-    /** An abandoned run writes nothing: counted like a refusal of ZooKeeper's (ownership history). */
-    private static void refuseIfAbandoned(Run run, long writtenEpoch) throws RegionFencedException {
-        if (run.abandoned) {
-            FencedException refused = new FencedException(run.region, writtenEpoch, "abandoned on this worker: it writes no checkpoint");
-            run.fences.fenced(run.region, writtenEpoch, refused);
-            throw new RegionFencedException(refused.getMessage(), refused);
-        }
-    }
-
-    /** The regions whose runner owes a checkpoint now: a batch of {@link CheckpointGroupCommit} waits for them. */
-    private List<String> owingCheckpoints() {
-        List<String> owing = new java.util.ArrayList<>();
-        for (Run run : running.values()) {
-            if (!run.abandoned && !run.requestedEnd && run.runner.checkpointOwed()) {
-                owing.add(run.region);
-            }
-        }
-        return owing;
     }
 
     @Override
@@ -291,14 +261,13 @@ public final class RunnerLifecycle implements RegionLifecycle {
      * first, so regions released together all end within that one bound. Past it the runner is abandoned:
      * it writes no checkpoint from then on, and its stuck thread's effects are fenced once the claim is gone.
      * A run already given up (its handler call hung, see {@link #watchHandlers}) cannot stop gracefully: it is
-     * released at once, without a final checkpoint. The final checkpoint of a graceful stop is not written here:
-     * it is returned, and the coordinator writes it in the multi that deletes the claim.
+     * released at once, without a final checkpoint.
      */
     @Override
-    public OptionalLong stop(String region) throws FencedException, StopAbandonedException {
+    public void stop(String region) throws FencedException, StopAbandonedException {
         Run run = running.remove(region);
         if (run == null) {
-            return OptionalLong.empty();
+            return;
         }
         if (run.abandoned) {
             run.runner.abandon();
@@ -326,9 +295,7 @@ public final class RunnerLifecycle implements RegionLifecycle {
         if (run.fencedBy != null) {
             throw new FencedException(region, run.epoch, "fenced while stopping: " + run.fencedBy.getMessage());
         }
-        long last = run.finalOffset;
-        log.info("region {} stopped; final checkpoint at offset {} goes with the release of the claim", region, last < 0 ? "(none)" : last);
-        return last < 0 ? OptionalLong.empty() : OptionalLong.of(last);
+        log.info("region {} released after a final checkpoint at offset {}", region, run.runner.stats().checkpointedOffset());
     }
 
     @Override

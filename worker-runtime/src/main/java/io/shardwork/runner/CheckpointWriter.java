@@ -25,16 +25,4 @@ public interface CheckpointWriter {
      *                               on a graceful stop it reports itself died instead of stopped
      */
     void commit(long epoch, long nextOffset) throws RegionFencedException;
-
-    /**
-     * The final checkpoint of a graceful stop, with every effect before {@code nextOffset} durable. The runtime may
-     * hand it to the release of the claim instead of writing it here: the release then writes it in the same
-     * ZooKeeper multi as the claim's deletion (durable once the release succeeded, refused with it when the claim
-     * is gone or superseded). By default it is written at once, as {@link #commit}.
-     *
-     * @throws RegionFencedException when it is refused here
-     */
-    default void commitFinal(long epoch, long nextOffset) throws RegionFencedException {
-        commit(epoch, nextOffset);
-    }
 }

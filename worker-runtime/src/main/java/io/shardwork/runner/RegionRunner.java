@@ -106,7 +106,7 @@ public final class RegionRunner {
     private volatile long lag = -1;
     private volatile boolean holding;
     /** When the next checkpoint falls due: the next multiple of the interval on {@link #clock} (see {@link #nextCheckpointAfter}). */
-    private volatile long nextCheckpointNanos;
+    private long nextCheckpointNanos;
     private long lastEndOffsetNanos;
     /** {@link MonotonicClock#nanos()} when the handler call in progress began; 0 when none is. */
     private volatile long handlerCallSince;
@@ -275,16 +275,6 @@ public final class RegionRunner {
         return since == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, clock.nanos() - since));
     }
 
-    /**
-     * Whether this run owes a checkpoint now: running, not paused, its checkpoint due (see
-     * {@link #nextCheckpointAfter}) and its position moved since the last one. A worker's checkpoints are written
-     * together ({@code CheckpointGroupCommit}), which waits for the runs that owe one. Any thread; never blocks.
-     */
-    public boolean checkpointOwed() {
-        return state.get() == RunnerState.RUNNING && !paused && startOffset >= 0 && nextOffset != checkpointedOffset
-                && clock.nanos() >= nextCheckpointNanos;
-    }
-
     /** The counters now; cheap, any thread. */
     public RunnerStats stats() {
         return new RunnerStats(region, epoch, state.get(), processed.get(), failedAttempts.get(), handlerErrors.get(),
@@ -363,9 +353,9 @@ public final class RegionRunner {
         consumer.assign(List.of(input));
         rememberBefore(pipeline, input, start);
         consumer.seek(input, start);
-        nextCheckpointNanos = nextCheckpointAfter(clock.nanos());
-        nextOffset = start;
         startOffset = start;
+        nextOffset = start;
+        nextCheckpointNanos = nextCheckpointAfter(clock.nanos());
         log.info("Region {} (partition {}) epoch {} starts at offset {}{}", region, partition, epoch, start,
                 committed.isPresent() && committed.getAsLong() != requestedStart
                         ? " (Kafka's committed offset; the checkpoint said " + requestedStart + ")" : "");
@@ -675,11 +665,7 @@ public final class RegionRunner {
 
     private void writeCheckpoint(long offset, boolean last) throws Fenced {
         try {
-            if (last) {
-                checkpoints.commitFinal(epoch, offset);
-            } else {
-                checkpoints.commit(epoch, offset);
-            }
+            checkpoints.commit(epoch, offset);
             checkpointedOffset = offset;
             checkpointCount.incrementAndGet();
         } catch (RegionFencedException e) {

@@ -121,7 +121,7 @@ public final class RegionClaims {
                         checkpoints.get(region), checkpointVersions.get(region))));
                 break;
             } catch (KeeperException failed) {
-                int at = TracedMulti.firstFailure(failed.getResults());
+                int at = firstFailure(failed.getResults());
                 if (at < 0) {
                     throw failed;
                 }
@@ -219,6 +219,20 @@ public final class RegionClaims {
     private static Optional<Checkpoint> checkpointOf(OpResult read) {
         return read instanceof OpResult.GetDataResult data && data.getData() != null && data.getData().length > 0
                 ? Optional.of(LayoutJson.decode(data.getData(), Checkpoint.class)) : Optional.empty();
+    }
+
+    /** The index of the op that failed a multi (ZooKeeper marks the ops after it as rolled back), or -1. */
+    private static int firstFailure(List<OpResult> results) {
+        if (results == null) {
+            return -1;
+        }
+        for (int i = 0; i < results.size(); i++) {
+            int error = errorOf(results.get(i));
+            if (error != 0 && error != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private long sessionId() throws Exception {

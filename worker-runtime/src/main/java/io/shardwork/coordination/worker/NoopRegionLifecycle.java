@@ -1,24 +1,24 @@
 package io.shardwork.coordination.worker;
 
 import io.shardwork.coordination.checkpoint.CheckpointStore;
+import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.layout.Checkpoint;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code noop} handler until order processing lands: processes nothing, and on {@link #stop} gives the offset
- * it started from as its final checkpoint, which the release writes under its epoch with the claim's deletion
- * (exercising the fenced release).
+ * The {@code noop} handler until order processing lands: processes nothing, and on {@link #stop} writes
+ * a checkpoint at the offset it started from, under its epoch (exercising the fenced write).
  */
 public final class NoopRegionLifecycle implements RegionLifecycle {
     private record Run(long epoch, long offset) { }
 
+    private final CheckpointStore checkpoints;
     private final Map<String, Run> running = new ConcurrentHashMap<>();
 
-    /** @param checkpoints the worker's store; not needed: the release writes the final checkpoint */
     public NoopRegionLifecycle(CheckpointStore checkpoints) {
+        this.checkpoints = checkpoints;
     }
 
     @Override
@@ -34,11 +34,19 @@ public final class NoopRegionLifecycle implements RegionLifecycle {
     public void resume(String region) {
     }
 
-    /** The checkpoint it started from, for the release to write with the claim's deletion. */
     @Override
-    public OptionalLong stop(String region) {
+    public void stop(String region) throws FencedException {
         Run run = running.remove(region);
-        return run == null ? OptionalLong.empty() : OptionalLong.of(run.offset());
+        if (run == null) {
+            return;
+        }
+        try {
+            checkpoints.commit(region, run.epoch(), run.offset());
+        } catch (FencedException fenced) {
+            throw fenced;
+        } catch (Exception e) {
+            throw new IllegalStateException("Final checkpoint of region " + region + " failed: " + e, e);
+        }
     }
 
     @Override

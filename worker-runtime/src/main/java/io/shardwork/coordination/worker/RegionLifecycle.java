@@ -3,7 +3,6 @@ package io.shardwork.coordination.worker;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.layout.Checkpoint;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * What the order runner does when the coordination layer hands it a region or takes it away. Every method
@@ -24,18 +23,15 @@ public interface RegionLifecycle {
     void resume(String region);
 
     /**
-     * Planned release: stop fetching, finish in-flight work, make its effects durable and give the final
-     * checkpoint; return only when done, or when the time to stop ran out (counted from {@link #beginStop} when
+     * Planned release: stop fetching, finish in-flight work, write the final checkpoint under the region's
+     * epoch; return only when done, or when the time to stop ran out (counted from {@link #beginStop} when
      * that came first). The claim is deleted after this returns (stop-before-start), and also after a
      * {@link StopAbandonedException}: a region is never stranded by work that does not stop.
      *
-     * @return the final checkpoint (the next offset to process) for the coordinator to write in the same ZooKeeper
-     *         multi as the claim's deletion, under the region's epoch; empty when there is none to write (the run
-     *         wrote it itself, or had nothing to checkpoint)
      * @throws FencedException        when the final checkpoint was refused: the region was already taken over
      * @throws StopAbandonedException when the work did not stop in time and was abandoned (no final checkpoint)
      */
-    OptionalLong stop(String region) throws FencedException, StopAbandonedException;
+    void stop(String region) throws FencedException, StopAbandonedException;
 
     /**
      * The region is about to be released: start its graceful stop now, without waiting; {@link #stop}

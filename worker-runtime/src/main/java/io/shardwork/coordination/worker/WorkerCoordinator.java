@@ -9,7 +9,6 @@ import io.shardwork.coordination.ZooKeeperClientFactory;
 import io.shardwork.coordination.checkpoint.CheckpointStore;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.coordination.checkpoint.FencingCounter;
-import io.shardwork.coordination.checkpoint.ReleasedClaim;
 import io.shardwork.coordination.checkpoint.ZooKeeperCheckpointStore;
 import io.shardwork.coordination.claim.ClaimResult;
 import io.shardwork.coordination.claim.RegionClaims;
@@ -44,7 +43,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -113,13 +111,6 @@ public final class WorkerCoordinator implements Closeable {
     /** Claims asked for and not made yet, region to generation; event thread only. */
     private final Map<String, Long> pendingClaims = new LinkedHashMap<>();
     private boolean claimsScheduled;
-    /**
-     * Releases asked for while the current event is handled, region to epoch: carried out together when it ends
-     * ({@link #releasePending}), their final checkpoints and claim deletions in one multi. Event thread only.
-     */
-    private final Map<String, Long> pendingReleases = new LinkedHashMap<>();
-    /** How deep the event thread is in {@link #apply}, {@link #applyAll} or {@link #broadcast}; event thread only. */
-    private int applying;
     /** The checkpoint read in the same snapshot as a successful claim, until its work starts; event thread only. */
     private final Map<String, Optional<Checkpoint>> checkpointsReadWithClaims = new HashMap<>();
 
@@ -661,39 +652,19 @@ public final class WorkerCoordinator implements Closeable {
                 lifecycle.beginStop(region);
             }
         });
-        inOneStep(() -> events.forEach(this::apply));
+        events.forEach(this::apply);
     }
 
     private void broadcast(OwnershipEvent event) {
-        inOneStep(() -> {
-            for (String region : ownerships.keySet()) {
-                apply(region, event);
-            }
-        });
+        for (String region : ownerships.keySet()) {
+            apply(region, event);
+        }
     }
 
     /** Runs one input through the region's state machine and carries out the actions. Event thread only. */
     private void apply(String region, OwnershipEvent event) {
-        inOneStep(() -> {
-            try (LogContext.Scope logged = LogContext.region(region, ownerships.get(region).epoch())) {
-                applyInContext(region, event);
-            }
-        });
-    }
-
-    /**
-     * Runs {@code step}; the releases it asks for (one per region an event takes away) are carried out when the
-     * outermost step ends, together ({@link #releasePending}). Event thread only.
-     */
-    private void inOneStep(Runnable step) {
-        applying++;
-        try {
-            step.run();
-        } finally {
-            applying--;
-        }
-        if (applying == 0) {
-            releasePending();
+        try (LogContext.Scope logged = LogContext.region(region, ownerships.get(region).epoch())) {
+            applyInContext(region, event);
         }
     }
 
@@ -738,7 +709,7 @@ public final class WorkerCoordinator implements Closeable {
             } else if (action instanceof OwnershipAction.ResumeWork) {
                 lifecycle.resume(region);
             } else if (action instanceof OwnershipAction.Release release) {
-                pendingReleases.put(region, release.epoch());
+                release(region, release.epoch());
             } else if (action instanceof OwnershipAction.Abandon) {
                 lifecycle.abandon(region);
                 released(region, before.epoch(), false);
@@ -810,60 +781,28 @@ public final class WorkerCoordinator implements Closeable {
     }
 
     /**
-     * Carries out the releases asked for by the step that just ended: stops each region's work (they began their
-     * stops side by side, {@link #applyAll}), then deletes the claims in ONE multi with each region's final checkpoint
-     * ({@link ZooKeeperCheckpointStore#releaseAll}): the next owner claims only once the claim is gone, and then reads
-     * that checkpoint. Work that does not stop in time was abandoned by the lifecycle: its claim is deleted all the
-     * same, without a final checkpoint (the next claim's epoch bump fences the stuck thread), so the region moves on;
-     * counted in {@link #abandonedReleases()}. A region whose final checkpoint is refused (the claim is gone or was
-     * superseded) is fenced alone; a release that fails otherwise (connection loss) leaves its region RELEASING, as a
-     * failed claim deletion always did (the claim then goes with the session). Event thread only.
+     * Stops the region's work and deletes our claim. Work that does not stop in time was abandoned by the
+     * lifecycle: the claim is deleted all the same (the next claim's epoch bump fences the stuck thread), so
+     * the region moves on; counted in {@link #abandonedReleases()}.
      */
-    private void releasePending() {
-        if (pendingReleases.isEmpty()) {
+    private void release(String region, long epoch) throws Exception {
+        boolean graceful = true;
+        try {
+            lifecycle.stop(region);
+        } catch (FencedException fenced) {
+            LOG.warn("Worker {}: {}", settings.workerId(), fenced.getMessage());
+            apply(region, new OwnershipEvent.Fenced());
             return;
+        } catch (StopAbandonedException | RuntimeException stuck) {
+            abandonedReleases.incrementAndGet();
+            graceful = false;
+            lifecycle.abandon(region);
+            LOG.error("Worker {} region {} epoch {}: released without a final checkpoint: {}", settings.workerId(), region,
+                    epoch, stuck.getMessage());
         }
-        Map<String, Long> due = new LinkedHashMap<>(pendingReleases);
-        pendingReleases.clear();
-        List<ReleasedClaim> stopped = new ArrayList<>();
-        due.forEach((region, epoch) -> {
-            try (LogContext.Scope logged = LogContext.region(region, epoch)) {
-                OptionalLong finalOffset = OptionalLong.empty();
-                boolean graceful = true;
-                try {
-                    finalOffset = lifecycle.stop(region);
-                } catch (FencedException fenced) {
-                    LOG.warn("Worker {}: {}", settings.workerId(), fenced.getMessage());
-                    apply(region, new OwnershipEvent.Fenced());
-                    return;
-                } catch (StopAbandonedException | RuntimeException stuck) {
-                    abandonedReleases.incrementAndGet();
-                    graceful = false;
-                    lifecycle.abandon(region);
-                    LOG.error("Worker {} region {} epoch {}: released without a final checkpoint: {}", settings.workerId(), region,
-                            epoch, stuck.getMessage());
-                }
-                released(region, epoch, graceful);
-                stopped.add(new ReleasedClaim(region, epoch, finalOffset));
-            }
-        });
-        if (stopped.isEmpty()) {
-            return;
-        }
-        Map<String, Exception> failures = checkpoints.releaseAll(stopped);
-        for (ReleasedClaim claim : stopped) {
-            Exception failed = failures.get(claim.region());
-            if (failed instanceof FencedException fenced) {
-                LOG.warn("Worker {}: the final checkpoint was refused, the claim is not ours any more: {}", settings.workerId(),
-                        fenced.getMessage());
-                apply(claim.region(), new OwnershipEvent.Fenced());
-            } else if (failed != null) {
-                LOG.warn("Worker {} region {}: deleting the claim of epoch {} failed, retrying at the next event: {}",
-                        settings.workerId(), claim.region(), claim.epoch(), failed.toString());
-            } else {
-                apply(claim.region(), new OwnershipEvent.ReleaseFinished());
-            }
-        }
+        released(region, epoch, graceful);
+        claims.release(region, epoch);
+        apply(region, new OwnershipEvent.ReleaseFinished());
     }
 
     /**

@@ -59,10 +59,10 @@ public final class CheckpointingLifecycle implements RegionLifecycle {
     }
 
     @Override
-    public java.util.OptionalLong stop(String region) throws FencedException {
+    public void stop(String region) throws FencedException {
         Run run = running.remove(region);
         if (run == null) {
-            return java.util.OptionalLong.empty();
+            return;
         }
         try {
             store.commit(region, run.epoch(), run.offset() + 1);
@@ -72,7 +72,6 @@ public final class CheckpointingLifecycle implements RegionLifecycle {
         } catch (Exception e) {
             throw new IllegalStateException("Final checkpoint of " + region + " failed: " + e, e);
         }
-        return java.util.OptionalLong.empty(); // written above, itself
     }
 
     @Override

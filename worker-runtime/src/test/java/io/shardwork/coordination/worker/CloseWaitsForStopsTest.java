@@ -42,14 +42,13 @@ class CloseWaitsForStopsTest {
                 }
 
                 @Override
-                public java.util.OptionalLong stop(String region) {
+                public void stop(String region) {
                     try {
                         Thread.sleep(SLOW_STOP.toMillis()); // a final commit that takes its time
                         calls.add("stopped " + region);
                     } catch (InterruptedException e) {
                         calls.add("interrupted " + region);
                     }
-                    return java.util.OptionalLong.empty();
                 }
 
                 @Override

@@ -38,14 +38,13 @@ class CrashStopDuringReleaseTest {
                 }
 
                 @Override
-                public java.util.OptionalLong stop(String region) {
+                public void stop(String region) {
                     stopping.countDown();
                     try {
                         new CountDownLatch(1).await(); // a final checkpoint that ends when the thread is interrupted
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt(); // and returns normally: the claim deletion then fails
                     }
-                    return java.util.OptionalLong.empty();
                 }
 
                 @Override

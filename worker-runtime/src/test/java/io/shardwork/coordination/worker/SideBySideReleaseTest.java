@@ -43,9 +43,8 @@ class SideBySideReleaseTest {
                 }
 
                 @Override
-                public java.util.OptionalLong stop(String region) {
+                public void stop(String region) {
                     calls.add("stop " + region);
-                    return java.util.OptionalLong.empty();
                 }
 
                 @Override
