@@ -30,6 +30,9 @@ import java.util.Set;
  * so it is refused (dead-lettered) rather than billed out of its customer's order. A record without a key is
  * accepted (the runner orders all such records of a region as one key). The order's identity is its orderId,
  * never its key.
+ *
+ * <p>A record written as {@link #encode} writes it is read by {@link CanonicalOrderReader} without the parser; any
+ * other layout (whitespace, another field order, escapes) is parsed, with the same checks and the same result.
  */
 public final class OrderCodec {
     /** The words of a rejection for an order read from another region's partition (verify counts these). */
@@ -81,6 +84,12 @@ public final class OrderCodec {
      * @param value          the record value, may be null
      */
     public static ParseResult decode(String expectedRegion, byte[] key, byte[] value) {
+        Order canonical = CanonicalOrderReader.read(expectedRegion, key, value);
+        return canonical != null ? new ParseResult.Parsed(canonical) : parse(expectedRegion, key, value);
+    }
+
+    /** {@link #decode} with the JSON parser alone: any layout, and a reason for every rejection. */
+    static ParseResult parse(String expectedRegion, byte[] key, byte[] value) {
         if (value == null) {
             return ParseResult.rejected("the record has no value (null)");
         }
@@ -146,7 +155,7 @@ public final class OrderCodec {
             if (created.kind != JsonToken.VALUE_STRING) {
                 throw new DateTimeParseException("not a string", created.shown(), 0);
             }
-            createdAt = Instant.parse(created.text);
+            createdAt = IsoInstants.parse(created.text);
         } catch (DateTimeParseException e) {
             return ParseResult.rejected("createdAt must be an ISO-8601 instant such as 2025-01-31T12:00:00Z, not "
                     + created.shown());
