@@ -298,6 +298,11 @@ public final class RegionRunner {
 
     // ---------------------------------------------------------------- the runner thread
 
+    /** When this run's thread began, the handler was open, and its clients were ready: for the start's log line. */
+    private long startedNanos;
+    private long handlerOpenedNanos;
+    private long clientsReadyNanos;
+
     private void run(long requestedStart) {
         LogContext.runner(settings.workerId(), region, epoch);
         current = new RecordView(region, partition);
@@ -307,9 +312,12 @@ public final class RegionRunner {
         Exception fencing = null;
         boolean graceful = false;
         try {
+            startedNanos = clock.nanos();
             pipeline.open();
+            handlerOpenedNanos = clock.nanos();
             consumer = clients.consumer(region, epoch);
             ledger = keyedPool == null ? clients.ledger(region, epoch) : new SerializedLedger(clients.ledger(region, epoch));
+            clientsReadyNanos = clock.nanos();
             if (state.get() == RunnerState.ABANDONED) {
                 ledger.abandon();
             }
@@ -351,14 +359,19 @@ public final class RegionRunner {
         OptionalLong committed = ledger.committedOffset(consumer, input);
         long start = committed.orElse(Math.max(0, requestedStart));
         consumer.assign(List.of(input));
-        rememberBefore(pipeline, input, start);
+        long rememberFrom = clock.nanos();
+        long remembered = rememberBefore(pipeline, input, start);
         consumer.seek(input, start);
         startOffset = start;
         nextOffset = start;
-        nextCheckpointNanos = nextCheckpointAfter(clock.nanos());
-        log.info("Region {} (partition {}) epoch {} starts at offset {}{}", region, partition, epoch, start,
+        long ready = clock.nanos();
+        nextCheckpointNanos = nextCheckpointAfter(ready);
+        log.info("Region {} (partition {}) epoch {} starts at offset {}{}, ready in {} ms: handler {}, clients {}, ledger {}, memory {} ({} records)",
+                region, partition, epoch, start,
                 committed.isPresent() && committed.getAsLong() != requestedStart
-                        ? " (Kafka's committed offset; the checkpoint said " + requestedStart + ")" : "");
+                        ? " (Kafka's committed offset; the checkpoint said " + requestedStart + ")" : "",
+                millis(ready - startedNanos), millis(handlerOpenedNanos - startedNanos), millis(clientsReadyNanos - handlerOpenedNanos),
+                millis(rememberFrom - clientsReadyNanos), millis(ready - rememberFrom), remembered);
         if (committed.isPresent() && committed.getAsLong() > requestedStart) {
             writeCheckpoint(start, false);
         } else {
@@ -374,10 +387,10 @@ public final class RegionRunner {
      * start, and gives each to {@code decoder.remember}. Nothing is read when the decoder wants no memory. A
      * read that does not get there (abandoned, stopped, the broker away) leaves the memory as far as it got.
      */
-    private <T> void rememberBefore(Pipeline<T> pipeline, TopicPartition input, long start) {
+    private <T> long rememberBefore(Pipeline<T> pipeline, TopicPartition input, long start) {
         long from = Math.max(0, start - pipeline.decoder.memoryRecords());
         if (from >= start) {
-            return;
+            return 0;
         }
         consumer.seek(input, from);
         long position = from;
@@ -388,7 +401,7 @@ public final class RegionRunner {
             try {
                 records = consumer.poll(Duration.ofMillis(settings.pollTimeoutMs()));
             } catch (WakeupException e) {
-                return;
+                return position - from;
             }
             if (records.isEmpty()) {
                 emptyPolls++;
@@ -414,7 +427,12 @@ public final class RegionRunner {
                 position = record.offset() + 1;
             }
         }
-        log.info("Region {} epoch {}: the decoder remembered offsets {} to {}", region, epoch, from, position);
+        log.debug("Region {} epoch {}: the decoder remembered offsets {} to {}", region, epoch, from, position);
+        return position - from;
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     private void loop(TopicPartition input) throws Fenced, Abandoned {
