@@ -22,7 +22,7 @@
 #
 # all           each of the above in turn, waiting before each for the load to settle (see settle below).
 #
-# Sizes (environment): BENCH_ORDERS (throughput, 1000000), BENCH_ROUNDS (3), BENCH_KILLS (10),
+# Sizes (environment): BENCH_ORDERS (throughput, 1000000), BENCH_ROUNDS (5: rounds of one side varied by a factor 1.5 within a run, 3 were too few for a stable median), BENCH_KILLS (10),
 # BENCH_RATE (orders/s offered in takeover and handoff, 1000), BENCH_SESSION_MS (4000),
 # BENCH_COORD_SMALL (100000), BENCH_COORD_LARGE (1000000),
 # BENCH_SLOW_ORDERS (slow-handler, orders per region, 4000: the sequential case takes about 20 s on a quiet machine), BENCH_HEAP (-Xmx512m, the bench JVM, which also
@@ -95,7 +95,7 @@ bench_assigner() {
 bench_throughput() {
   build
   local f=bench/results/throughput.json
-  run_bench ThroughputBench "$f" "${BENCH_ORDERS:-1000000}" "${BENCH_ROUNDS:-3}"
+  run_bench ThroughputBench "$f" "${BENCH_ORDERS:-1000000}" "${BENCH_ROUNDS:-5}"
   record throughput "$(jget $f orders) orders; ratio to raw: noop $(jget $f noop_ratio), billing at-least-once $(jget $f billing_alo_ratio), billing exactly-once $(jget $f billing_eos_ratio) (from the first order: $(jget $f noop_steady_ratio) / $(jget $f billing_alo_steady_ratio) / $(jget $f billing_eos_steady_ratio)); with 4 regions $(jget $f noop_ratio_4_regions) / $(jget $f billing_alo_ratio_4_regions) / $(jget $f billing_eos_ratio_4_regions) (runtime $(jget $f noop_runtime_orders_per_s) / $(jget $f billing_alo_runtime_orders_per_s) / $(jget $f billing_eos_runtime_orders_per_s) orders/s); load $(jget $f load_average)"
 }
 

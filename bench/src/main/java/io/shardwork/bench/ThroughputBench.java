@@ -121,7 +121,7 @@ public final class ThroughputBench {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results/throughput.json");
         long orders = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int interval = Integer.getInteger("bench.checkpoint.interval.ms", 1000);
         Map<String, Object> results = BenchEnv.begin("throughput");
         try (BenchEnv env = BenchEnv.start("throughput")) {
