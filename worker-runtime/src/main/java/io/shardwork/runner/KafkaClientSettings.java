@@ -23,14 +23,6 @@ public final class KafkaClientSettings {
      * 1 MiB (fetch alone, one region, an idle loopback broker).
      */
     static final int DEFAULT_PARTITION_FETCH_BYTES = 1024 * 1024;
-    /**
-     * A producer's batch per partition (Kafka's default is 16 KiB). With 16 regions on one worker's shared
-     * producer, billing's runners spent most of their waiting time parked in the producer's buffer pool
-     * (BufferPool.allocate: 80 s over 16 threads in a 14 s run, JFR): the sender drained 16 KiB batches slower
-     * than 16 runners filled them. At 64 KiB the same run moved from 142-150k to 158-173k orders/s; the raw
-     * peer of the throughput benchmark uses these same settings.
-     */
-    static final int DEFAULT_BATCH_BYTES = 64 * 1024;
     /** Per region in exactly-once mode (one producer per region). */
     static final int DEFAULT_TRANSACTIONAL_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -78,7 +70,6 @@ public final class KafkaClientSettings {
     public static Properties idempotentProducer(ShardworkConfig config, String clientId) {
         Properties p = config.clients().producer();
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(DEFAULT_BATCH_BYTES));
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.kafkaBootstrapServers()));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
