@@ -1,7 +1,6 @@
 package io.shardwork.order;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 /**
  * Reads an order written exactly as {@link OrderCodec#encode} writes it, byte by byte, without a JSON parser:
@@ -16,7 +15,7 @@ import java.time.Instant;
  * per delivery and a region that starts decodes up to its memory's 100,000 earlier orders before its first;
  * the streaming parser and the formatter-based instant parse were most of that time.
  *
- * <p>Stateless and thread-safe.
+ * <p>Thread-safe: each call reads with an instance of its own.
  */
 final class CanonicalOrderReader {
     private static final byte[] ORDER_ID = ascii("{\"orderId\":\"");
@@ -27,17 +26,11 @@ final class CanonicalOrderReader {
     private static final byte[] SEQ = ascii("\",\"seq\":");
     private static final byte[] CREATED_AT = ascii(",\"createdAt\":\"");
     private static final byte[] END = ascii("\"}");
-    /** Every known currency is a three-letter code. */
-    private static final int CURRENCY_LENGTH = 3;
     /** 18 digits always fit a long. */
     private static final int MAX_NUMBER_DIGITS = 18;
 
     private final byte[] value;
     private int at;
-    // what scan() found: the strings as ranges of value (printable ASCII, so a byte is a char), the numbers read
-    private int idFrom, idLength, customerFrom, customerLength, currencyFrom;
-    private long amountCents, seq;
-    private Instant createdAt;
 
     private CanonicalOrderReader(byte[] value) {
         this.value = value;
@@ -45,80 +38,46 @@ final class CanonicalOrderReader {
 
     /** The order of a canonical record of {@code expectedRegion}'s partition, or null when the parser must decide. */
     static Order read(String expectedRegion, byte[] key, byte[] value) {
-        CanonicalOrderReader reader = scanned(expectedRegion, key, value);
-        return reader == null ? null : new Order(reader.text(reader.idFrom, reader.idLength), expectedRegion,
-                reader.text(reader.customerFrom, reader.customerLength), reader.amountCents,
-                reader.text(reader.currencyFrom, CURRENCY_LENGTH), reader.seq, reader.createdAt);
-    }
-
-    /**
-     * What the memory of recent orders keeps of a canonical record, without building the order: its id and the
-     * fingerprint {@link RecentOrders#fingerprint} gives its order; null when the parser must decide.
-     */
-    static Identity identity(String expectedRegion, byte[] key, byte[] value) {
-        CanonicalOrderReader r = scanned(expectedRegion, key, value);
-        if (r == null) {
-            return null;
-        }
-        long h = RecentOrders.FNV_OFFSET;
-        h = RecentOrders.mixAscii(h, r.value, r.idFrom, r.idLength);
-        h = RecentOrders.mix(h, expectedRegion);
-        h = RecentOrders.mixAscii(h, r.value, r.customerFrom, r.customerLength);
-        h = RecentOrders.mixAscii(h, r.value, r.currencyFrom, CURRENCY_LENGTH);
-        h = RecentOrders.mix(h, r.amountCents);
-        h = RecentOrders.mix(h, r.seq);
-        h = RecentOrders.mix(h, r.createdAt.getEpochSecond());
-        h = RecentOrders.mix(h, r.createdAt.getNano());
-        return new Identity(r.text(r.idFrom, r.idLength), RecentOrders.finish(h));
-    }
-
-    /** An order's id and the fingerprint of its content ({@link RecentOrders#fingerprint}). */
-    record Identity(String orderId, long fingerprint) { }
-
-    private static CanonicalOrderReader scanned(String expectedRegion, byte[] key, byte[] value) {
         if (value == null || value.length > OrderCodec.MAX_RECORD_BYTES) {
             return null;
         }
-        CanonicalOrderReader reader = new CanonicalOrderReader(value);
-        return reader.scan(expectedRegion, key) ? reader : null;
+        return new CanonicalOrderReader(value).order(expectedRegion, key);
     }
 
-    /** Reads the whole record; true when it is canonical and passes every check of the codec. */
-    private boolean scan(String expectedRegion, byte[] key) {
+    private Order order(String expectedRegion, byte[] key) {
         if (!literal(ORDER_ID)) {
-            return false;
+            return null;
         }
-        idFrom = at;
-        idLength = id();
-        if (idLength < 0 || !literal(REGION)) {
-            return false;
+        String orderId = id();
+        if (orderId == null || !literal(REGION)) {
+            return null;
         }
-        int regionFrom = at;
-        int regionLength = id();
-        if (regionLength < 0 || !sameAscii(regionFrom, regionLength, expectedRegion) || !literal(CUSTOMER_ID)) {
-            return false;
+        String region = id();
+        if (region == null || !region.equals(expectedRegion) || !literal(CUSTOMER_ID)) {
+            return null;
         }
-        customerFrom = at;
-        customerLength = id();
-        if (customerLength < 0 || !keyMatches(key) || !literal(AMOUNT_CENTS)) {
-            return false;
+        String customerId = id();
+        if (customerId == null || !keyMatches(key, customerId) || !literal(AMOUNT_CENTS)) {
+            return null;
         }
-        amountCents = number();
+        long amountCents = number();
         if (amountCents < 0 || !literal(CURRENCY)) {
-            return false;
+            return null;
         }
-        currencyFrom = at;
-        if (string() != CURRENCY_LENGTH || !knownCurrency() || !literal(SEQ)) {
-            return false;
+        String currency = string();
+        if (currency == null || !OrderCodec.CURRENCIES.contains(currency) || !literal(SEQ)) {
+            return null;
         }
-        seq = number();
+        long seq = number();
         if (seq < 1 || !literal(CREATED_AT)) {
-            return false;
+            return null;
         }
-        int createdFrom = at;
-        int createdLength = string();
-        createdAt = createdLength < 0 ? null : IsoInstants.parseCanonical(text(createdFrom, createdLength));
-        return createdAt != null && literal(END) && at == value.length;
+        String createdText = string();
+        java.time.Instant createdAt = createdText == null ? null : IsoInstants.parseCanonical(createdText);
+        if (createdAt == null || !literal(END) || at != value.length) {
+            return null;
+        }
+        return new Order(orderId, region, customerId, amountCents, currency, seq, createdAt);
     }
 
     private boolean literal(byte[] expected) {
@@ -134,63 +93,23 @@ final class CanonicalOrderReader {
         return true;
     }
 
-    /**
-     * The length of a string (see {@link #string}) that is an acceptable id: not blank (for printable ASCII, not
-     * only spaces), at most {@link OrderCodec#MAX_ID_LENGTH}; -1 otherwise.
-     */
-    private int id() {
-        int from = at;
-        int length = string();
-        if (length < 1 || length > OrderCodec.MAX_ID_LENGTH) {
-            return -1;
-        }
-        for (int i = from; i < from + length; i++) {
-            if (value[i] != ' ') {
-                return length;
-            }
-        }
-        return -1;
+    /** A string (see {@link #string}) that is an acceptable id: not blank, at most {@link OrderCodec#MAX_ID_LENGTH}. */
+    private String id() {
+        String text = string();
+        return text == null || text.length() > OrderCodec.MAX_ID_LENGTH || text.isBlank() ? null : text;
     }
 
-    /**
-     * Reads up to the next quote, which stays unread; the length read, or -1 when a byte on the way is not
-     * printable ASCII or is a backslash (an escape), or no quote follows.
-     */
-    private int string() {
+    /** The characters up to the next quote, which stays unread; null when one is not printable ASCII or is a backslash. */
+    private String string() {
         int from = at;
         while (at < value.length && value[at] != '"') {
             byte b = value[at];
             if (b < 0x20 || b > 0x7e || b == '\\') {
-                return -1;
+                return null;
             }
             at++;
         }
-        return at < value.length ? at - from : -1;
-    }
-
-    private String text(int from, int length) {
-        return new String(value, from, length, StandardCharsets.ISO_8859_1);
-    }
-
-    private boolean sameAscii(int from, int length, String expected) {
-        if (expected.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (value[from + i] != expected.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean knownCurrency() {
-        for (String currency : OrderCodec.CURRENCIES) {
-            if (sameAscii(currencyFrom, CURRENCY_LENGTH, currency)) {
-                return true;
-            }
-        }
-        return false;
+        return at < value.length ? new String(value, from, at - from, StandardCharsets.ISO_8859_1) : null;
     }
 
     /** An integer of 1 to 18 digits, no sign, no leading zero; -1 when there is none. */
@@ -208,16 +127,16 @@ final class CanonicalOrderReader {
         return n;
     }
 
-    /** A null key, or one whose bytes are the customerId's. */
-    private boolean keyMatches(byte[] key) {
+    /** A null key, or one whose bytes are the customerId's (an ASCII string here). */
+    private static boolean keyMatches(byte[] key, String customerId) {
         if (key == null) {
             return true;
         }
-        if (key.length != customerLength) {
+        if (key.length != customerId.length()) {
             return false;
         }
         for (int i = 0; i < key.length; i++) {
-            if (key[i] != value[customerFrom + i]) {
+            if (key[i] != customerId.charAt(i)) {
                 return false;
             }
         }

@@ -46,16 +46,10 @@ public final class OrderDecoder implements Decoder<Order> {
         return recentOrders.capacity();
     }
 
-    /**
-     * An order an earlier run processed: its id and content join the memory (a conflict there was dead-lettered then).
-     * A canonical record gives its id and fingerprint without an order being built (a rebuild remembers up to 100,000).
-     */
+    /** An order an earlier run processed: its id and content join the memory (a conflict there was dead-lettered then). */
     @Override
     public void remember(InputRecord record) {
-        CanonicalOrderReader.Identity identity = CanonicalOrderReader.identity(record.region(), record.key(), record.value());
-        if (identity != null) {
-            recentOrders.observe(identity.orderId(), identity.fingerprint(), record.offset());
-        } else if (OrderCodec.decode(record.region(), record.key(), record.value()) instanceof ParseResult.Parsed parsed) {
+        if (OrderCodec.decode(record.region(), record.key(), record.value()) instanceof ParseResult.Parsed parsed) {
             recentOrders.observe(parsed.order(), record.offset());
         }
     }

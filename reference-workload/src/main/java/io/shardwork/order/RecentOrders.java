@@ -68,16 +68,12 @@ public final class RecentOrders {
      */
     public Optional<Conflict> observe(Order order, long offset) {
         Objects.requireNonNull(order, "order");
-        return observe(order.orderId(), fingerprint(order), offset);
-    }
-
-    /** {@link #observe(Order, long)} for an order known by its id and {@link #fingerprint} alone. */
-    Optional<Conflict> observe(String orderId, long fingerprint, long offset) {
-        Seen first = seen.putIfAbsent(orderId, new Seen(fingerprint, offset));
+        long fingerprint = fingerprint(order);
+        Seen first = seen.putIfAbsent(order.orderId(), new Seen(fingerprint, offset));
         if (first == null || first.fingerprint == fingerprint) {
             return Optional.empty();
         }
-        return Optional.of(new Conflict(orderId, first.offset, offset));
+        return Optional.of(new Conflict(order.orderId(), first.offset, offset));
     }
 
     /** The number of ids remembered now. */
@@ -103,10 +99,10 @@ public final class RecentOrders {
         return finish(h);
     }
 
-    static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
-    static long mix(long h, String field) {
+    private static long mix(long h, String field) {
         h = mix(h, field.length());
         for (int i = 0; i < field.length(); i++) {
             h = (h ^ field.charAt(i)) * FNV_PRIME;
@@ -114,16 +110,7 @@ public final class RecentOrders {
         return h;
     }
 
-    /** {@link #mix(long, String)} of the string that {@code length} ASCII bytes from {@code from} spell. */
-    static long mixAscii(long h, byte[] bytes, int from, int length) {
-        h = mix(h, length);
-        for (int i = from; i < from + length; i++) {
-            h = (h ^ (bytes[i] & 0xff)) * FNV_PRIME;
-        }
-        return h;
-    }
-
-    static long mix(long h, long value) {
+    private static long mix(long h, long value) {
         for (int shift = 0; shift < Long.SIZE; shift += 16) {
             h = (h ^ ((value >>> shift) & 0xffff)) * FNV_PRIME;
         }
@@ -131,7 +118,7 @@ public final class RecentOrders {
     }
 
     /** MurmurHash3's fmix64: every input bit reaches every output bit. */
-    static long finish(long h) {
+    private static long finish(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

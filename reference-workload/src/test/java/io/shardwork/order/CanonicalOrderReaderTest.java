@@ -25,8 +25,6 @@ class CanonicalOrderReaderTest {
             byte[] value = OrderCodec.encode(order);
             byte[] key = random.nextBoolean() ? OrderCodec.recordKey(order) : null;
             assertEquals(order, CanonicalOrderReader.read(order.region(), key, value), new String(value, StandardCharsets.UTF_8));
-            assertEquals(new CanonicalOrderReader.Identity(order.orderId(), RecentOrders.fingerprint(order)),
-                    CanonicalOrderReader.identity(order.region(), key, value));
             assertEquals(new ParseResult.Parsed(order), OrderCodec.parse(order.region(), key, value));
         }
     }
@@ -57,9 +55,6 @@ class CanonicalOrderReaderTest {
             String region = random.nextInt(10) == 0 ? "elsewhere" : order.region();
             Order read = CanonicalOrderReader.read(region, key, value);
             ParseResult parsed = OrderCodec.parse(region, key, value);
-            CanonicalOrderReader.Identity identity = CanonicalOrderReader.identity(region, key, value);
-            assertEquals(read == null ? null : new CanonicalOrderReader.Identity(read.orderId(), RecentOrders.fingerprint(read)),
-                    identity, mutated.toString());
             if (read != null) {
                 readByTheReader++;
                 assertEquals(new ParseResult.Parsed(read), parsed, mutated.toString());
