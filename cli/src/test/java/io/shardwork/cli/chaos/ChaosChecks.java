@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** What the chaos suites share: their servers, three workers started, the choice of a victim, and the checks every scenario ends with. */
@@ -98,5 +99,30 @@ final class ChaosChecks {
         Map<String, Long> current = epochs(takeover);
         return history.stream().filter(e -> e.type() == HistoryEvent.Type.CHECKPOINTED && e.worker().equals(worker)
                 && e.epoch() < current.get(e.region()) && e.at().isAfter(since)).toList();
+    }
+
+    /**
+     * SIGSTOPs {@code zombie} at a moment when one of its regions' transactions is open with invoices on the broker
+     * (the invoices partition's end above its last stable offset, read while the worker is frozen): the commit it
+     * would make when it wakes is then a real one to fence. A freeze that caught none (just after a commit) is
+     * undone at once (SIGCONT, far within the session timeout) and tried again.
+     *
+     * @return the open transaction's invoice records per region of {@code zombie}
+     */
+    static Map<String, Long> stopInsideATransaction(Scenario s, String zombie, Set<String> regions) throws Exception {
+        long deadline = System.nanoTime() + ChaosTiming.CATCH_UP.toNanos();
+        while (System.nanoTime() < deadline) {
+            Signals.stop(s.worker(zombie).pid());
+            Map<String, Long> ends = s.endOffsets(s.config().invoicesTopic(), false);
+            Map<String, Long> stable = s.endOffsets(s.config().invoicesTopic(), true);
+            Map<String, Long> open = new TreeMap<>();
+            regions.forEach(r -> open.put(r, ends.get(r) - stable.get(r)));
+            if (open.values().stream().anyMatch(records -> records > 0)) {
+                return open;
+            }
+            Signals.resume(s.worker(zombie).pid());
+            Thread.sleep(ChaosTiming.POLL.toMillis());
+        }
+        throw new AssertionError(s.name + ": no open transaction of " + zombie + " caught by a freeze within " + ChaosTiming.CATCH_UP);
     }
 }

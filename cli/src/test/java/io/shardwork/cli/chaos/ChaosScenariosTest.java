@@ -8,6 +8,7 @@ import static io.shardwork.cli.chaos.ChaosChecks.millisSince;
 import static io.shardwork.cli.chaos.ChaosChecks.movedOn;
 import static io.shardwork.cli.chaos.ChaosChecks.nonLeaderHolding;
 import static io.shardwork.cli.chaos.ChaosChecks.startThree;
+import static io.shardwork.cli.chaos.ChaosChecks.stopInsideATransaction;
 import static io.shardwork.cli.chaos.ChaosChecks.without;
 import static io.shardwork.cli.chaos.Scenario.checkpoints;
 import static io.shardwork.cli.chaos.Scenario.epochs;
@@ -120,7 +121,7 @@ class ChaosScenariosTest {
             s.await("progress in every region", ChaosTiming.CATCH_UP, status -> checkpoints(status).values().stream().allMatch(c -> c > 0));
 
             long stoppedAt = System.nanoTime();
-            Signals.stop(s.worker(zombie).pid());
+            Map<String, Long> open = stopInsideATransaction(s, zombie, zombieRegions);
             ClusterStatus takeover = s.await(zombie + "'s member node gone and its regions claimed again under higher epochs",
                     ChaosTiming.TAKEOVER, status -> status.members().stream().noneMatch(m -> m.id().equals(zombie))
                             && settledOn(status, without(THREE, zombie)) && movedOn(status, settled, zombieRegions, zombie));
@@ -140,12 +141,19 @@ class ChaosScenariosTest {
             List<HistoryEvent> history = s.history();
             long zombieFenced = HistoryChecker.fencedWritesOf(history, zombie);
             List<HistoryEvent> late = lateAcceptedCheckpoints(history, zombie, takeover, resumedAt);
-            Scenario.Outcome outcome = s.verify("SIGSTOP " + zombie + " (regions " + zombieRegions + "); takeover " + takeoverMs
-                    + " ms; zombie rejoined " + rejoinMs + " ms after SIGCONT; zombie's fenced writes " + zombieFenced + " " + fencedCauses(history, zombie)
-                    + "; zombie's late checkpoints accepted " + late.size());
+            // Whether the woken zombie tries a write at all is a race it may win either way: it pauses its regions
+            // when it sees its session gone, and a write it tries first is refused (counted in its fenced writes).
+            // What never races: the transaction open at the freeze, whose commit would come late, is aborted.
+            Map<String, Long> frozenEpochs = epochs(settled);
+            long aborted = s.invoicesWrittenBy(zombie, frozenEpochs, false) - s.invoicesWrittenBy(zombie, frozenEpochs, true);
+            Scenario.Outcome outcome = s.verify("SIGSTOP " + zombie + " (regions " + zombieRegions + ") with open transactions' invoices " + open
+                    + "; takeover " + takeoverMs + " ms; zombie rejoined " + rejoinMs + " ms after SIGCONT; zombie's invoices aborted " + aborted
+                    + "; its fenced writes " + zombieFenced + " " + fencedCauses(history, zombie) + "; its late checkpoints accepted " + late.size());
             assertClean(outcome);
+            assertEquals(0, outcome.report().duplicateInvoices(), outcome.line());
             assertEquals(List.of(), late, "no checkpoint of the zombie under its old epochs is accepted after it wakes");
-            assertTrue(zombieFenced > 0, "the zombie's late writes are refused and counted: " + outcome.line());
+            assertTrue(aborted >= open.values().stream().mapToLong(Long::longValue).sum() && aborted > 0,
+                    "every invoice of the transactions open at the freeze is aborted, never committed: " + outcome.line());
         }
     }
 

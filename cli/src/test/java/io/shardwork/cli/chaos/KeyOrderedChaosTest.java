@@ -8,6 +8,7 @@ import static io.shardwork.cli.chaos.ChaosChecks.millisSince;
 import static io.shardwork.cli.chaos.ChaosChecks.movedOn;
 import static io.shardwork.cli.chaos.ChaosChecks.nonLeaderHolding;
 import static io.shardwork.cli.chaos.ChaosChecks.startThree;
+import static io.shardwork.cli.chaos.ChaosChecks.stopInsideATransaction;
 import static io.shardwork.cli.chaos.ChaosChecks.without;
 import static io.shardwork.cli.chaos.Scenario.checkpoints;
 import static io.shardwork.cli.chaos.Scenario.epochs;
@@ -122,31 +123,6 @@ class KeyOrderedChaosTest {
             assertClean(outcome);
             assertEquals(0, outcome.report().duplicateInvoices(), outcome.line());
         }
-    }
-
-    /**
-     * SIGSTOPs {@code zombie} at a moment when one of its regions' transactions is open with invoices on the broker
-     * (the invoices partition's end above its last stable offset, read while the worker is frozen): the commit it
-     * would make when it wakes is then a real one to fence. A freeze that caught none (just after a commit) is
-     * undone at once (SIGCONT, far within the session timeout) and tried again.
-     *
-     * @return the open transaction's invoice records per region of {@code zombie}
-     */
-    private static Map<String, Long> stopInsideATransaction(Scenario s, String zombie, Set<String> regions) throws Exception {
-        long deadline = System.nanoTime() + ChaosTiming.CATCH_UP.toNanos();
-        while (System.nanoTime() < deadline) {
-            Signals.stop(s.worker(zombie).pid());
-            Map<String, Long> ends = s.endOffsets(s.config().invoicesTopic(), false);
-            Map<String, Long> stable = s.endOffsets(s.config().invoicesTopic(), true);
-            Map<String, Long> open = new TreeMap<>();
-            regions.forEach(r -> open.put(r, ends.get(r) - stable.get(r)));
-            if (open.values().stream().anyMatch(records -> records > 0)) {
-                return open;
-            }
-            Signals.resume(s.worker(zombie).pid());
-            Thread.sleep(ChaosTiming.POLL.toMillis());
-        }
-        throw new AssertionError(s.name + ": no open transaction of " + zombie + " caught by a freeze within " + ChaosTiming.CATCH_UP);
     }
 
     @Test
