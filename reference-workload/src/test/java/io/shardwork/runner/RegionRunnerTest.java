@@ -229,6 +229,78 @@ class RegionRunnerTest {
         assertTrue(clients.ledger.closed);
     }
 
+    /** A writer whose posted checkpoints wait for the test to give their outcome; synchronous commits are recorded. */
+    private static final class HeldPosts implements CheckpointWriter {
+        final java.util.concurrent.BlockingQueue<Long> posted = new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.concurrent.BlockingQueue<CheckpointWriter.Outcome> outcomes = new java.util.concurrent.LinkedBlockingQueue<>();
+        final List<Long> committed = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void commit(long epoch, long nextOffset) {
+            committed.add(nextOffset);
+        }
+
+        @Override
+        public void post(long epoch, long nextOffset, Duration within, Outcome outcome) {
+            outcomes.add(outcome);
+            posted.add(nextOffset);
+        }
+
+        /** The next posted offset, and its outcome given as {@code failure} (null: written). */
+        long answerNext(Exception failure) throws InterruptedException {
+            Long offset = posted.poll(Timing.RUNNER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertTrue(offset != null, "a checkpoint posted");
+            outcomes.remove().completed(failure);
+            return offset;
+        }
+    }
+
+    @Test
+    void aPostedCheckpointRefusedAsFencedStopsTheRegionWithoutFurtherEffects() throws Exception {
+        HeldPosts writer = new HeldPosts();
+        RegionRunner runner = runner((order, context) -> {
+            if (context.offset() == 2) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+            billing.handle(order, context);
+        }, writer);
+        preloadOrders(1, 3);
+        runner.start("eu", 0, 7, 0);
+
+        assertEquals(3, writer.answerNext(new RegionFencedException("epoch 7 is stale")));
+        assertTrue(runner.awaitEnd(Timing.RUNNER), "the runner sees the refusal at its next checkpoint, also when idle");
+        assertEquals(RunnerState.FENCED, runner.state());
+        assertEquals(3, clients.ledger.sentCount(), "invoices of offsets 0..2, none after the refusal");
+        assertEquals(1, runner.stats().fencedWritesRejected());
+        assertEquals(List.of("started@0", "fenced:RegionFencedException"), events);
+        assertEquals(List.of(), writer.committed, "no final checkpoint");
+        assertEquals(0, runner.stats().checkpoints());
+    }
+
+    @Test
+    void aPostedCheckpointCountsOnceWrittenAndOneThatFailedIsPostedAgain() throws Exception {
+        HeldPosts writer = new HeldPosts();
+        RegionRunner runner = runner((order, context) -> {
+            if (context.offset() == 1) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+        }, writer);
+        runner.start("eu", 0, 1, 0);
+        Timing.await(started, Timing.RUNNER, "the runner to start");
+        addOrders(1, 2);
+
+        assertEquals(2, writer.answerNext(new IllegalStateException("connection loss")));
+        Timing.awaitUntil(() -> runner.stats().checkpointFailures() == 1, Timing.RUNNER, "the failure counted", runner::stats);
+        assertEquals(0, runner.stats().checkpointedOffset(), "nothing written past the start yet: " + runner.stats());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(2, writer.answerNext(null), "the same position posted again at the next interval");
+        Timing.awaitUntil(() -> runner.stats().checkpoints() == 1 && runner.stats().checkpointedOffset() == 2, Timing.RUNNER,
+                "the written checkpoint counted", runner::stats);
+        assertEquals(RunnerState.RUNNING, runner.state());
+        runner.stop();
+        assertEquals(List.of(2L), writer.committed, "the final checkpoint is written synchronously");
+    }
+
     @Test
     void failedCheckpointWriteIsRetriedAtTheNextInterval() throws Exception {
         AtomicInteger calls = new AtomicInteger();

@@ -35,4 +35,14 @@ public final class HistoryCheckpointStore implements CheckpointStore {
             throw fenced;
         }
     }
+
+    @Override
+    public void post(String region, long epoch, long nextOffset, java.time.Duration within, Outcome outcome) {
+        store.post(region, epoch, nextOffset, within, failure -> {
+            if (failure instanceof FencedException) {
+                history.fenced(region, workerId, epoch, "checkpoint");
+            }
+            outcome.completed(failure);
+        });
+    }
 }

@@ -198,20 +198,48 @@ public final class RunnerLifecycle implements RegionLifecycle {
             throw new IllegalStateException("Region " + region + " is not in the cluster definition this worker runs; its partition is unknown.");
         }
         Run run = new Run(region, epoch, (r, e) -> workEnded.accept(r, e), (r, e, cause) -> fenceListener.fenced(r, e, cause));
-        CheckpointWriter writer = (writtenEpoch, nextOffset) -> {
-            if (run.abandoned) {
-                FencedException refused = new FencedException(region, writtenEpoch, "abandoned on this worker: it writes no checkpoint");
-                run.fences.fenced(region, writtenEpoch, refused); // counted like a refusal of ZooKeeper's (ownership history)
-                throw new RegionFencedException(refused.getMessage(), refused);
+        CheckpointWriter writer = new CheckpointWriter() {
+            @Override
+            public void commit(long writtenEpoch, long nextOffset) throws RegionFencedException {
+                refuseIfAbandoned(writtenEpoch);
+                try {
+                    checkpoints.commit(region, writtenEpoch, nextOffset);
+                } catch (Exception failed) {
+                    Exception mapped = asRunnerFailure(failed);
+                    if (mapped instanceof RegionFencedException fenced) {
+                        throw fenced;
+                    }
+                    throw (RuntimeException) mapped;
+                }
             }
-            try {
-                checkpoints.commit(region, writtenEpoch, nextOffset);
-            } catch (FencedException fenced) {
-                throw new RegionFencedException(fenced.getMessage(), fenced);
-            } catch (RuntimeException failed) {
-                throw failed;
-            } catch (Exception failed) {
-                throw new IllegalStateException("Checkpoint of region " + region + " failed: " + failed, failed);
+
+            @Override
+            public void post(long writtenEpoch, long nextOffset, Duration within, Outcome outcome) {
+                try {
+                    refuseIfAbandoned(writtenEpoch);
+                } catch (RegionFencedException refused) {
+                    outcome.completed(refused);
+                    return;
+                }
+                checkpoints.post(region, writtenEpoch, nextOffset, within,
+                        failure -> outcome.completed(failure == null ? null : asRunnerFailure(failure)));
+            }
+
+            private void refuseIfAbandoned(long writtenEpoch) throws RegionFencedException {
+                if (run.abandoned) {
+                    FencedException refused = new FencedException(region, writtenEpoch, "abandoned on this worker: it writes no checkpoint");
+                    run.fences.fenced(region, writtenEpoch, refused); // counted like a refusal of ZooKeeper's (ownership history)
+                    throw new RegionFencedException(refused.getMessage(), refused);
+                }
+            }
+
+            /** A refusal as the runner's fence; any other failure as a runtime one (the runner tries again later). */
+            private Exception asRunnerFailure(Exception failed) {
+                if (failed instanceof FencedException fenced) {
+                    return new RegionFencedException(fenced.getMessage(), fenced);
+                }
+                return failed instanceof RuntimeException ? failed
+                        : new IllegalStateException("Checkpoint of region " + region + " failed: " + failed, failed);
             }
         };
         RegionRunner runner = runners.newRunner(writer, run);

@@ -25,4 +25,27 @@ public interface CheckpointWriter {
      *                               on a graceful stop it reports itself died instead of stopped
      */
     void commit(long epoch, long nextOffset) throws RegionFencedException;
+
+    /**
+     * The same record as {@link #commit}, without waiting for it: written within {@code within}, with the
+     * checkpoints of the worker's other regions; {@code outcome} hears how it ended, on another thread. For
+     * the periodic checkpoints: a refusal reaches the runner at its next checkpoint instead of at once, which
+     * changes nothing of what the fence allows (every write is checked against the epoch whenever it is made).
+     * This default writes at once, on the caller's thread.
+     */
+    default void post(long epoch, long nextOffset, java.time.Duration within, Outcome outcome) {
+        try {
+            commit(epoch, nextOffset);
+            outcome.completed(null);
+        } catch (RegionFencedException | RuntimeException e) {
+            outcome.completed(e);
+        }
+    }
+
+    /** How a posted checkpoint ended. */
+    @FunctionalInterface
+    interface Outcome {
+        /** @param failure null when written; a {@link RegionFencedException} when refused as fenced; else what failed */
+        void completed(Exception failure);
+    }
 }

@@ -103,6 +103,13 @@ public final class RegionRunner {
     private volatile long startOffset = -1;
     private volatile long nextOffset = -1;
     private volatile long checkpointedOffset = -1;
+    /**
+     * The offset of the last checkpoint posted or written, or -1 after a post failed for a reason other than the
+     * fence (the next due checkpoint then tries again). Set by the runner's thread, reset by the store's.
+     */
+    private final AtomicLong postedOffset = new AtomicLong(-1);
+    /** A posted checkpoint refused as fenced: the runner stops at its next checkpoint (set on the store's thread). */
+    private volatile Exception postRefused;
     private volatile long lag = -1;
     private volatile boolean holding;
     /** When the next checkpoint falls due: the next multiple of the interval on {@link #clock} (see {@link #nextCheckpointAfter}). */
@@ -376,6 +383,7 @@ public final class RegionRunner {
             writeCheckpoint(start, false);
         } else {
             checkpointedOffset = start;
+            postedOffset.set(start);
         }
         listener.onStarted(this, start);
     }
@@ -669,8 +677,12 @@ public final class RegionRunner {
 
     /** Checkpoints when due (or when {@code last}): effects durable first, then the fenced write. */
     private void checkpoint(TopicPartition input, boolean last) throws Fenced {
+        Exception refused = postRefused;
+        if (refused != null) {
+            throw fenced(refused);
+        }
         long offset = nextOffset;
-        if (!last && (paused || offset == checkpointedOffset || clock.nanos() < nextCheckpointNanos)) {
+        if (!last && (paused || offset == postedOffset.get() || clock.nanos() < nextCheckpointNanos)) {
             return;
         }
         try {
@@ -678,13 +690,54 @@ public final class RegionRunner {
         } catch (LedgerFencedException e) {
             throw fenced(e);
         }
-        writeCheckpoint(offset, last);
+        if (last) {
+            writeCheckpoint(offset, true);
+            return;
+        }
+        postCheckpoint(offset);
+        refused = postRefused;
+        if (refused != null) {
+            throw fenced(refused); // told at once (a writer that writes on this thread): not one more order
+        }
     }
 
+    /**
+     * A periodic checkpoint: posted, written within one interval together with the worker's other regions; the
+     * runner goes on at once. Its outcome comes on the store's thread ({@link #posted}).
+     */
+    private void postCheckpoint(long offset) {
+        postedOffset.set(offset);
+        checkpoints.post(epoch, offset, Duration.ofMillis(settings.checkpointIntervalMs()), failure -> posted(offset, failure));
+        nextCheckpointNanos = nextCheckpointAfter(clock.nanos());
+    }
+
+    /** On the store's thread: how the post of {@code offset} ended. */
+    private void posted(long offset, Exception failure) {
+        if (failure == null) {
+            advanceCheckpointed(offset);
+            checkpointCount.incrementAndGet();
+        } else if (failure instanceof RegionFencedException) {
+            postRefused = failure;
+        } else {
+            checkpointFailures.incrementAndGet();
+            postedOffset.compareAndSet(offset, -1);
+            log.warn("Region {} epoch {}: checkpoint at offset {} failed, retrying at the next interval: {}", region,
+                    epoch, offset, failure.toString());
+        }
+    }
+
+    private synchronized void advanceCheckpointed(long offset) {
+        if (offset > checkpointedOffset) {
+            checkpointedOffset = offset;
+        }
+    }
+
+    /** A checkpoint the runner waits for: the final one, and one that follows Kafka's committed offset at the start. */
     private void writeCheckpoint(long offset, boolean last) throws Fenced {
         try {
             checkpoints.commit(epoch, offset);
-            checkpointedOffset = offset;
+            postedOffset.set(offset);
+            advanceCheckpointed(offset);
             checkpointCount.incrementAndGet();
         } catch (RegionFencedException e) {
             throw fenced(e);

@@ -7,6 +7,7 @@ import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.layout.TracedMulti;
 import io.shardwork.leader.TimeSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
@@ -16,7 +17,7 @@ import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * Checkpoints in {@code /regions/<r>/checkpoint}, written by ONE multi:
+ * Checkpoints in {@code /regions/<r>/checkpoint}, each written by three ops of one multi:
  * <pre>
  * check(/owners/r, -1)            a claim exists
  * check(/regions/r/epoch, epoch)  nobody claimed since our claim: THE fence
@@ -26,7 +27,9 @@ import org.apache.zookeeper.data.Stat;
  * this store last read or wrote, and a write of an offset lower than the one stored under the same epoch
  * is refused as fenced (only a second runner of the same epoch, one this worker abandoned, can attempt
  * it). When the version moved on (another run wrote meanwhile) the node is read again and the rule
- * applied to what is there now. Thread-safe: writes of one region are serialised.
+ * applied to what is there now. The regions of this worker whose checkpoints fall due together share the
+ * multi, each with its three ops ({@link CheckpointBatcher}: one writer at a time, so writes of one region are
+ * serialised); a refusal of one region leaves the others to be written again without it. Thread-safe.
  * Since a claim's creation and its epoch bump are one multi, the two checks together mean exactly "the
  * claim of {@code epoch} is live". DESIGN.md has only the epoch check; that alone lets a write through in
  * the window after our claim was deleted (graceful release, or session expiry) and before the next owner's
@@ -44,6 +47,8 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
     private final java.util.Map<String, Stored> known = new java.util.concurrent.ConcurrentHashMap<>();
     /** How often a write is tried again after the node's version moved on under it. */
     private static final int VERSION_RETRIES = 5;
+    private final CheckpointBatcher batcher = new CheckpointBatcher(this::writeBatch);
+    private final PostedCheckpoints posted;
 
     private record Stored(int version, Optional<Checkpoint> checkpoint) { }
 
@@ -66,6 +71,7 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
         this.workerId = workerId;
         this.fencing = fencing;
         this.time = time;
+        this.posted = new PostedCheckpoints(batcher, workerId);
     }
 
     @Override
@@ -92,17 +98,114 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
         }
     }
 
+    /**
+     * Queued with the checkpoints of this worker's other regions falling due at the same moment, written in one
+     * multi with theirs ({@link CheckpointBatcher}); the fence is each region's own three ops, as alone.
+     */
     @Override
     public void commit(String region, long epoch, long nextOffset) throws FencedException, Exception {
+        posted.supersede(region, epoch);
+        batcher.commit(region, epoch, nextOffset);
+    }
+
+    /** Waits for the worker's other regions at most {@code within}, then goes in their batch ({@link PostedCheckpoints}). */
+    @Override
+    public void post(String region, long epoch, long nextOffset, java.time.Duration within, Outcome outcome) {
+        posted.post(region, epoch, nextOffset, within, outcome);
+    }
+
+    /** Posted checkpoints still waiting fail unwritten; call before the client closes. */
+    public void close() {
+        posted.close();
+    }
+
+    /** One multi for the batch; a refused one has its refused region written alone (the refusal worded) and the rest again. */
+    void writeBatch(List<CheckpointBatcher.Request> batch) {
+        if (batch.size() == 1) {
+            writeAlone(batch.get(0));
+            return;
+        }
+        List<CheckpointBatcher.Request> ready = new ArrayList<>();
+        List<Integer> versions = new ArrayList<>();
+        for (CheckpointBatcher.Request request : batch) {
+            try {
+                Stored stored = known.containsKey(request.region) ? known.get(request.region) : readStored(request.region);
+                refuseBackwards(request.region, request.epoch, request.nextOffset, stored);
+                ready.add(request);
+                versions.add(stored.version());
+            } catch (Exception e) {
+                request.failed(e);
+            }
+        }
+        while (ready.size() > 1) {
+            List<Op> ops = new ArrayList<>(3 * ready.size());
+            List<Checkpoint> written = new ArrayList<>(ready.size());
+            for (int i = 0; i < ready.size(); i++) {
+                CheckpointBatcher.Request request = ready.get(i);
+                Checkpoint checkpoint = new Checkpoint(request.nextOffset, request.epoch, time.now(), workerId);
+                written.add(checkpoint);
+                ops.addAll(ops(request.region, request.epoch, checkpoint, versions.get(i)));
+            }
+            try {
+                List<OpResult> results = TracedMulti.write(client, ops);
+                for (int i = 0; i < ready.size(); i++) {
+                    accepted(ready.get(i), written.get(i), results.get(3 * i + 2));
+                }
+                return;
+            } catch (KeeperException refused) {
+                int op = firstRefused(refused.getResults());
+                if (op < 0) {
+                    ready.forEach(request -> request.failed(refused));
+                    return;
+                }
+                versions.remove(op / 3);
+                writeAlone(ready.remove(op / 3));
+            } catch (Exception failed) {
+                ready.forEach(request -> request.failed(failed));
+                return;
+            }
+        }
+        if (!ready.isEmpty()) {
+            writeAlone(ready.get(0));
+        }
+    }
+
+    private void accepted(CheckpointBatcher.Request request, Checkpoint checkpoint, OpResult result) {
+        if (result instanceof OpResult.SetDataResult set) {
+            known.put(request.region, new Stored(set.getStat().getVersion(), Optional.of(checkpoint)));
+            audit.committed(request.region, request.epoch, request.nextOffset, set.getStat().getVersion());
+        }
+        request.succeeded();
+    }
+
+    /** The index of the op that failed a refused multi (the ops after it report a runtime inconsistency); -1 when none says. */
+    private static int firstRefused(List<OpResult> results) {
+        if (results == null) {
+            return -1;
+        }
+        for (int i = 0; i < results.size(); i++) {
+            int error = errorOf(results.get(i));
+            if (error != KeeperException.Code.OK.intValue() && error != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void writeAlone(CheckpointBatcher.Request request) {
+        try {
+            commitAlone(request.region, request.epoch, request.nextOffset);
+            request.succeeded();
+        } catch (Exception e) {
+            request.failed(e);
+        }
+    }
+
+    private void commitAlone(String region, long epoch, long nextOffset) throws Exception {
         synchronized (lockOf(region)) {
             for (int attempt = 1; ; attempt++) {
                 Stored stored = known.containsKey(region) ? known.get(region) : readStored(region);
-                Optional<Checkpoint> current = stored.checkpoint();
-                if (current.isPresent() && current.get().epoch() == epoch && current.get().offset() > nextOffset) {
-                    fencing.increment();
-                    throw new FencedException(region, epoch, "the checkpoint of this epoch is at offset "
-                            + current.get().offset() + " already; offset " + nextOffset + " would move it backwards.");
-                }
+                refuseBackwards(region, epoch, nextOffset, stored);
                 try {
                     write(region, epoch, nextOffset, stored.version());
                     return;
@@ -116,13 +219,25 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
         }
     }
 
-    private void write(String region, long epoch, long nextOffset, int version) throws Exception {
-        Checkpoint checkpoint = new Checkpoint(nextOffset, epoch, time.now(), workerId);
-        byte[] data = LayoutJson.encode(checkpoint);
-        List<Op> ops = List.of(
+    private void refuseBackwards(String region, long epoch, long nextOffset, Stored stored) throws FencedException {
+        Optional<Checkpoint> current = stored.checkpoint();
+        if (current.isPresent() && current.get().epoch() == epoch && current.get().offset() > nextOffset) {
+            fencing.increment();
+            throw new FencedException(region, epoch, "the checkpoint of this epoch is at offset "
+                    + current.get().offset() + " already; offset " + nextOffset + " would move it backwards.");
+        }
+    }
+
+    private List<Op> ops(String region, long epoch, Checkpoint checkpoint, int version) {
+        return List.of(
                 Op.check(paths.owner(region), -1),
                 Op.check(paths.regionEpoch(region), Math.toIntExact(epoch)),
-                Op.setData(paths.regionCheckpoint(region), data, version));
+                Op.setData(paths.regionCheckpoint(region), LayoutJson.encode(checkpoint), version));
+    }
+
+    private void write(String region, long epoch, long nextOffset, int version) throws Exception {
+        Checkpoint checkpoint = new Checkpoint(nextOffset, epoch, time.now(), workerId);
+        List<Op> ops = ops(region, epoch, checkpoint, version);
         try {
             List<OpResult> results = TracedMulti.write(client, ops);
             if (results.get(2) instanceof OpResult.SetDataResult set) {

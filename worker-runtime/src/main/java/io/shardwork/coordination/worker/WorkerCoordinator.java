@@ -267,6 +267,7 @@ public final class WorkerCoordinator implements Closeable {
         }
         candidate.close();
         shutdownEvents();
+        checkpoints.close();
         client.close();
     }
 
@@ -286,6 +287,7 @@ public final class WorkerCoordinator implements Closeable {
             return;
         }
         leaving = true;
+        checkpoints.close(); // a crash writes nothing more: posted checkpoints still waiting are dropped
         shutdownEvents();
         for (RegionOwnership ownership : ownerships.values()) {
             if (ownership.holdsClaim()) {

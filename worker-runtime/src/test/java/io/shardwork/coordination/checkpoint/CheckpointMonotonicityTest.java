@@ -30,9 +30,7 @@ class CheckpointMonotonicityTest {
     void setUp() throws Exception {
         cluster = new TestCluster(0);
         client = cluster.newClient();
-        client.create().creatingParentsIfNeeded().forPath(PATHS.assignment(), new byte[0]);
-        client.create().creatingParentsIfNeeded().forPath(PATHS.owners());
-        int generation = client.setData().forPath(PATHS.assignment(), new byte[0]).getVersion();
+        int generation = AssignmentGeneration.create(client, PATHS);
         ClaimResult claimed = new RegionClaims(client, PATHS, "w1", TimeSource.system()).claimAll(List.of("r0"), generation).get("r0");
         epoch = ((ClaimResult.Succeeded) claimed).epoch();
     }

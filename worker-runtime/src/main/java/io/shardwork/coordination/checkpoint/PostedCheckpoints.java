@@ -1,0 +1,138 @@
+package io.shardwork.coordination.checkpoint;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints posted without waiting (a runner's periodic ones): each waits at most the {@code within} it was
+ * posted with, then everything waiting is written as one batch ({@link CheckpointBatcher}) on this store's
+ * flusher thread, and each poster hears its own outcome there. A worker's regions post within one interval of
+ * each other (their acknowledgements come at different moments), so waiting up to an interval turns a
+ * worker's periodic checkpoints into one ZooKeeper multi per interval, and no runner waits for ZooKeeper.
+ *
+ * <p>A newer post of the same region and epoch replaces one still waiting, and a synchronous commit of it
+ * ({@link #supersede}) removes it: their outcomes are never called. The fence is unchanged: every write
+ * carries its own epoch and owner checks, whenever it is made. Thread-safe.
+ */
+final class PostedCheckpoints implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PostedCheckpoints.class);
+
+    private record Key(String region, long epoch) {
+    }
+
+    private record Posted(CheckpointBatcher.Request request, long dueNanos, CheckpointStore.Outcome outcome) {
+    }
+
+    private final CheckpointBatcher batcher;
+    private final String workerId;
+    /** Posts not yet taken by the flusher, in posting order. Guarded by {@code this}. */
+    private final Map<Key, Posted> waiting = new LinkedHashMap<>();
+    private Thread flusher;
+    private boolean closed;
+
+    PostedCheckpoints(CheckpointBatcher batcher, String workerId) {
+        this.batcher = batcher;
+        this.workerId = workerId;
+    }
+
+    void post(String region, long epoch, long nextOffset, Duration within, CheckpointStore.Outcome outcome) {
+        synchronized (this) {
+            if (!closed) {
+                Key key = new Key(region, epoch);
+                long due = System.nanoTime() + within.toNanos();
+                Posted previous = waiting.remove(key);
+                waiting.put(key, new Posted(new CheckpointBatcher.Request(region, epoch, nextOffset),
+                        previous == null ? due : Math.min(due, previous.dueNanos()), outcome));
+                if (flusher == null) {
+                    flusher = new Thread(this::flushUntilClosed, "shardwork-checkpoints-" + workerId);
+                    flusher.setDaemon(true);
+                    flusher.start();
+                }
+                notifyAll();
+                return;
+            }
+        }
+        outcome.completed(new IllegalStateException("the checkpoint store of " + workerId + " is closed; region " + region
+                + " offset " + nextOffset + " not written"));
+    }
+
+    /** A synchronous commit of {@code region} under {@code epoch} is being made: a post of it still waiting is dropped. */
+    synchronized void supersede(String region, long epoch) {
+        waiting.remove(new Key(region, epoch));
+    }
+
+    /** Posts still waiting fail (nothing more is written); a batch being written finishes. */
+    @Override
+    public void close() {
+        List<Posted> dropped;
+        Thread running;
+        synchronized (this) {
+            closed = true;
+            dropped = new ArrayList<>(waiting.values());
+            waiting.clear();
+            running = flusher;
+            notifyAll();
+        }
+        dropped.forEach(p -> tell(p, new IllegalStateException("the checkpoint store of " + workerId
+                + " closed before the checkpoint of " + p.request().region + " at offset " + p.request().nextOffset + " was written")));
+        if (running != null && running != Thread.currentThread()) {
+            try {
+                running.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void flushUntilClosed() {
+        while (true) {
+            List<Posted> due;
+            synchronized (this) {
+                try {
+                    while (!closed && (waiting.isEmpty() || earliestDue() - System.nanoTime() > 0)) {
+                        long waitNanos = waiting.isEmpty() ? TimeUnit.SECONDS.toNanos(1) : earliestDue() - System.nanoTime();
+                        TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, waitNanos));
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (closed) {
+                    return;
+                }
+                due = new ArrayList<>(waiting.values());
+                waiting.clear();
+            }
+            try {
+                batcher.commitAll(due.stream().map(Posted::request).toList());
+            } catch (InterruptedException e) {
+                due.forEach(p -> tell(p, e));
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("Worker {}: a batch of {} checkpoints failed: {}", workerId, due.size(), e.toString());
+            }
+            due.forEach(p -> tell(p, p.request().failure()));
+        }
+    }
+
+    private long earliestDue() {
+        long earliest = Long.MAX_VALUE;
+        for (Posted p : waiting.values()) {
+            earliest = Math.min(earliest, p.dueNanos());
+        }
+        return earliest;
+    }
+
+    private static void tell(Posted posted, Exception failure) {
+        try {
+            posted.outcome().completed(failure);
+        } catch (RuntimeException e) {
+            LOG.warn("The outcome listener of the checkpoint of {} failed: {}", posted.request().region, e.toString());
+        }
+    }
+}
