@@ -26,12 +26,15 @@ import org.apache.curator.drivers.OperationTrace;
  * Coordination cost: ZooKeeper operations per 1,000 orders, counted by the ZooKeeper clients themselves
  * (Curator's tracer driver sees every operation: reads, writes, multis, watches set, background ones) on
  * three in-process {@link WorkerNode}s (billing, at-least-once, default checkpoint interval) that process
- * a backlog of N orders from start to graceful close, for a small and a large N.
+ * a backlog of N orders from start to graceful close, for a small and a large N. The close stops every node
+ * at once, as a deployment is stopped; {@code -Dbench.close=one-by-one} closes them in turn, as a rolling stop.
  *
  * <p>Usage: {@code CoordinationBench OUT.json [small] [large]} (default 100,000 and 1,000,000).
  */
 public final class CoordinationBench {
     private static final int NODES = 3;
+    /** How the run ends: every node at once (default), or one after another ({@code -Dbench.close=one-by-one}). */
+    private static final boolean CLOSE_TOGETHER = !"one-by-one".equals(System.getProperty("bench.close", "together"));
 
     /** Counts operations by name. */
     static final class OpCounter extends AdvancedTracerDriver {
@@ -86,6 +89,10 @@ public final class CoordinationBench {
         long large = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000;
         Map<String, Object> results = BenchEnv.begin("coordination");
         results.put("nodes", NODES);
+        results.put("close", CLOSE_TOGETHER ? "together" : "one-by-one");
+        results.put("close_method", CLOSE_TOGETHER
+                ? "every node closed at the same moment, as a deployment stops all its workers (-Dbench.close=together)"
+                : "the nodes closed one after another, as a rolling stop: each closing node's regions move to the others (-Dbench.close=one-by-one)");
         results.put("regions", BenchEnv.REGIONS);
         try (BenchEnv env = BenchEnv.start("coordination")) {
             Map<String, Object> s = measure(env, "co-small", small);
@@ -152,9 +159,7 @@ public final class CoordinationBench {
             BenchEnv.sleep(20);
         }
         counters.forEach(c -> c.phase = "close");
-        for (WorkerNode node : nodes) {
-            node.close();
-        }
+        close(nodes);
         long closedAt = System.nanoTime();
         // every operation, the fenced multis on the raw handle included (TracedMulti traces them), is counted by
         // the clients' tracers
@@ -185,5 +190,22 @@ public final class CoordinationBench {
                 total * 1000.0 / orders, (processedAt - began) / 1e9, BenchEnv.loadAverage());
         env.deleteTopics(config.ordersTopic(), config.invoicesTopic());
         return r;
+    }
+
+    /** Gracefully closes the nodes: all at the same moment, or one after another (see {@link #CLOSE_TOGETHER}). */
+    private static void close(List<WorkerNode> nodes) throws InterruptedException {
+        if (!CLOSE_TOGETHER) {
+            nodes.forEach(WorkerNode::close);
+            return;
+        }
+        List<Thread> closing = new ArrayList<>();
+        for (WorkerNode node : nodes) {
+            Thread thread = new Thread(node::close, "close-" + closing.size());
+            thread.start();
+            closing.add(thread);
+        }
+        for (Thread thread : closing) {
+            thread.join();
+        }
     }
 }
