@@ -106,6 +106,8 @@ public final class WorkerCoordinator implements Closeable {
     private final Map<String, RegionOwnership> ownerships = new ConcurrentHashMap<>();
     /** The epoch of each region whose end the listener was last told of ({@link #released}). */
     private final Map<String, Long> releasedEpochs = new ConcurrentHashMap<>();
+    /** While {@link #applyAll} runs: the claims its releases leave to delete together (event thread only); else null. */
+    private Map<String, Long> claimsToDelete;
     private final Watcher assignmentWatcher = this::onAssignmentWatch;
     private final Watcher staleMemberWatcher = event -> submit(this::registerMembership);
     /** Claims asked for and not made yet, region to generation; event thread only. */
@@ -654,7 +656,46 @@ public final class WorkerCoordinator implements Closeable {
                 lifecycle.beginStop(region);
             }
         });
-        events.forEach(this::apply);
+        boolean outermost = claimsToDelete == null;
+        if (outermost) {
+            claimsToDelete = new LinkedHashMap<>();
+        }
+        try {
+            events.forEach(this::apply);
+        } finally {
+            if (outermost) {
+                deleteReleasedClaims();
+            }
+        }
+    }
+
+    /**
+     * Deletes the claims of the regions {@link #applyAll} released, all in one multi, once every one of them
+     * has stopped (and written its final checkpoint): a worker leaving or giving up several regions frees them
+     * all at once instead of one round trip after another. Then each finishes its release.
+     */
+    private void deleteReleasedClaims() {
+        Map<String, Long> released = claimsToDelete;
+        claimsToDelete = null;
+        if (released.isEmpty()) {
+            return;
+        }
+        try {
+            claims.releaseAll(released);
+        } catch (Exception e) {
+            LOG.warn("Worker {}: deleting the claims of {} together failed ({}); one by one", settings.workerId(),
+                    released.keySet(), e.toString());
+            for (Map.Entry<String, Long> each : Map.copyOf(released).entrySet()) {
+                try {
+                    claims.release(each.getKey(), each.getValue());
+                } catch (Exception failed) {
+                    released.remove(each.getKey());
+                    LOG.warn("Worker {} region {}: deleting the claim failed, retrying at the next event: {}",
+                            settings.workerId(), each.getKey(), failed.toString());
+                }
+            }
+        }
+        released.keySet().forEach(region -> apply(region, new OwnershipEvent.ReleaseFinished()));
     }
 
     private void broadcast(OwnershipEvent event) {
@@ -803,6 +844,10 @@ public final class WorkerCoordinator implements Closeable {
                     epoch, stuck.getMessage());
         }
         released(region, epoch, graceful);
+        if (claimsToDelete != null) {
+            claimsToDelete.put(region, epoch); // deleted with the others this event releases (applyAll)
+            return;
+        }
         claims.release(region, epoch);
         apply(region, new OwnershipEvent.ReleaseFinished());
     }

@@ -139,6 +139,37 @@ class RegionClaimsTest {
         assertEquals(other.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession("a"), "w2's claim is left alone");
     }
 
+    @Test
+    void testReleasingSeveralDeletesOursInOneMultiAndLeavesAClaimMadeSince() throws Exception {
+        RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
+        claims.claimAll(List.of("a", "b", "c"), generation); // epoch 1 each
+        java.util.concurrent.atomic.AtomicInteger multis = new java.util.concurrent.atomic.AtomicInteger();
+        mine.getZookeeperClient().setTracerDriver(new org.apache.curator.drivers.AdvancedTracerDriver() {
+            @Override
+            public void addTrace(org.apache.curator.drivers.OperationTrace trace) {
+                if (trace.getName().startsWith("CuratorMultiTransactionImpl")) {
+                    multis.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void addEvent(org.apache.curator.drivers.EventTrace trace) {
+            }
+        });
+
+        claims.releaseAll(new java.util.LinkedHashMap<>(Map.of("a", 1L, "b", 1L)));
+        assertEquals(1, multis.get(), "two releases, one multi");
+        assertNull(mine.checkExists().forPath(PATHS.owner("a")));
+        assertNull(mine.checkExists().forPath(PATHS.owner("b")));
+
+        new RegionClaims(other, PATHS, "w2", TimeSource.system()).claimAll(List.of("a"), generation); // a: epoch 2, w2's
+        multis.set(0);
+        claims.releaseAll(new java.util.LinkedHashMap<>(Map.of("a", 1L, "c", 1L))); // a's release comes late
+        assertEquals(other.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession("a"), "w2's claim is left alone");
+        assertNull(mine.checkExists().forPath(PATHS.owner("c")), "ours is deleted all the same");
+        assertEquals(3, multis.get(), "refused together, then each alone");
+    }
+
     /** A claim of a region whose checkpoint node was never written (created empty, version 0). */
     private static ClaimResult.Succeeded unwritten(long epoch) {
         return new ClaimResult.Succeeded(epoch, Optional.empty(), 0);
