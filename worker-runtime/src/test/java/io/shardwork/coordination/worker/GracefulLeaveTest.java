@@ -17,8 +17,25 @@ class GracefulLeaveTest {
             WorkerCoordinator leaving = cluster.startWorker("w2");
             cluster.awaitBalanced();
             Set<String> moved = leaving.heldRegions();
+            java.util.List<String> releases = new java.util.concurrent.CopyOnWriteArrayList<>();
+            leaving.client().getZookeeperClient().setTracerDriver(new org.apache.curator.drivers.AdvancedTracerDriver() {
+                @Override
+                public void addTrace(org.apache.curator.drivers.OperationTrace trace) {
+                    // a release multi starts with the check of the region's epoch node
+                    if (trace.getName().startsWith("CuratorMultiTransactionImpl") && trace.getPath().endsWith("/epoch")
+                            && trace.getPath().contains("/regions/")) {
+                        releases.add(trace.getPath());
+                    }
+                }
+
+                @Override
+                public void addEvent(org.apache.curator.drivers.EventTrace trace) {
+                }
+            });
 
             leaving.close();
+            assertTrue(moved.size() > 1, "the leaver held several regions: " + moved);
+            assertEquals(1, releases.size(), "the claims of " + moved + " deleted in one multi: " + releases);
             cluster.forget("w2");
             cluster.awaitConverged();
 
