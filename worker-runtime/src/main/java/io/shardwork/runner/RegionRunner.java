@@ -706,9 +706,10 @@ public final class RegionRunner {
      * runner goes on at once. Its outcome comes on the store's thread ({@link #posted}).
      */
     private void postCheckpoint(long offset) {
+        // the next one falls due an interval after this one was taken, whenever its outcome comes
+        nextCheckpointNanos = nextCheckpointAfter(clock.nanos());
         postedOffset.set(offset);
         checkpoints.post(epoch, offset, Duration.ofMillis(settings.checkpointIntervalMs()), failure -> posted(offset, failure));
-        nextCheckpointNanos = nextCheckpointAfter(clock.nanos());
     }
 
     /** On the store's thread: how the post of {@code offset} ended. */
