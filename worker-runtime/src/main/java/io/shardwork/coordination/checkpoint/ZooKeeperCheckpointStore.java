@@ -129,7 +129,7 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
         List<Integer> versions = new ArrayList<>();
         for (CheckpointBatcher.Request request : batch) {
             try {
-                Stored stored = known.containsKey(request.region) ? known.get(request.region) : readStored(request.region);
+                Stored stored = stored(request.region);
                 refuseBackwards(request.region, request.epoch, request.nextOffset, stored);
                 ready.add(request);
                 versions.add(stored.version());
@@ -171,11 +171,22 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
     }
 
     private void accepted(CheckpointBatcher.Request request, Checkpoint checkpoint, OpResult result) {
-        if (result instanceof OpResult.SetDataResult set) {
-            known.put(request.region, new Stored(set.getStat().getVersion(), Optional.of(checkpoint)));
-            audit.committed(request.region, request.epoch, request.nextOffset, set.getStat().getVersion());
-        }
+        remember(request.region, request.epoch, request.nextOffset, checkpoint, result);
         request.succeeded();
+    }
+
+    /** An accepted write: the node's new version is what the next write of the region checks against; audited. */
+    private void remember(String region, long epoch, long nextOffset, Checkpoint checkpoint, OpResult setDataResult) {
+        if (setDataResult instanceof OpResult.SetDataResult set) {
+            known.put(region, new Stored(set.getStat().getVersion(), Optional.of(checkpoint)));
+            audit.committed(region, epoch, nextOffset, set.getStat().getVersion());
+        }
+    }
+
+    /** The checkpoint node as last read or written here; read now when this store knows nothing of it. */
+    private Stored stored(String region) throws Exception {
+        Stored stored = known.get(region);
+        return stored != null ? stored : readStored(region);
     }
 
     /** The index of the op that failed a refused multi (the ops after it report a runtime inconsistency); -1 when none says. */
@@ -204,7 +215,7 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
     private void commitAlone(String region, long epoch, long nextOffset) throws Exception {
         synchronized (lockOf(region)) {
             for (int attempt = 1; ; attempt++) {
-                Stored stored = known.containsKey(region) ? known.get(region) : readStored(region);
+                Stored stored = stored(region);
                 refuseBackwards(region, epoch, nextOffset, stored);
                 try {
                     write(region, epoch, nextOffset, stored.version());
@@ -239,11 +250,7 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
         Checkpoint checkpoint = new Checkpoint(nextOffset, epoch, time.now(), workerId);
         List<Op> ops = ops(region, epoch, checkpoint, version);
         try {
-            List<OpResult> results = TracedMulti.write(client, ops);
-            if (results.get(2) instanceof OpResult.SetDataResult set) {
-                known.put(region, new Stored(set.getStat().getVersion(), Optional.of(checkpoint)));
-                audit.committed(region, epoch, nextOffset, set.getStat().getVersion());
-            }
+            remember(region, epoch, nextOffset, checkpoint, TracedMulti.write(client, ops).get(2));
         } catch (KeeperException failed) {
             List<OpResult> results = failed.getResults();
             if (results != null && results.size() == 3) {
