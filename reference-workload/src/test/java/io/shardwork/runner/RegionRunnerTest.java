@@ -234,6 +234,7 @@ class RegionRunnerTest {
         final java.util.concurrent.BlockingQueue<Long> posted = new java.util.concurrent.LinkedBlockingQueue<>();
         final java.util.concurrent.BlockingQueue<CheckpointWriter.Outcome> outcomes = new java.util.concurrent.LinkedBlockingQueue<>();
         final List<Long> committed = Collections.synchronizedList(new ArrayList<>());
+        final List<Duration> windows = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void commit(long epoch, long nextOffset) {
@@ -242,6 +243,7 @@ class RegionRunnerTest {
 
         @Override
         public void post(long epoch, long nextOffset, Duration within, Outcome outcome) {
+            windows.add(within);
             outcomes.add(outcome);
             posted.add(nextOffset);
         }
@@ -299,6 +301,9 @@ class RegionRunnerTest {
         assertEquals(RunnerState.RUNNING, runner.state());
         runner.stop();
         assertEquals(List.of(2L), writer.committed, "the final checkpoint is written synchronously");
+        // the regions of a worker fall due together, so a post waits only a fifth of the 100 ms interval for the
+        // others: a whole interval held each position back up to two intervals after its last order
+        assertEquals(List.of(Duration.ofMillis(20), Duration.ofMillis(20)), writer.windows);
     }
 
     @Test

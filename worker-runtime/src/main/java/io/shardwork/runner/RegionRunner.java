@@ -702,15 +702,29 @@ public final class RegionRunner {
     }
 
     /**
-     * A periodic checkpoint: posted, written within one interval together with the worker's other regions; the
-     * runner goes on at once. Its outcome comes on the store's thread ({@link #posted}).
+     * A periodic checkpoint: posted, written within {@link #postWindow} together with the worker's other regions;
+     * the runner goes on at once. Its outcome comes on the store's thread ({@link #posted}).
      */
     private void postCheckpoint(long offset) {
         // the next one falls due an interval after this one was taken, whenever its outcome comes
         nextCheckpointNanos = nextCheckpointAfter(clock.nanos());
         postedOffset.set(offset);
-        checkpoints.post(epoch, offset, Duration.ofMillis(settings.checkpointIntervalMs()), failure -> posted(offset, failure));
+        checkpoints.post(epoch, offset, postWindow(settings.checkpointIntervalMs()), failure -> posted(offset, failure));
     }
+
+    /**
+     * How long a posted checkpoint may wait for the worker's other regions: a fifth of the interval. The regions
+     * fall due at the same instant ({@link #nextCheckpointAfter}) and post once their acknowledgements are in, a
+     * few to a few tens of milliseconds apart, so a fifth still gathers a worker's tick into one ZooKeeper multi;
+     * a whole interval (as first built) held every position back up to an interval more than needed: a region's
+     * last order became durable up to two intervals after it was handled.
+     */
+    static Duration postWindow(long checkpointIntervalMs) {
+        return Duration.ofMillis(Math.max(1, checkpointIntervalMs / POST_WINDOW_DIVISOR));
+    }
+
+    /** {@link #postWindow} is the checkpoint interval divided by this. */
+    static final int POST_WINDOW_DIVISOR = 5;
 
     /** On the store's thread: how the post of {@code offset} ended. */
     private void posted(long offset, Exception failure) {

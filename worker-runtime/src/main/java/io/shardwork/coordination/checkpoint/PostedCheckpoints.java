@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Checkpoints posted without waiting (a runner's periodic ones): each waits at most the {@code within} it was
  * posted with, then everything waiting is written as one batch ({@link CheckpointBatcher}) on this store's
- * flusher thread, and each poster hears its own outcome there. A worker's regions post within one interval of
- * each other (their acknowledgements come at different moments), so waiting up to an interval turns a
- * worker's periodic checkpoints into one ZooKeeper multi per interval, and no runner waits for ZooKeeper.
+ * flusher thread, and each poster hears its own outcome there. A worker's regions fall due together and post a
+ * few to a few tens of milliseconds apart (their acknowledgements come at different moments), so a short wait
+ * (runners post with a fifth of their interval) turns a worker's periodic checkpoints into one ZooKeeper multi per
+ * interval, and no runner waits for ZooKeeper.
  *
  * <p>A newer post of the same region and epoch replaces one still waiting, and a synchronous commit of it
  * ({@link #supersede}) removes it: their outcomes are never called. The fence is unchanged: every write
