@@ -158,7 +158,7 @@ public final class ThroughputBench {
         results.put("rounds", rounds);
         results.put("checkpoint_interval_ms", checkpointIntervalMs);
         results.put("produce_orders_per_s", produceRate);
-        results.put("peer", "one thread, one KafkaConsumer assigned every partition, max.poll.records as the runners;"
+        results.put("peer", "one thread, one KafkaConsumer assigned every partition, max.poll.records = runner.max.in.flight (the runners poll at most 250 each);"
                 + " decoding: an OrderDecoder per partition (OrderCodec and the memory of recent order ids), as the"
                 + " runtime's noop and billing handlers; billing: the same invoice, headers and producer settings;"
                 + " at-least-once: flush then commitSync of the offsets once per checkpoint interval; exactly-once:"

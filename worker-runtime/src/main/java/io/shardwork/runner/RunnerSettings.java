@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param ordersTopic          input topic, one partition per region
  * @param deadLetterTopic      where unparseable and failing orders go, same partition number
  * @param checkpointIntervalMs the most time between checkpoints while orders flow
- * @param maxInFlight          the most orders fetched and not yet handled (max.poll.records)
+ * @param maxInFlight          the most orders fetched and not yet handled (it bounds max.poll.records)
  * @param backoff              attempts and delays of a failing order
  * @param pollTimeoutMs        how long one fetch waits for orders; bounds how late an idle region notices a stop
  * @param keyOrdering          runner.ordering=key: same key in offset order, keys concurrent on the worker's pool

@@ -1,0 +1,39 @@
+package io.shardwork.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shardwork.config.ShardworkConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.junit.jupiter.api.Test;
+
+class KafkaClientSettingsTest {
+    private static ShardworkConfig config(Map<String, String> extra) {
+        Map<String, String> raw = new HashMap<>(Map.of(
+                "zookeeper.connect", "127.0.0.1:2181",
+                "kafka.bootstrap.servers", "127.0.0.1:9092",
+                "deployment.environment", "development",
+                "regions", "eu",
+                "region.eu.partition", "0"));
+        raw.putAll(extra);
+        return ShardworkConfig.parse("test", raw);
+    }
+
+    private static String pollRecords(Map<String, String> extra) {
+        return KafkaClientSettings.regionConsumer(config(extra), "c").getProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
+    }
+
+    @Test
+    void aRegionPollsAQuarterOfTheDefaultInFlightCapSoAWorkerHoldsLittleInMemory() {
+        assertEquals("250", pollRecords(Map.of()), "not runner.max.in.flight (1000) per region");
+    }
+
+    @Test
+    void theInFlightCapBoundsThePollAndTheClientSettingMayMoveItUpToThere() {
+        assertEquals("100", pollRecords(Map.of("runner.max.in.flight", "100")));
+        assertEquals("800", pollRecords(Map.of("kafka.consumer.max.poll.records", "800")));
+        assertEquals("1000", pollRecords(Map.of("kafka.consumer.max.poll.records", "5000")));
+        assertEquals("40", pollRecords(Map.of("runner.max.in.flight", "2000", "kafka.consumer.max.poll.records", "40")));
+    }
+}
