@@ -67,11 +67,15 @@ public final class EmbeddedKafka extends RestartableServer {
     private EmbeddedKafka(String host, int brokerPort, int controllerPort, Path dataDir) {
         this.host = Objects.requireNonNull(host, "host");
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
-        this.brokerPort = FreePorts.orPick(host, requirePort("broker", brokerPort));
-        this.controllerPort = FreePorts.orPick(host, requirePort("controller", controllerPort));
-        if (this.brokerPort == this.controllerPort) {
+        requirePort("broker", brokerPort);
+        requirePort("controller", controllerPort);
+        if (brokerPort != 0 && brokerPort == controllerPort) {
             throw new IllegalArgumentException("The Kafka broker and controller ports must differ, both are " + brokerPort);
         }
+        // picked together: two picks one after the other could return the same port (a bench start failed so)
+        int[] free = brokerPort == 0 || controllerPort == 0 ? FreePorts.pickDistinct(host, 2) : new int[] {brokerPort, controllerPort};
+        this.brokerPort = brokerPort != 0 ? brokerPort : free[0] != controllerPort ? free[0] : free[1];
+        this.controllerPort = controllerPort != 0 ? controllerPort : free[1] != this.brokerPort ? free[1] : free[0];
     }
 
     /**
