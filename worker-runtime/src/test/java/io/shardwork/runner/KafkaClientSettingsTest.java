@@ -6,6 +6,7 @@ import io.shardwork.config.ShardworkConfig;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
 class KafkaClientSettingsTest {
@@ -35,5 +36,26 @@ class KafkaClientSettingsTest {
         assertEquals("800", pollRecords(Map.of("kafka.consumer.max.poll.records", "800")));
         assertEquals("1000", pollRecords(Map.of("kafka.consumer.max.poll.records", "5000")));
         assertEquals("40", pollRecords(Map.of("runner.max.in.flight", "2000", "kafka.consumer.max.poll.records", "40")));
+    }
+
+    private static String sharedBuffer(Map<String, String> extra) {
+        return KafkaClientSettings.idempotentProducer(config(extra), "p").getProperty(ProducerConfig.BUFFER_MEMORY_CONFIG);
+    }
+
+    private static String transactionalBuffer(Map<String, String> extra) {
+        return KafkaClientSettings.transactionalProducer(config(extra), "eu", "p").getProperty(ProducerConfig.BUFFER_MEMORY_CONFIG);
+    }
+
+    @Test
+    void producersBufferLittleSoThatSentInvoicesDoNotOutliveYoungCollections() {
+        assertEquals(Integer.toString(4 * 1024 * 1024), sharedBuffer(Map.of()), "not Kafka's 32 MiB for the shared producer");
+        assertEquals(Integer.toString(1024 * 1024), transactionalBuffer(Map.of()), "per region in exactly-once mode");
+    }
+
+    @Test
+    void theProducerBufferSettingMovesBothProducers() {
+        Map<String, String> set = Map.of("kafka.producer.buffer.memory", "8388608");
+        assertEquals("8388608", sharedBuffer(set));
+        assertEquals("8388608", transactionalBuffer(set));
     }
 }
