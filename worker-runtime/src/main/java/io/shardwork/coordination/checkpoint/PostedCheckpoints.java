@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,14 @@ import org.slf4j.LoggerFactory;
  * few to a few tens of milliseconds apart (their acknowledgements come at different moments), so a short wait
  * (runners post with a fifth of their interval) turns a worker's periodic checkpoints into one ZooKeeper multi per
  * interval, and no runner waits for ZooKeeper.
+ *
+ * <p>The batch does not wait out the window once every region expected in it has posted: those of the last two
+ * batches written (two, so that a tick written as two batches, a straggler after the others, is expected whole
+ * the next time). A region that stops posting (its position did not move, or it moved away) is expected for two
+ * more batches, each then waiting out its window as before. The number of writes is unchanged; the last region's
+ * post is written at once rather than a window later, so a worker whose regions all move is durable that much
+ * sooner (the throughput bench's worker reached its last checkpoint 0.4-0.5 s after its last order, the runners
+ * alone, with no window, about 0.45 s sooner).
  *
  * <p>A newer post of the same region and epoch replaces one still waiting, and a synchronous commit of it
  * ({@link #supersede}) removes it: their outcomes are never called. The fence is unchanged: every write
@@ -34,6 +43,9 @@ final class PostedCheckpoints implements AutoCloseable {
     private final String workerId;
     /** Posts not yet taken by the flusher, in posting order. Guarded by {@code this}. */
     private final Map<Key, Posted> waiting = new LinkedHashMap<>();
+    /** The regions of the last batch written and of the one before it. Guarded by {@code this}. */
+    private Set<Key> lastBatch = Set.of();
+    private Set<Key> batchBefore = Set.of();
     private Thread flusher;
     private boolean closed;
 
@@ -96,7 +108,7 @@ final class PostedCheckpoints implements AutoCloseable {
             List<Posted> due;
             synchronized (this) {
                 try {
-                    while (!closed && (waiting.isEmpty() || earliestDue() - System.nanoTime() > 0)) {
+                    while (!closed && (waiting.isEmpty() || (earliestDue() - System.nanoTime() > 0 && !allExpectedWaiting()))) {
                         long waitNanos = waiting.isEmpty() ? TimeUnit.SECONDS.toNanos(1) : earliestDue() - System.nanoTime();
                         TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, waitNanos));
                     }
@@ -107,6 +119,8 @@ final class PostedCheckpoints implements AutoCloseable {
                     return;
                 }
                 due = new ArrayList<>(waiting.values());
+                batchBefore = lastBatch;
+                lastBatch = Set.copyOf(waiting.keySet());
                 waiting.clear();
             }
             try {
@@ -119,6 +133,14 @@ final class PostedCheckpoints implements AutoCloseable {
             }
             due.forEach(p -> tell(p, p.request().failure()));
         }
+    }
+
+    /** Whether every region of the last two batches has posted again (false before any batch was written). */
+    private boolean allExpectedWaiting() {
+        if (lastBatch.isEmpty() && batchBefore.isEmpty()) {
+            return false;
+        }
+        return waiting.keySet().containsAll(lastBatch) && waiting.keySet().containsAll(batchBefore);
     }
 
     private long earliestDue() {

@@ -70,6 +70,36 @@ class PostedCheckpointsTest {
     }
 
     @Test
+    void onceTheRegionsOfTheLastBatchesHaveAllPostedTheBatchIsWrittenWithoutWaitingOutItsWindow() throws Exception {
+        post("r0", 10, Duration.ofMillis(20));
+        post("r1", 20, Duration.ofMillis(20));
+        assertNull(outcome("r0@10"));
+        assertNull(outcome("r1@20"));
+
+        post("r0", 11, LONG);
+        post("r1", 21, LONG); // the regions of the last batch are all in: written now, not 30 s from now
+        assertNull(outcome("r0@11"));
+        assertNull(outcome("r1@21"));
+        assertEquals(List.of(List.of("r0@10", "r1@20"), List.of("r0@11", "r1@21")), written());
+    }
+
+    @Test
+    void aRegionOfTheLastTwoBatchesThatHasNotPostedYetIsWaitedForUntilTheWindowEnds() throws Exception {
+        post("r0", 10, Duration.ofMillis(20));
+        post("r1", 20, Duration.ofMillis(20));
+        assertNull(outcome("r1@20"));
+        post("r0", 11, Duration.ofMillis(20)); // r1 does not post: written alone once its window ends
+        assertNull(outcome("r0@11"));
+
+        post("r0", 12, LONG);
+        assertTrue(!outcomes.get("r0@12").isDone(), "r1 was in the batch before the last");
+        post("r1", 22, LONG);
+        assertNull(outcome("r0@12"));
+        assertNull(outcome("r1@22"));
+        assertEquals(List.of(List.of("r0@10", "r1@20"), List.of("r0@11"), List.of("r0@12", "r1@22")), written());
+    }
+
+    @Test
     void aNewerPostOfTheRegionReplacesTheWaitingOneWhoseOutcomeNeverComes() throws Exception {
         post("r0", 10, LONG);
         post("r0", 20, Duration.ofMillis(50)); // the replacement keeps the earlier of the two waits
