@@ -58,4 +58,18 @@ class KafkaClientSettingsTest {
         assertEquals("8388608", sharedBuffer(set));
         assertEquals("8388608", transactionalBuffer(set));
     }
+
+    @Test
+    void anExactlyOnceRegionsProducerLingersLongerForLargerBatchesUnlessTold() {
+        var transactional = KafkaClientSettings.transactionalProducer(config(Map.of()), "eu", "p");
+        assertEquals("20", transactional.getProperty(ProducerConfig.LINGER_MS_CONFIG));
+        assertEquals(Integer.toString(64 * 1024), transactional.getProperty(ProducerConfig.BATCH_SIZE_CONFIG));
+        var shared = KafkaClientSettings.idempotentProducer(config(Map.of()), "p");
+        assertEquals("5", shared.getProperty(ProducerConfig.LINGER_MS_CONFIG), "the shared producer's invoices are read at once");
+
+        var told = KafkaClientSettings.transactionalProducer(config(Map.of("kafka.producer.linger.ms", "2",
+                "kafka.producer.batch.size", "16384")), "eu", "p");
+        assertEquals("2", told.getProperty(ProducerConfig.LINGER_MS_CONFIG));
+        assertEquals("16384", told.getProperty(ProducerConfig.BATCH_SIZE_CONFIG));
+    }
 }
