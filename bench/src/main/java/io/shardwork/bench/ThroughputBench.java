@@ -54,7 +54,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@link io.shardwork.order.OrderCodec} and the region's memory of recent order ids; billing: the same invoice with the same headers through the same
  * producer settings, flushed and committed once per checkpoint interval, as the runner does).
  *
- * <p>Usage: {@code ThroughputBench OUT.json [orders] [rounds]}.
+ * <p>Usage: {@code ThroughputBench OUT.json [orders] [rounds]}. A system property {@code bench.config.KEY=VALUE} sets
+ * the configuration key {@code KEY} of every side's run, the raw loop's included (its clients are built from the same
+ * configuration): e.g. {@code -Dbench.config.kafka.producer.buffer.memory=1048576} to measure a client setting.
  */
 public final class ThroughputBench {
     private static final long POLL_STATS_MS = 5;
@@ -233,6 +235,8 @@ public final class ThroughputBench {
         raw.put("checkpoint.interval.ms", Integer.toString(checkpointIntervalMs));
         raw.put("worker.id", "bench-" + side);
         raw.put("zookeeper.session.timeout.ms", "10000");
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.config."))
+                .forEach(k -> raw.put(k.substring("bench.config.".length()), System.getProperty(k)));
         ShardworkConfig config = BenchEnv.config(raw);
         // noop writes no invoice, but the cluster definition is refused without its invoices topic
         env.createTopic(config.invoicesTopic(), regions);
