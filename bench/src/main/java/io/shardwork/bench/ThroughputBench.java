@@ -287,6 +287,10 @@ public final class ThroughputBench {
         long deadline = began + RUN_DEADLINE.toNanos();
         long first = -1;
         long processedAt = -1;
+        long[] regionProcessedAt = new long[regions];
+        long[] regionDurableAt = new long[regions];
+        java.util.Arrays.fill(regionProcessedAt, -1);
+        java.util.Arrays.fill(regionDurableAt, -1);
         while (System.nanoTime() < deadline) {
             List<RunnerStats> now = stats.get();
             long now_ = System.nanoTime();
@@ -303,11 +307,20 @@ public final class ThroughputBench {
                     long end = ends.get(p);
                     processed &= s.nextOffset() >= end;
                     durable &= s.checkpointedOffset() >= end;
+                    if (regionProcessedAt[p] < 0 && s.nextOffset() >= end) {
+                        regionProcessedAt[p] = now_;
+                    }
+                    if (regionDurableAt[p] < 0 && s.checkpointedOffset() >= end) {
+                        regionDurableAt[p] = now_;
+                    }
                 }
                 if (processed && processedAt < 0) {
                     processedAt = now_;
                 }
                 if (processed && (!mode.billing() || durable)) {
+                    if (mode.billing()) {
+                        logDurableLag(side, round, mode, regionProcessedAt, regionDurableAt, processedAt, now_);
+                    }
                     long total = ends.values().stream().mapToLong(Long::longValue).sum();
                     return new Run(side, round, total, (processedAt - began) / 1e9, (now_ - began) / 1e9,
                             (first - began) / 1e9);
@@ -316,6 +329,17 @@ public final class ThroughputBench {
             BenchEnv.sleep(POLL_STATS_MS);
         }
         throw new IllegalStateException(side + " " + mode.key + " did not finish within " + RUN_DEADLINE + ": " + stats.get());
+    }
+
+    /** Where the time from the last order handled to the last checkpoint goes: each region's own lag (its last order to its checkpoint). */
+    private static void logDurableLag(String side, int round, Mode mode, long[] processedAt, long[] durableAt, long allProcessed, long allDurable) {
+        List<Long> lags = new ArrayList<>();
+        for (int p = 0; p < processedAt.length; p++) {
+            lags.add((durableAt[p] - processedAt[p]) / 1_000_000);
+        }
+        lags.sort(null);
+        BenchEnv.log("%s %s round %d: durable %d ms after the last order was handled; a region's own lag from its last order to its checkpoint: min %d, median %d, max %d ms",
+                side, mode.key, round, (allDurable - allProcessed) / 1_000_000, lags.get(0), lags.get(lags.size() / 2), lags.get(lags.size() - 1));
     }
 
     // ------------------------------------------------------------------ the raw peer
