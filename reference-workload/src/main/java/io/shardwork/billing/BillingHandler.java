@@ -29,9 +29,9 @@ import java.util.Map;
  * <p>{@value #MEMORY_ORDERS} ({@code handler.config.billing.memory.orders}, default
  * {@link RecentOrders#DEFAULT_CAPACITY}) is how many recent order ids of a region its decoder remembers: the window
  * within which an id reused with other content is refused. A run rebuilds that memory from the partition before it
- * starts, so it is also what a takeover or a move reads back before the region's first order: at about 8-20 us a
- * record (the supervised takeover bench on 2 cores read back 1,900 records in 15-24 ms and 5,300-6,600 in 48-104 ms), a full 100,000
- * is of the order of a second. A smaller window is a faster takeover.
+ * starts, so it is also what a takeover or a move reads back before the region's first order: one region with a
+ * full window took 117-224 ms (386-470 ms in a fresh JVM; bench ReadBackProbe) on a quiet 2-core machine, and the supervised takeover bench
+ * read back 1,900 records in 15-24 ms and 5,300-6,600 in 48-104 ms. A smaller window is a faster takeover.
  */
 public final class BillingHandler implements Handler<Order> {
     public static final String POISON_CUSTOMER = "poison-always-fails";
