@@ -1,7 +1,5 @@
 package io.shardwork.order;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -24,7 +22,7 @@ import java.util.Optional;
  * SHA-256 before: a fifth of a region thread's time in the noop throughput profile, for no gain here.)
  *
  * <p>Limits, by design: the memory is bounded to {@code capacity} ids (the id first seen longest ago
- * evicted first; {@link #DEFAULT_CAPACITY} per region, roughly 10-15 MB when full). A runner rebuilds it when it
+ * evicted first; {@link #DEFAULT_CAPACITY} per region, roughly 8-9 MB when full, ids included: {@link FirstSeenTable}). A runner rebuilds it when it
  * starts, from the {@code capacity} orders of its partition before its start offset (the region
  * runner's {@code rememberOrdersBefore}), so it survives restarts and moves. The guarantee covers a
  * conflicting duplicate within {@code capacity} records of the first order of its id, on whichever
@@ -37,8 +35,7 @@ public final class RecentOrders {
     /** The number of order ids remembered per region. */
     public static final int DEFAULT_CAPACITY = 100_000;
 
-    private final int capacity;
-    private final Map<String, Seen> seen;
+    private final FirstSeenTable seen;
 
     public RecentOrders() {
         this(DEFAULT_CAPACITY);
@@ -46,18 +43,9 @@ public final class RecentOrders {
 
     /** @param capacity how many order ids are remembered, at least 1 */
     public RecentOrders(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
-        }
-        this.capacity = capacity;
-        // insertion order: the oldest first-seen id goes first, which is exactly the documented window, and a
-        // look-up does not relink the entry (access order cost a relink per order in the throughput profile)
-        this.seen = new LinkedHashMap<>(Math.min(capacity, 1 << 17) * 4 / 3 + 1, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
-                return size() > RecentOrders.this.capacity;
-            }
-        };
+        // first-seen order: the oldest first-seen id goes first, which is exactly the documented window, and a
+        // look-up does not move the entry
+        this.seen = new FirstSeenTable(capacity);
     }
 
     /**
@@ -69,11 +57,15 @@ public final class RecentOrders {
     public Optional<Conflict> observe(Order order, long offset) {
         Objects.requireNonNull(order, "order");
         long fingerprint = fingerprint(order);
-        Seen first = seen.putIfAbsent(order.orderId(), new Seen(fingerprint, offset));
-        if (first == null || first.fingerprint == fingerprint) {
+        int first = seen.find(order.orderId());
+        if (first < 0) {
+            seen.add(order.orderId(), fingerprint, offset);
             return Optional.empty();
         }
-        return Optional.of(new Conflict(order.orderId(), first.offset, offset));
+        if (seen.fingerprint(first) == fingerprint) {
+            return Optional.empty();
+        }
+        return Optional.of(new Conflict(order.orderId(), seen.offset(first), offset));
     }
 
     /** The number of ids remembered now. */
@@ -82,7 +74,7 @@ public final class RecentOrders {
     }
 
     public int capacity() {
-        return capacity;
+        return seen.capacity();
     }
 
     /** A 64-bit hash of the order's fields, each length-prefixed, so that no two field lists run together alike. */
@@ -125,9 +117,6 @@ public final class RecentOrders {
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return h;
-    }
-
-    private record Seen(long fingerprint, long offset) {
     }
 
     /**
