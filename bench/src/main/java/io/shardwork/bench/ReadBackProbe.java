@@ -1,12 +1,12 @@
 package io.shardwork.bench;
 
 import io.shardwork.config.ShardworkConfig;
+import io.shardwork.order.RecentOrders;
 import io.shardwork.produce.OrderGenerator;
 import io.shardwork.produce.OrderProducer;
 import io.shardwork.runner.RegionRunner;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.RunnerListener;
-import io.shardwork.order.RecentOrders;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

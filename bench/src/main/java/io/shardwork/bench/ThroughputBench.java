@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -289,8 +290,8 @@ public final class ThroughputBench {
         long processedAt = -1;
         long[] regionProcessedAt = new long[regions];
         long[] regionDurableAt = new long[regions];
-        java.util.Arrays.fill(regionProcessedAt, -1);
-        java.util.Arrays.fill(regionDurableAt, -1);
+        Arrays.fill(regionProcessedAt, -1);
+        Arrays.fill(regionDurableAt, -1);
         while (System.nanoTime() < deadline) {
             List<RunnerStats> now = stats.get();
             long now_ = System.nanoTime();

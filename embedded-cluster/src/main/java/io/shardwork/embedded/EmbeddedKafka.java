@@ -6,16 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PrimitiveIterator;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -72,10 +75,12 @@ public final class EmbeddedKafka extends RestartableServer {
         if (brokerPort != 0 && brokerPort == controllerPort) {
             throw new IllegalArgumentException("The Kafka broker and controller ports must differ, both are " + brokerPort);
         }
-        // picked together: two picks one after the other could return the same port (a bench start failed so)
-        int[] free = brokerPort == 0 || controllerPort == 0 ? FreePorts.pickDistinct(host, 2) : new int[] {brokerPort, controllerPort};
-        this.brokerPort = brokerPort != 0 ? brokerPort : free[0] != controllerPort ? free[0] : free[1];
-        this.controllerPort = controllerPort != 0 ? controllerPort : free[1] != this.brokerPort ? free[1] : free[0];
+        // picked together: two picks one after the other could return the same port (a bench start failed so); three,
+        // so that two remain besides a given port that happened to be free too
+        PrimitiveIterator.OfInt free = brokerPort != 0 && controllerPort != 0 ? IntStream.empty().iterator()
+                : Arrays.stream(FreePorts.pickDistinct(host, 3)).filter(p -> p != brokerPort && p != controllerPort).iterator();
+        this.brokerPort = brokerPort != 0 ? brokerPort : free.nextInt();
+        this.controllerPort = controllerPort != 0 ? controllerPort : free.nextInt();
     }
 
     /**

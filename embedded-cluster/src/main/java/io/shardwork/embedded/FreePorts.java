@@ -26,13 +26,7 @@ public final class FreePorts {
 
     /** A port that is free on {@code host} at the time of the call. */
     public static int pick(String host) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot find a free port on " + host, e);
-        }
+        return pickDistinct(host, 1)[0];
     }
 
     /**

@@ -57,32 +57,26 @@ public final class BillingHandler implements Handler<Order> {
 
     /** {@value #MEMORY_ORDERS} of {@code config}, {@link RecentOrders#DEFAULT_CAPACITY} when absent. */
     static int memoryOrders(HandlerConfig config) {
-        String text = config.get(MEMORY_ORDERS).orElse(Integer.toString(RecentOrders.DEFAULT_CAPACITY)).trim();
-        int value;
-        try {
-            value = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            value = -1;
-        }
-        if (value < 1 || value > MAX_MEMORY_ORDERS) {
-            throw new IllegalArgumentException("Invalid value '" + text + "' for configuration "
-                    + HandlerConfig.PREFIX + MEMORY_ORDERS + ": expected a whole number of orders from 1 to " + MAX_MEMORY_ORDERS);
-        }
-        return value;
+        return (int) wholeNumber(config, MEMORY_ORDERS, RecentOrders.DEFAULT_CAPACITY, 1, MAX_MEMORY_ORDERS, "orders");
     }
 
     /** {@value #LATENCY_MS} of {@code config}, 0 when absent. */
     static long latencyMs(HandlerConfig config) {
-        String text = config.get(LATENCY_MS).orElse("0").trim();
+        return wholeNumber(config, LATENCY_MS, 0, 0, 60_000, "milliseconds");
+    }
+
+    /** The setting {@code key} of {@code config} ({@code absent} when not set), refused unless a whole number in [min, max]. */
+    private static long wholeNumber(HandlerConfig config, String key, long absent, long min, long max, String unit) {
+        String text = config.get(key).orElse(Long.toString(absent)).trim();
         long value;
         try {
             value = Long.parseLong(text);
         } catch (NumberFormatException e) {
-            value = -1;
+            value = min - 1;
         }
-        if (value < 0 || value > 60_000) {
+        if (value < min || value > max) {
             throw new IllegalArgumentException("Invalid value '" + text + "' for configuration "
-                    + HandlerConfig.PREFIX + LATENCY_MS + ": expected a whole number of milliseconds from 0 to 60000");
+                    + HandlerConfig.PREFIX + key + ": expected a whole number of " + unit + " from " + min + " to " + max);
         }
         return value;
     }

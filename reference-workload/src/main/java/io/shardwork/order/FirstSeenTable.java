@@ -85,12 +85,7 @@ final class FirstSeenTable {
         ids[slot] = id;
         fingerprints[slot] = fingerprint;
         offsets[slot] = offset;
-        int mask = index.length - 1;
-        int position = home(id, mask);
-        while (index[position] != 0) {
-            position = (position + 1) & mask;
-        }
-        index[position] = slot + 1;
+        indexSlot(slot);
     }
 
     /** Below capacity nothing was evicted yet, so the ring starts at slot 0 and is not wrapped. */
@@ -100,14 +95,19 @@ final class FirstSeenTable {
         fingerprints = Arrays.copyOf(fingerprints, slots);
         offsets = Arrays.copyOf(offsets, slots);
         index = new int[indexLength(slots)];
-        int mask = index.length - 1;
         for (int slot = 0; slot < size; slot++) {
-            int position = home(ids[slot], mask);
-            while (index[position] != 0) {
-                position = (position + 1) & mask;
-            }
-            index[position] = slot + 1;
+            indexSlot(slot);
         }
+    }
+
+    /** Enters ring slot {@code slot} in the index, at the first empty position from its id's home. */
+    private void indexSlot(int slot) {
+        int mask = index.length - 1;
+        int position = home(ids[slot], mask);
+        while (index[position] != 0) {
+            position = (position + 1) & mask;
+        }
+        index[position] = slot + 1;
     }
 
     /** Removes {@code id}'s index position, shifting back the entries after it that would no longer be found. */
