@@ -117,8 +117,8 @@ public final class AssignmentController {
      */
     public void lead(long leaderEpoch) throws InterruptedException {
         try {
+            view.open(); // the watch requests go out with the tree check; the first read waits for their answers
             ensureTree();
-            view.open();
             membershipChangedAt = time.currentTimeMillis();
             queue.request();
             while (true) {

@@ -23,28 +23,26 @@ public final class LeaderEpochs {
     }
 
     /**
-     * Takes a new leader epoch: reads {@code /leader-epoch} (creating it if missing) and sets it with the
-     * version read, retrying when another writer moved it in between. Blocks on ZooKeeper (Curator retries
-     * connection loss); call only from the thread that holds leadership.
+     * Takes a new leader epoch: one unconditional {@code setData} of {@code /leader-epoch} (created first if
+     * missing). ZooKeeper applies writes to a node one at a time, so two candidates bumping together each get a
+     * version of their own, and the later one fences the earlier: no read first, one round trip on the path of
+     * every failover. Blocks on ZooKeeper (Curator retries connection loss); call only from the thread that
+     * holds leadership.
      *
-     * @return the new epoch, the znode version after the write
+     * @return the new epoch, the znode version after the write (at least 1)
      */
     public long bump(String leaderId, Instant now) throws Exception {
         byte[] data = LayoutJson.encode(new LeaderRecord(leaderId, now));
         while (true) {
-            Stat read = client.checkExists().forPath(paths.leaderEpoch());
-            if (read == null) { // the cluster's first leader
+            try {
+                return client.setData().forPath(paths.leaderEpoch(), data).getVersion();
+            } catch (KeeperException.NoNodeException first) { // the cluster's first leader
                 try {
                     client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(paths.leaderEpoch(), data);
                 } catch (KeeperException.NodeExistsException raced) {
-                    // another first leader; bump past it below
+                    // another first leader; bump past it
                 }
-                continue;
-            }
-            try {
-                return client.setData().withVersion(read.getVersion()).forPath(paths.leaderEpoch(), data).getVersion();
-            } catch (KeeperException.BadVersionException raced) {
-                // another candidate bumped in between; take the next one so that it is fenced
+                // version 0 is no epoch (current() answers 0 before any leader): bump once more
             }
         }
     }

@@ -9,21 +9,25 @@ import io.shardwork.layout.TracedMulti;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.data.Stat;
 
 /**
  * The leader's picture of what it assigns from (definition, members with their data, drain markers, the
@@ -33,7 +37,8 @@ import org.apache.zookeeper.data.Stat;
  *
  * <p>How it stays exact: {@link #open()} adds PERSISTENT watches (they stay armed after firing, ZooKeeper
  * 3.6+) on {@code /definition} (data) and {@code /drained} (children), and a PERSISTENT_RECURSIVE one on
- * {@code /members} (every member node's creation, data change and deletion). An event marks its part stale
+ * {@code /members} (every member node's creation, data change and deletion); no read is made before ZooKeeper
+ * has confirmed them. An event marks its part stale
  * and calls {@code onChange}; a read clears a stale mark BEFORE reading, so a change that lands during a read
  * is either in what was read or marks the part stale again (one more round, never a missed one). An event
  * without a node (disconnected, reconnected, expired) marks everything stale: persistent watches are
@@ -70,6 +75,8 @@ final class LeaderView implements AutoCloseable {
     private AssignmentDocument assignment;
     private int assignmentVersion;
     private Set<String> invalidMembers = Set.of();
+    /** The watches asked for and not yet confirmed; null once confirmed. Leadership thread. */
+    private Arming arming;
 
     LeaderView(CuratorFramework client, ClusterPaths paths, Runnable onChange) {
         this.client = client;
@@ -77,33 +84,102 @@ final class LeaderView implements AutoCloseable {
         this.onChange = onChange;
     }
 
-    /** Arms the watches; everything is stale until the first {@link #read()}. */
+    /**
+     * Asks for the watches without waiting for them: the caller's next request (a new leader's tree check) travels
+     * with them, and the first {@link #read()} waits until ZooKeeper confirmed them, so no read precedes them.
+     * Everything is stale until that read.
+     */
     void open() throws Exception {
-        client.watchers().add().withMode(AddWatchMode.PERSISTENT).usingWatcher(watcher).forPath(paths.definition());
-        client.watchers().add().withMode(AddWatchMode.PERSISTENT).usingWatcher(watcher).forPath(paths.drained());
-        client.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(watcher).forPath(paths.members());
         allStale();
+        arming = arm();
     }
 
-    /** Reads what is stale and returns the whole picture. Leadership thread only. */
-    Snapshot read() throws Exception {
-        if (definitionStale.getAndSet(false)) {
-            Stat stat = new Stat();
-            try {
-                definition = LayoutJson.decode(client.getData().storingStatIn(stat).forPath(paths.definition()),
-                        DefinitionDocument.class);
-                definitionVersion = stat.getVersion();
-            } catch (KeeperException.NoNodeException none) {
-                definition = null;
-                definitionVersion = DefinitionDocument.NO_VERSION;
-            }
+    /** Sends the three watch requests; their answers arrive on Curator's event thread. */
+    private Arming arm() throws Exception {
+        Arming requested = new Arming();
+        BackgroundCallback answer = (ignored, event) -> requested.answered(event.getResultCode());
+        client.watchers().add().withMode(AddWatchMode.PERSISTENT).inBackground(answer).usingWatcher(watcher).forPath(paths.definition());
+        client.watchers().add().withMode(AddWatchMode.PERSISTENT).inBackground(answer).usingWatcher(watcher).forPath(paths.drained());
+        client.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).inBackground(answer).usingWatcher(watcher).forPath(paths.members());
+        return requested;
+    }
+
+    /**
+     * Returns once the watches {@link #open()} asked for are confirmed; a refusal asks for them again and throws
+     * (the round fails and is retried, everything stale), as does no answer within the connection timeout.
+     */
+    private void awaitArmed() throws Exception {
+        Arming requested = arming;
+        if (requested == null) {
+            return;
         }
+        if (!requested.answers.await(client.getZookeeperClient().getConnectionTimeoutMs(), TimeUnit.MILLISECONDS)) {
+            throw new KeeperException.OperationTimeoutException();
+        }
+        int error = requested.error.get();
+        if (error != KeeperException.Code.OK.intValue()) {
+            arming = arm();
+            throw KeeperException.create(KeeperException.Code.get(error), paths.members());
+        }
+        arming = null;
+    }
+
+    /** The answers to one {@link #arm()}: the first error code, or OK. */
+    private static final class Arming {
+        final CountDownLatch answers = new CountDownLatch(3);
+        final AtomicInteger error = new AtomicInteger(KeeperException.Code.OK.intValue());
+
+        void answered(int code) {
+            if (code != KeeperException.Code.OK.intValue()) {
+                error.compareAndSet(KeeperException.Code.OK.intValue(), code);
+            }
+            answers.countDown();
+        }
+    }
+
+    /**
+     * Reads what is stale and returns the whole picture, in at most two round trips: one multi-read of the stale
+     * cluster-wide parts (definition, member list, drain markers, assignment), one of the stale members' data.
+     * Leadership thread only.
+     */
+    Snapshot read() throws Exception {
+        awaitArmed();
         if (allMembersStale.getAndSet(false)) {
             members.clear();
             membersStale.set(true);
         }
-        if (membersStale.getAndSet(false)) {
-            Set<String> ids = new TreeSet<>(client.getChildren().forPath(paths.members()));
+        boolean readDefinition = definitionStale.getAndSet(false);
+        boolean readMembers = membersStale.getAndSet(false);
+        boolean readDrained = drainedStale.getAndSet(false);
+        boolean readAssignment = assignmentStale.getAndSet(false);
+        List<Op> reads = new ArrayList<>();
+        if (readDefinition) {
+            reads.add(Op.getData(paths.definition()));
+        }
+        if (readMembers) {
+            reads.add(Op.getChildren(paths.members()));
+        }
+        if (readDrained) {
+            reads.add(Op.getChildren(paths.drained()));
+        }
+        if (readAssignment) {
+            reads.add(Op.getData(paths.assignment()));
+        }
+        Iterator<OpResult> results = TracedMulti.read(client, reads).iterator();
+        if (readDefinition) {
+            OpResult result = results.next();
+            if (result instanceof OpResult.GetDataResult data) {
+                definition = LayoutJson.decode(data.getData(), DefinitionDocument.class);
+                definitionVersion = data.getStat().getVersion();
+            } else if (TracedMulti.errorOf(result) == KeeperException.Code.NONODE.intValue()) {
+                definition = null;
+                definitionVersion = DefinitionDocument.NO_VERSION;
+            } else {
+                throw failed(result, paths.definition());
+            }
+        }
+        if (readMembers) {
+            Set<String> ids = new TreeSet<>(children(results.next(), paths.members()));
             members.keySet().retainAll(ids);
             staleMembers.retainAll(ids);
             for (String id : ids) {
@@ -112,20 +188,32 @@ final class LeaderView implements AutoCloseable {
                 }
             }
         }
+        if (readDrained) {
+            drained = Set.copyOf(children(results.next(), paths.drained()));
+        }
+        if (readAssignment) {
+            if (!(results.next() instanceof OpResult.GetDataResult data)) {
+                throw new KeeperException.NoNodeException(paths.assignment());
+            }
+            assignment = LayoutJson.decode(data.getData(), AssignmentDocument.class);
+            assignmentVersion = data.getStat().getVersion();
+        }
         if (!staleMembers.isEmpty()) {
             readMembers();
         }
-        if (drainedStale.getAndSet(false)) {
-            drained = Set.copyOf(client.getChildren().forPath(paths.drained()));
-        }
-        if (assignmentStale.getAndSet(false)) {
-            Stat stat = new Stat();
-            assignment = LayoutJson.decode(client.getData().storingStatIn(stat).forPath(paths.assignment()),
-                    AssignmentDocument.class);
-            assignmentVersion = stat.getVersion();
-        }
         return new Snapshot(definition, definitionVersion, Collections.unmodifiableMap(new TreeMap<>(members)),
                 drained, assignment, assignmentVersion);
+    }
+
+    private static List<String> children(OpResult result, String path) throws KeeperException {
+        if (result instanceof OpResult.GetChildrenResult children) {
+            return children.getChildren();
+        }
+        throw failed(result, path);
+    }
+
+    private static KeeperException failed(OpResult result, String path) {
+        return KeeperException.create(KeeperException.Code.get(TracedMulti.errorOf(result)), path);
     }
 
     /** The leader wrote {@code document}, which moved {@code /assignment} to {@code version}. */
