@@ -312,6 +312,34 @@ class RegionRunnerKafkaTest {
         assertEquals(new VerifyReport(count, count, 0, 0, 0, 0, 0, EOS, true), new Verifier(setup.config).verify());
     }
 
+    /**
+     * A region taken over starts at its last checkpoint, behind the partition's end, and reads its memory back from
+     * before it. The read-back's last poll brings the orders past the checkpoint too, and the consumer has already sent
+     * its next fetch, at the partition's end, where the broker holds it until new orders come or
+     * {@code fetch.max.wait.ms} passes. Those orders are handled at once: the consumer is not sent back to fetch them
+     * again behind that held fetch (it was, and a quiet region waited out the whole {@code fetch.max.wait.ms}, here
+     * two minutes, the request timeout longer still, against the one-minute wait for the orders below).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"at-least-once,region", "exactly-once,region", "at-least-once,key"})
+    void ordersPastTheCheckpointAreHandledWithoutWaitingForNewOrders(String delivery, String ordering) throws Exception {
+        TestSetup setup = TestSetup.create(delivery, 1, Map.of("runner.ordering", ordering,
+                "kafka.consumer.fetch.max.wait.ms", "120000", "kafka.consumer.request.timeout.ms", "300000"));
+        long count = setup.produce(7, 150, 0).get(0);
+        long checkpoint = count - 40;
+        try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("w-1").build()) {
+            long epoch = checkpoints.claim("r0");
+            RegionRunner runner = factory.newRunner(checkpoints.writer("r0"), RunnerListener.NONE);
+            runner.start("r0", 0, epoch, checkpoint);
+            awaitDone(runner, count);
+            assertEquals(checkpoint, runner.stats().startOffset());
+            assertEquals(40, runner.stats().processed());
+            runner.stop();
+        }
+        List<ConsumerRecord<byte[], byte[]>> invoices = setup.read(setup.config.invoicesTopic(), true);
+        assertEquals(40, invoices.size(), "an invoice for each order past the checkpoint, each once");
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         assertNotNull(header, "header " + name);

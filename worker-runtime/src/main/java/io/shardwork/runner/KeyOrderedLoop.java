@@ -5,12 +5,12 @@ import io.shardwork.runner.ordering.KeyedDispatcher;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
@@ -94,10 +94,14 @@ final class KeyOrderedLoop {
     private Throwable ending;
     /** A record a stop left unfinished. */
     private boolean unfinished;
+    /** Records polled before the loop began (past the region's start), dispatched before the first poll. */
+    private List<ConsumerRecord<byte[], byte[]>> carried;
 
-    KeyOrderedLoop(Host host, Consumer<byte[], byte[]> consumer, TopicPartition input, long startOffset, Executor pool,
-                   int concurrency, int maxBuffered, Duration pollTimeout) {
+    /** @param carried the records from {@code startOffset} on that the consumer returned already; its position is past them */
+    KeyOrderedLoop(Host host, Consumer<byte[], byte[]> consumer, TopicPartition input, long startOffset,
+                   List<ConsumerRecord<byte[], byte[]>> carried, Executor pool, int concurrency, int maxBuffered, Duration pollTimeout) {
         this.host = host;
+        this.carried = carried;
         this.consumer = consumer;
         this.input = input;
         this.pool = pool;
@@ -167,18 +171,21 @@ final class KeyOrderedLoop {
         }
     }
 
-    /** Polls once and buffers what fits under the cap; whether anything came. */
+    /** Polls once (or takes the carried records) and buffers what fits under the cap; whether anything came. */
     private boolean fetch() throws Exception {
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-            records = consumer.poll(running == 0 ? pollTimeout : Duration.ZERO);
-        } catch (WakeupException e) {
-            return false;
+        List<ConsumerRecord<byte[], byte[]>> records = carried;
+        carried = List.of();
+        if (records.isEmpty()) {
+            try {
+                records = consumer.poll(running == 0 ? pollTimeout : Duration.ZERO).records(input);
+            } catch (WakeupException e) {
+                return false;
+            }
         }
         if (records.isEmpty()) {
             return false;
         }
-        for (ConsumerRecord<byte[], byte[]> record : records.records(input)) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
             if (dispatcher.full() || !host.running()) {
                 consumer.seek(input, record.offset());
                 break;

@@ -87,6 +87,11 @@ public final class RegionRunner {
     private volatile int partition = -1;
     private volatile long epoch = -1;
     private volatile Consumer<byte[], byte[]> consumer;
+    /**
+     * Records at or past the start that the memory's read-back polled with its last records: handled first, so the
+     * consumer is not sent back to the start (see {@link #rememberBefore}). Runner thread.
+     */
+    private List<ConsumerRecord<byte[], byte[]>> carried = List.of();
     private volatile RegionLedger ledger;
     private volatile LedgerFencedException ledgerFenced;
 
@@ -368,7 +373,9 @@ public final class RegionRunner {
         consumer.assign(List.of(input));
         long rememberFrom = clock.nanos();
         long remembered = rememberBefore(pipeline, input, start);
-        consumer.seek(input, start);
+        if (carried.isEmpty()) {
+            consumer.seek(input, start);
+        }
         startOffset = start;
         nextOffset = start;
         long ready = clock.nanos();
@@ -394,6 +401,13 @@ public final class RegionRunner {
      * partition's records in {@code [start - decoder.memoryRecords(), start)}, all processed before this run's
      * start, and gives each to {@code decoder.remember}. Nothing is read when the decoder wants no memory. A
      * read that does not get there (abandoned, stopped, the broker away) leaves the memory as far as it got.
+     *
+     * <p>The poll that brings the last record before the start usually brings records past it too (a region taken
+     * over starts at its last checkpoint, behind the partition's end): those are kept in {@link #carried}, to be
+     * handled first, and the consumer stays where it is. Sent back to the start instead, it would fetch them again,
+     * and first wait for the fetch it had already sent past them: at the partition's end that one is held by the
+     * broker until new orders come or {@code fetch.max.wait.ms} (500 ms by default) passes, so a quiet region
+     * taken over waited half a second before its first order.
      */
     private <T> long rememberBefore(Pipeline<T> pipeline, TopicPartition input, long start) {
         long from = Math.max(0, start - pipeline.decoder.memoryRecords());
@@ -419,9 +433,13 @@ public final class RegionRunner {
                 continue;
             }
             emptyPolls = 0;
-            for (ConsumerRecord<byte[], byte[]> record : records.records(input)) {
+            List<ConsumerRecord<byte[], byte[]>> polled = records.records(input);
+            for (int i = 0; i < polled.size(); i++) {
+                ConsumerRecord<byte[], byte[]> record = polled.get(i);
                 if (record.offset() >= start) {
-                    break;
+                    carried = polled.subList(i, polled.size());
+                    log.debug("Region {} epoch {}: the decoder remembered offsets {} to {}", region, epoch, from, position);
+                    return position - from;
                 }
                 current.record = record;
                 ClassLoader worker = pipeline.enter();
@@ -454,13 +472,16 @@ public final class RegionRunner {
             if (!running()) {
                 break;
             }
-            ConsumerRecords<byte[], byte[]> records;
-            try {
-                records = consumer.poll(pollTimeout);
-            } catch (WakeupException e) {
-                continue;
+            List<ConsumerRecord<byte[], byte[]>> records = carried;
+            carried = List.of();
+            if (records.isEmpty()) {
+                try {
+                    records = consumer.poll(pollTimeout).records(input);
+                } catch (WakeupException e) {
+                    continue;
+                }
             }
-            for (ConsumerRecord<byte[], byte[]> record : records.records(input)) {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
                 awaitResumed();
                 if (!running()) {
                     return;
@@ -508,7 +529,9 @@ public final class RegionRunner {
     /** {@code runner.ordering=key}: see {@link KeyOrderedLoop}. */
     private void loopByKey(TopicPartition input) throws Fenced, Abandoned {
         try {
-            new KeyOrderedLoop(new KeyedHost(input), consumer, input, nextOffset, keyedPool, settings.concurrency(),
+            List<ConsumerRecord<byte[], byte[]>> first = carried;
+            carried = List.of();
+            new KeyOrderedLoop(new KeyedHost(input), consumer, input, nextOffset, first, keyedPool, settings.concurrency(),
                     settings.maxInFlight(), Duration.ofMillis(settings.pollTimeoutMs())).run();
         } catch (Fenced | Abandoned | RuntimeException | Error e) {
             throw e;
