@@ -83,6 +83,8 @@ public final class AssignmentController {
     private final LeaderView view;
 
     private Set<String> lastMembers;
+    /** When this term began (before its tree check and watches), until its first write: for the write's log line. */
+    private long termStartedAt = -1;
     private long membershipChangedAt;
     private int lastDefinitionVersion = DefinitionDocument.NO_VERSION;
     private long definitionSeenAt;
@@ -117,6 +119,7 @@ public final class AssignmentController {
      */
     public void lead(long leaderEpoch) throws InterruptedException {
         try {
+            termStartedAt = time.currentTimeMillis();
             view.open(); // the watch requests go out with the tree check; the first read waits for their answers
             ensureTree();
             membershipChangedAt = time.currentTimeMillis();
@@ -190,7 +193,9 @@ public final class AssignmentController {
     /** One round, steps numbered as in the class Javadoc. Runs on the leadership thread. */
     RoundOutcome round(long leaderEpoch) throws Exception {
         // 1. snapshot: only what changed since the last round is read (LeaderView)
+        long roundStartedAt = time.currentTimeMillis();
         LeaderView.Snapshot snapshot = view.read();
+        long readAt = time.currentTimeMillis();
         if (snapshot.definition() == null) {
             LOG.warn("Leader {}: cluster {} has no definition yet ({}); nothing is assigned until 'shardwork cluster apply' writes one.",
                     leaderId, paths, paths.definition());
@@ -258,6 +263,7 @@ public final class AssignmentController {
         }
 
         // 4. write, fenced
+        long computedAt = time.currentTimeMillis();
         Instant at = time.now();
         long generation = previous.generation() + 1;
         List<MoveRecord> moves = new ArrayList<>();
@@ -274,8 +280,12 @@ public final class AssignmentController {
             return RoundOutcome.DEPOSED;
         } // any other failure, written or not: lead() marks the whole view stale, the assignment with it
         view.assignmentWritten(next, snapshot.assignmentVersion() + 1);
-        LOG.info("Leader {} epoch {} wrote generation {}: {} moves, owners {}", leaderId, leaderEpoch, generation,
-                moves.size(), next.owners());
+        long writtenAt = time.currentTimeMillis();
+        LOG.info("Leader {} epoch {} wrote generation {}: {} moves, owners {}; round {} ms (read {}, assign {}, write {}){}",
+                leaderId, leaderEpoch, generation, moves.size(), next.owners(), writtenAt - roundStartedAt, readAt - roundStartedAt,
+                computedAt - readAt, writtenAt - computedAt,
+                termStartedAt < 0 ? "" : ", " + (writtenAt - termStartedAt) + " ms after the term began");
+        termStartedAt = -1;
         return RoundOutcome.WRITTEN;
     }
 }

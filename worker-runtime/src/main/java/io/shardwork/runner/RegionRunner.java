@@ -314,6 +314,8 @@ public final class RegionRunner {
     private long startedNanos;
     private long handlerOpenedNanos;
     private long clientsReadyNanos;
+    /** Of the memory's read-back, the time spent waiting in polls (the rest is the decoder's). */
+    private long memoryPollNanos;
 
     private void run(long requestedStart) {
         LogContext.runner(settings.workerId(), region, epoch);
@@ -380,12 +382,12 @@ public final class RegionRunner {
         nextOffset = start;
         long ready = clock.nanos();
         nextCheckpointNanos = nextCheckpointAfter(ready);
-        log.info("Region {} (partition {}) epoch {} starts at offset {}{}, ready in {} ms: handler {}, clients {}, ledger {}, memory {} ({} records)",
+        log.info("Region {} (partition {}) epoch {} starts at offset {}{}, ready in {} ms: handler {}, clients {}, ledger {}, memory {} ({} records, {} ms of it polling)",
                 region, partition, epoch, start,
                 committed.isPresent() && committed.getAsLong() != requestedStart
                         ? " (Kafka's committed offset; the checkpoint said " + requestedStart + ")" : "",
                 millis(ready - startedNanos), millis(handlerOpenedNanos - startedNanos), millis(clientsReadyNanos - handlerOpenedNanos),
-                millis(rememberFrom - clientsReadyNanos), millis(ready - rememberFrom), remembered);
+                millis(rememberFrom - clientsReadyNanos), millis(ready - rememberFrom), remembered, millis(memoryPollNanos));
         if (committed.isPresent() && committed.getAsLong() > requestedStart) {
             writeCheckpoint(start, false);
         } else {
@@ -420,10 +422,13 @@ public final class RegionRunner {
         int emptyPolls = 0;
         while (position < start && running() && clock.nanos() < deadline && emptyPolls < 5) {
             ConsumerRecords<byte[], byte[]> records;
+            long polling = clock.nanos();
             try {
                 records = consumer.poll(Duration.ofMillis(settings.pollTimeoutMs()));
             } catch (WakeupException e) {
                 return position - from;
+            } finally {
+                memoryPollNanos += clock.nanos() - polling;
             }
             if (records.isEmpty()) {
                 emptyPolls++;
