@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -157,11 +158,22 @@ public final class RegionClaims {
     }
 
     /**
-     * Arms {@code onDeleted} on {@code /owners/r}. Returns false when the node is already absent (the watch
-     * then fires on its creation, which the caller may ignore).
+     * Arms {@code onDeleted} on {@code /owners/r} without waiting for the answer: the request is sent at once, so a
+     * worker blocked on several regions (a handoff: the old owner still stopping them) arms all its watches in about
+     * one round trip instead of one after another. {@code onAbsent} runs, on Curator's event thread, when the node
+     * is already gone (the watch then fires on its creation, which the caller may ignore); {@code onFailure} when
+     * the request failed (the watch may not be armed).
      */
-    public boolean watchClaim(String region, Watcher onDeleted) throws Exception {
-        return client.checkExists().usingWatcher(onDeleted).forPath(paths.owner(region)) != null;
+    public void watchClaimAsync(String region, Watcher onDeleted, Runnable onAbsent, Consumer<KeeperException.Code> onFailure)
+            throws Exception {
+        client.checkExists().usingWatcher(onDeleted).inBackground((ignored, event) -> {
+            KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+            if (code == KeeperException.Code.NONODE || (code == KeeperException.Code.OK && event.getStat() == null)) {
+                onAbsent.run();
+            } else if (code != KeeperException.Code.OK) {
+                onFailure.accept(code);
+            }
+        }).forPath(paths.owner(region));
     }
 
     /** Whether {@code /owners/r} exists and belongs to the current session. */

@@ -736,14 +736,14 @@ public final class WorkerCoordinator implements Closeable {
             if (action instanceof OwnershipAction.Claim claim) {
                 claimSoon(region, claim.generation());
             } else if (action instanceof OwnershipAction.AwaitClaimRelease) {
-                boolean present = claims.watchClaim(region, event -> {
+                // asked without waiting: the regions one claim found blocked are watched together
+                claims.watchClaimAsync(region, event -> {
                     if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
                         submit(() -> apply(region, new OwnershipEvent.ClaimFreed()));
                     }
-                });
-                if (!present) {
-                    apply(region, new OwnershipEvent.ClaimFreed());
-                }
+                }, () -> submit(() -> apply(region, new OwnershipEvent.ClaimFreed())),
+                        code -> LOG.warn("Worker {} region {}: cannot watch the claim that blocks ours ({}); claiming again at the next event",
+                                settings.workerId(), region, code));
             } else if (action instanceof OwnershipAction.StartWork start) {
                 Optional<Checkpoint> readWithClaim = checkpointsReadWithClaims.remove(region);
                 lifecycle.start(region, start.epoch(), readWithClaim != null ? readWithClaim : checkpoints.read(region));

@@ -75,6 +75,31 @@ class RegionClaimsTest {
         assertEquals(1, ((ClaimResult.Succeeded) again).checkpointVersion(), "with the version it was read at");
     }
 
+    /** A blocked claim's watch, asked without waiting: the deletion of a held claim fires it; an absent one says so at once. */
+    @Test
+    void testAClaimWatchedAsynchronouslyIsReportedFreedOnceTheHolderReleases() throws Exception {
+        RegionClaims theirs = new RegionClaims(other, PATHS, "w2", TimeSource.system());
+        theirs.claimAll(List.of("a", "b"), generation);
+        RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
+        assertEquals(expect("a", new ClaimResult.Blocked(), "b", new ClaimResult.Blocked()), claims.claimAll(List.of("a", "b"), generation));
+
+        java.util.concurrent.BlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        for (String region : List.of("a", "b", "c")) {
+            claims.watchClaimAsync(region, event -> {
+                if (event.getType() == org.apache.zookeeper.Watcher.Event.EventType.NodeDeleted) {
+                    seen.add(region + " deleted");
+                }
+            }, () -> seen.add(region + " absent"), code -> seen.add(region + " failed " + code));
+        }
+        assertEquals("c absent", seen.poll(10, java.util.concurrent.TimeUnit.SECONDS), "c was never claimed");
+        theirs.release("b", 1);
+        assertEquals("b deleted", seen.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+        theirs.release("a", 1);
+        assertEquals("a deleted", seen.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(expect("a", unwritten(2), "b", unwritten(2)), claims.claimAll(List.of("a", "b"), generation));
+        assertNull(seen.poll(), "nothing else reported: " + seen);
+    }
+
     @Test
     void testTheWarmUpWritesNothing() throws Exception {
         RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
