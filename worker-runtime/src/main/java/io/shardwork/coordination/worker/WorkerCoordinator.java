@@ -112,6 +112,8 @@ public final class WorkerCoordinator implements Closeable {
     private final Watcher staleMemberWatcher = event -> submit(this::registerMembership);
     /** Claims asked for and not made yet, region to generation; event thread only. */
     private final Map<String, Long> pendingClaims = new LinkedHashMap<>();
+    /** Regions whose claim found another's in the way and that wait for its deletion. Event thread. */
+    private final Set<String> awaitingRelease = new LinkedHashSet<>();
     private boolean claimsScheduled;
     /** The checkpoint read in the same snapshot as a successful claim, until its work starts; event thread only. */
     private final Map<String, Optional<Checkpoint>> checkpointsReadWithClaims = new HashMap<>();
@@ -736,12 +738,13 @@ public final class WorkerCoordinator implements Closeable {
             if (action instanceof OwnershipAction.Claim claim) {
                 claimSoon(region, claim.generation());
             } else if (action instanceof OwnershipAction.AwaitClaimRelease) {
+                awaitingRelease.add(region);
                 // asked without waiting: the regions one claim found blocked are watched together
                 claims.watchClaimAsync(region, event -> {
                     if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
-                        submit(() -> apply(region, new OwnershipEvent.ClaimFreed()));
+                        submit(() -> claimFreed(region));
                     }
-                }, () -> submit(() -> apply(region, new OwnershipEvent.ClaimFreed())),
+                }, () -> submit(() -> claimFreed(region)),
                         code -> LOG.warn("Worker {} region {}: cannot watch the claim that blocks ours ({}); claiming again at the next event",
                                 settings.workerId(), region, code));
             } else if (action instanceof OwnershipAction.StartWork start) {
@@ -775,6 +778,20 @@ public final class WorkerCoordinator implements Closeable {
             claimsScheduled = true;
             submit(this::claimPending);
         }
+    }
+
+    /**
+     * The claim that blocked ours on {@code region} is gone: claims it, together with every other region still
+     * waiting on a blocked claim. An old owner deletes the claims of all the regions it hands over in one multi, so
+     * when the first deletion is told the others are gone too; their events come a few milliseconds apart, and
+     * claimed one by one the later ones waited for the first one's claim (two round trips) on this thread. A region
+     * whose claim is still held is found blocked again and watched again; one no longer CLAIMING ignores the event.
+     */
+    private void claimFreed(String region) {
+        awaitingRelease.add(region);
+        List<String> freed = List.copyOf(awaitingRelease);
+        awaitingRelease.clear();
+        freed.forEach(each -> apply(each, new OwnershipEvent.ClaimFreed()));
     }
 
     /**
