@@ -192,9 +192,7 @@ final class LeaderView implements AutoCloseable {
             drained = Set.copyOf(children(results.next(), paths.drained()));
         }
         if (readAssignment) {
-            if (!(results.next() instanceof OpResult.GetDataResult data)) {
-                throw new KeeperException.NoNodeException(paths.assignment());
-            }
+            OpResult.GetDataResult data = data(results.next(), paths.assignment());
             assignment = LayoutJson.decode(data.getData(), AssignmentDocument.class);
             assignmentVersion = data.getStat().getVersion();
         }
@@ -203,6 +201,13 @@ final class LeaderView implements AutoCloseable {
         }
         return new Snapshot(definition, definitionVersion, Collections.unmodifiableMap(new TreeMap<>(members)),
                 drained, assignment, assignmentVersion);
+    }
+
+    private static OpResult.GetDataResult data(OpResult result, String path) throws KeeperException {
+        if (result instanceof OpResult.GetDataResult data) {
+            return data;
+        }
+        throw failed(result, path);
     }
 
     private static List<String> children(OpResult result, String path) throws KeeperException {

@@ -53,6 +53,9 @@ final class KeyOrderedLoop {
 
         boolean transactional();
 
+        /** The next records: those the runner polled before the loop began (past the start), else one poll's. */
+        List<ConsumerRecord<byte[], byte[]>> nextRecords(Duration timeout);
+
         /** Whether the checkpoint interval has passed (and the runner is not paused). */
         boolean checkpointDue();
 
@@ -94,14 +97,10 @@ final class KeyOrderedLoop {
     private Throwable ending;
     /** A record a stop left unfinished. */
     private boolean unfinished;
-    /** Records polled before the loop began (past the region's start), dispatched before the first poll. */
-    private List<ConsumerRecord<byte[], byte[]>> carried;
 
-    /** @param carried the records from {@code startOffset} on that the consumer returned already; its position is past them */
-    KeyOrderedLoop(Host host, Consumer<byte[], byte[]> consumer, TopicPartition input, long startOffset,
-                   List<ConsumerRecord<byte[], byte[]>> carried, Executor pool, int concurrency, int maxBuffered, Duration pollTimeout) {
+    KeyOrderedLoop(Host host, Consumer<byte[], byte[]> consumer, TopicPartition input, long startOffset, Executor pool,
+                   int concurrency, int maxBuffered, Duration pollTimeout) {
         this.host = host;
-        this.carried = carried;
         this.consumer = consumer;
         this.input = input;
         this.pool = pool;
@@ -171,16 +170,13 @@ final class KeyOrderedLoop {
         }
     }
 
-    /** Polls once (or takes the carried records) and buffers what fits under the cap; whether anything came. */
+    /** Takes the host's next records and buffers what fits under the cap; whether anything came. */
     private boolean fetch() throws Exception {
-        List<ConsumerRecord<byte[], byte[]>> records = carried;
-        carried = List.of();
-        if (records.isEmpty()) {
-            try {
-                records = consumer.poll(running == 0 ? pollTimeout : Duration.ZERO).records(input);
-            } catch (WakeupException e) {
-                return false;
-            }
+        List<ConsumerRecord<byte[], byte[]>> records;
+        try {
+            records = host.nextRecords(running == 0 ? pollTimeout : Duration.ZERO);
+        } catch (WakeupException e) {
+            return false;
         }
         if (records.isEmpty()) {
             return false;

@@ -420,6 +420,7 @@ public final class RegionRunner {
         long position = from;
         long deadline = clock.nanos() + TimeUnit.MILLISECONDS.toNanos(Math.max(settings.pollTimeoutMs() * 100, 10_000));
         int emptyPolls = 0;
+        reading:
         while (position < start && running() && clock.nanos() < deadline && emptyPolls < 5) {
             ConsumerRecords<byte[], byte[]> records;
             long polling = clock.nanos();
@@ -443,8 +444,7 @@ public final class RegionRunner {
                 ConsumerRecord<byte[], byte[]> record = polled.get(i);
                 if (record.offset() >= start) {
                     carried = polled.subList(i, polled.size());
-                    log.debug("Region {} epoch {}: the decoder remembered offsets {} to {}", region, epoch, from, position);
-                    return position - from;
+                    break reading;
                 }
                 current.record = record;
                 ClassLoader worker = pipeline.enter();
@@ -477,14 +477,11 @@ public final class RegionRunner {
             if (!running()) {
                 break;
             }
-            List<ConsumerRecord<byte[], byte[]>> records = carried;
-            carried = List.of();
-            if (records.isEmpty()) {
-                try {
-                    records = consumer.poll(pollTimeout).records(input);
-                } catch (WakeupException e) {
-                    continue;
-                }
+            List<ConsumerRecord<byte[], byte[]>> records;
+            try {
+                records = nextRecords(input, pollTimeout);
+            } catch (WakeupException e) {
+                continue;
             }
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 awaitResumed();
@@ -531,12 +528,23 @@ public final class RegionRunner {
         }
     }
 
+    /**
+     * The next records of the region for either loop: those the memory's read-back {@link #carried} past the start,
+     * once, else one poll's. A poll can throw {@link WakeupException}.
+     */
+    private List<ConsumerRecord<byte[], byte[]>> nextRecords(TopicPartition input, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> records = carried;
+        if (records.isEmpty()) {
+            return consumer.poll(timeout).records(input);
+        }
+        carried = List.of();
+        return records;
+    }
+
     /** {@code runner.ordering=key}: see {@link KeyOrderedLoop}. */
     private void loopByKey(TopicPartition input) throws Fenced, Abandoned {
         try {
-            List<ConsumerRecord<byte[], byte[]>> first = carried;
-            carried = List.of();
-            new KeyOrderedLoop(new KeyedHost(input), consumer, input, nextOffset, first, keyedPool, settings.concurrency(),
+            new KeyOrderedLoop(new KeyedHost(input), consumer, input, nextOffset, keyedPool, settings.concurrency(),
                     settings.maxInFlight(), Duration.ofMillis(settings.pollTimeoutMs())).run();
         } catch (Fenced | Abandoned | RuntimeException | Error e) {
             throw e;
@@ -904,6 +912,11 @@ public final class RegionRunner {
         @Override
         public boolean transactional() {
             return ledger.transactional();
+        }
+
+        @Override
+        public List<ConsumerRecord<byte[], byte[]>> nextRecords(Duration timeout) {
+            return RegionRunner.this.nextRecords(input, timeout);
         }
 
         @Override
