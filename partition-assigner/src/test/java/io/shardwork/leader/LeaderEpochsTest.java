@@ -13,9 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.drivers.AdvancedTracerDriver;
-import org.apache.curator.drivers.EventTrace;
-import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -58,23 +55,9 @@ class LeaderEpochsTest {
         CuratorFramework client = client();
         LeaderEpochs epochs = new LeaderEpochs(client, paths);
         epochs.bump("m1", Instant.now());
-        List<String> operations = new ArrayList<>();
-        client.getZookeeperClient().setTracerDriver(new AdvancedTracerDriver() {
-            @Override
-            public void addTrace(OperationTrace trace) {
-                synchronized (operations) {
-                    operations.add(trace.getName());
-                }
-            }
-
-            @Override
-            public void addEvent(EventTrace trace) {
-            }
-        });
+        TracedOperations operations = TracedOperations.recordOn(client);
         epochs.bump("m2", Instant.now());
-        synchronized (operations) {
-            assertEquals(1, operations.size(), "operations of one bump: " + operations);
-        }
+        assertEquals(1, operations.soFar().size(), "operations of one bump: " + operations.soFar());
     }
 
     /** Candidates bumping at the same time, from their own sessions, never share an epoch. */

@@ -17,9 +17,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.drivers.AdvancedTracerDriver;
-import org.apache.curator.drivers.EventTrace;
-import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -37,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class LeaderViewTest {
     private final ClusterPaths paths = new ClusterPaths("view-test");
-    private final List<String> operations = new ArrayList<>();
+    private TracedOperations operations;
     private final Semaphore changes = new Semaphore(0);
     private TestingServer server;
     private CuratorFramework leader;
@@ -55,18 +52,7 @@ class LeaderViewTest {
         other.create().forPath(paths.assignment(), LayoutJson.encode(AssignmentDocument.initial(Instant.EPOCH)));
         join("m1", 1);
         join("m2", 1);
-        leader.getZookeeperClient().setTracerDriver(new AdvancedTracerDriver() {
-            @Override
-            public void addTrace(OperationTrace trace) {
-                synchronized (operations) {
-                    operations.add(trace.getName());
-                }
-            }
-
-            @Override
-            public void addEvent(EventTrace trace) {
-            }
-        });
+        operations = TracedOperations.recordOn(leader);
         view = new LeaderView(leader, paths, changes::release);
         view.open();
     }
@@ -89,7 +75,7 @@ class LeaderViewTest {
 
         operations.clear();
         LeaderView.Snapshot again = view.read();
-        assertEquals(List.of(), operationsSoFar(), "nothing changed, nothing read");
+        assertEquals(List.of(), operations.soFar(), "nothing changed, nothing read");
         assertEquals(first, again);
     }
 
@@ -119,7 +105,7 @@ class LeaderViewTest {
         LeaderView.Snapshot snapshot = view.read();
         assertEquals(7, snapshot.members().get("m2").capacity());
         assertEquals(1, snapshot.members().get("m1").capacity());
-        assertEquals(List.of("MultiRead-Foreground"), operationsSoFar(), "one multi-read of the changed member");
+        assertEquals(List.of("MultiRead-Foreground"), operations.soFar(), "one multi-read of the changed member");
     }
 
     @Test
@@ -161,7 +147,7 @@ class LeaderViewTest {
         view.assignmentWritten(written, 1);
         operations.clear();
         LeaderView.Snapshot snapshot = view.read();
-        assertEquals(List.of(), operationsSoFar());
+        assertEquals(List.of(), operations.soFar());
         assertEquals(Map.of("a", "m1"), snapshot.assignment().owners());
         assertEquals(1, snapshot.assignmentVersion());
 
@@ -180,14 +166,8 @@ class LeaderViewTest {
         operations.clear();
         LeaderView.Snapshot snapshot = view.read();
         assertEquals(Set.of("m1", "m2"), snapshot.members().keySet());
-        assertEquals(List.of("MultiRead-Foreground", "MultiRead-Foreground"), operationsSoFar(),
+        assertEquals(List.of("MultiRead-Foreground", "MultiRead-Foreground"), operations.soFar(),
                 "one multi-read of definition, member list, drained and assignment, one of the members' data");
-    }
-
-    private List<String> operationsSoFar() {
-        synchronized (operations) {
-            return List.copyOf(operations);
-        }
     }
 
     private void awaitChange() throws InterruptedException {

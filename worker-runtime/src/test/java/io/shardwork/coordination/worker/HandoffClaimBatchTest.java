@@ -1,6 +1,7 @@
 package io.shardwork.coordination.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardwork.coordination.checkpoint.FencedException;
@@ -13,9 +14,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.drivers.AdvancedTracerDriver;
 import org.apache.curator.drivers.EventTrace;
 import org.apache.curator.drivers.OperationTrace;
@@ -23,11 +28,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A handoff's new owner claims all the regions an old owner frees together in ONE claim: the leaver's regions stop
- * slowly (a final checkpoint that takes a while), so the taker finds their claims held, watches them, and is told of
- * the deletions one event at a time although one multi deleted them all.
+ * only once the taker watches all their claims (it found them held), so it is told of the deletions one event at a
+ * time although one multi deleted them all.
  */
 class HandoffClaimBatchTest {
-    private static final long SLOW_STOP_MS = 300;
+    /** The watches of the leaver's claims the taker has still to arm before the leaver's regions stop. */
+    private final AtomicReference<CountDownLatch> takerWatching = new AtomicReference<>(new CountDownLatch(0));
+    private final AtomicBoolean stoppedUnwatched = new AtomicBoolean();
 
     @Test
     void testRegionsFreedByOneReleaseAreClaimedInOneMulti() throws Exception {
@@ -35,7 +42,7 @@ class HandoffClaimBatchTest {
         try (TestCluster cluster = new TestCluster(8)) {
             WorkerCoordinator taker = cluster.startWorker("w1");
             WorkerCoordinator leaving = new WorkerCoordinator(cluster.settings("w2", 10_000), new FairTestStrategy(),
-                    store -> new SlowStop(new CheckpointingLifecycle(store, stragglers, new AtomicLong(), new AtomicLong(), new AtomicLong())),
+                    store -> new StopWhenWatched(new CheckpointingLifecycle(store, stragglers, new AtomicLong(), new AtomicLong(), new AtomicLong())),
                     cluster.recorder(), TimeSource.system());
             leaving.start();
             cluster.workers().put("w2", leaving);
@@ -43,12 +50,16 @@ class HandoffClaimBatchTest {
             Set<String> moved = leaving.heldRegions();
             assertTrue(moved.size() > 1, "the leaver holds several regions: " + moved);
             List<String> claims = new CopyOnWriteArrayList<>();
+            takerWatching.set(new CountDownLatch(moved.size()));
             taker.client().getZookeeperClient().setTracerDriver(new AdvancedTracerDriver() {
                 @Override
                 public void addTrace(OperationTrace trace) {
                     // a claim multi starts with the check of the assignment's version
                     if (trace.getName().startsWith("CuratorMultiTransactionImpl") && trace.getPath().endsWith("/assignment")) {
                         claims.add(trace.getPath());
+                    }
+                    if (trace.getName().startsWith("ExistsBuilderImpl") && trace.getPath().startsWith(cluster.paths().owners() + "/")) {
+                        takerWatching.get().countDown(); // a blocked claim's watch answered
                     }
                 }
 
@@ -61,6 +72,7 @@ class HandoffClaimBatchTest {
             cluster.forget("w2");
             cluster.awaitConverged();
             assertEquals(Set.copyOf(cluster.regions().stream().map(r -> r.name()).toList()), taker.heldRegions());
+            assertFalse(stoppedUnwatched.get(), "the taker watched the leaver's claims while they were held");
             assertEquals(1, claims.size(), "the regions " + moved + " claimed in one multi: " + claims);
             cluster.recorder().checkExclusiveAndIncreasing();
         } finally {
@@ -68,8 +80,14 @@ class HandoffClaimBatchTest {
         }
     }
 
-    /** A region whose final checkpoint takes {@link #SLOW_STOP_MS}: the scenario's input, not a wait for an event. */
-    private record SlowStop(CheckpointingLifecycle delegate) implements RegionLifecycle {
+    /** Regions that stop once the taker watches all the leaver's claims (a slow final checkpoint, as far as it can tell). */
+    private final class StopWhenWatched implements RegionLifecycle {
+        private final CheckpointingLifecycle delegate;
+
+        StopWhenWatched(CheckpointingLifecycle delegate) {
+            this.delegate = delegate;
+        }
+
         @Override
         public void start(String region, long epoch, Optional<Checkpoint> checkpoint) {
             delegate.start(region, epoch, checkpoint);
@@ -88,7 +106,9 @@ class HandoffClaimBatchTest {
         @Override
         public void stop(String region) throws FencedException {
             try {
-                Thread.sleep(SLOW_STOP_MS);
+                if (!takerWatching.get().await(30, TimeUnit.SECONDS)) {
+                    stoppedUnwatched.set(true);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
