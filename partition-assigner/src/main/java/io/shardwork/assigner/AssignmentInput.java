@@ -18,9 +18,13 @@ import java.util.Set;
  *                        the region hung or kept dying: restart backoff); a member excluded for a region still
  *                        keeps or gets it when no other eligible member in an allowed zone exists, so no region is
  *                        stranded. May name members and regions that do not exist.
+ * @param standbys        region name to the id of its warm standby (named by the leader last round): a
+ *                        region that must move goes to its standby when that is as good as the usual choice (step 7
+ *                        of {@link StickyWeightedAssigner}). May name members and regions that do not exist.
  */
 public record AssignmentInput(List<Member> members, List<Region> regions, Map<String, String> previousOwners,
-                              AssignmentOptions options, Map<String, Set<String>> excludedMembers) {
+                              AssignmentOptions options, Map<String, Set<String>> excludedMembers,
+                              Map<String, String> standbys) {
     public AssignmentInput {
         members = List.copyOf(members);
         regions = List.copyOf(regions);
@@ -32,11 +36,18 @@ public record AssignmentInput(List<Member> members, List<Region> regions, Map<St
             }
         });
         excludedMembers = Map.copyOf(excluded);
+        standbys = Map.copyOf(standbys);
     }
 
-    /** A round in which no member is excluded from any region. */
+    /** A round without standbys. */
+    public AssignmentInput(List<Member> members, List<Region> regions, Map<String, String> previousOwners,
+                           AssignmentOptions options, Map<String, Set<String>> excludedMembers) {
+        this(members, regions, previousOwners, options, excludedMembers, Map.of());
+    }
+
+    /** A round in which no member is excluded from any region, without standbys. */
     public AssignmentInput(List<Member> members, List<Region> regions, Map<String, String> previousOwners,
                            AssignmentOptions options) {
-        this(members, regions, previousOwners, options, Map.of());
+        this(members, regions, previousOwners, options, Map.of(), Map.of());
     }
 }

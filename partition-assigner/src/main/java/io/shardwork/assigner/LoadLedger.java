@@ -426,6 +426,18 @@ final class LoadLedger {
         return best != NONE ? best : leastLoaded(region, NONE, false);
     }
 
+    /**
+     * Whether a forced region may go to its standby instead of {@code usual}, the member {@link #leastLoadedForPlacement}
+     * picks (step 7): when {@code excess(standby) + weight(region) <= excess(usual) + heaviest}. The standby then ends
+     * at most {@code heaviest} above the member the region would have gone to, so no balancing "need" move opens
+     * between them; with equal weights it means the standby is among the least loaded.
+     *
+     * @param heaviest the heaviest placeable region weight {@code H}
+     */
+    boolean mayPlaceOnStandby(int region, int standby, int usual, long heaviest) {
+        return excess(standby) + share.scaled(weight[region]) <= excess(usual) + share.scaled(heaviest);
+    }
+
     /** The first member of a zone in order that is neither {@code except} nor excluded from the region (few are). */
     private int firstNotExcluded(MemberHeap zone, int region, int except) {
         MemberHeap.InOrder order = zone.inOrder();

@@ -52,10 +52,14 @@ import java.util.TreeSet;
  *       never moves it there. An excluded member counts like any other for shares and zones.</li>
  *   <li>Give every kept region to its previous owner ({@link LoadLedger}), then pin the members whose
  *       heaviest region outweighs the level (repeatedly, as each pin lowers it).</li>
- *   <li>Place the forced regions, zone-restricted ones first, each group heaviest first: each goes to the
- *       least loaded allowed member, and pins it if it outweighs the level. Forced moves never count against
- *       the limit. With equal capacities and no member excluded from a forced region (the cold round: every
- *       region orphaned) the least loaded member is the one of least load whatever the level, so the regions
+ *   <li>Place the forced regions, zone-restricted ones first, each group heaviest first (then by name): each goes
+ *       to the least loaded allowed member {@code b} not excluded from it, and pins it if it outweighs the level.
+ *       Standby: when the region {@code r} has a <em>usable</em> standby {@code s} ({@link AssignmentInput#standbys}:
+ *       an eligible member in an allowed zone of {@code r}, not excluded from it, not its previous owner), {@code r}
+ *       goes to {@code s} instead when {@code excess(s) + weight(r) <= excess(b) + H} (with equal weights: {@code s}
+ *       is among the least loaded). Forced moves never count against the limit. With equal capacities, no member
+ *       excluded from a forced region and no forced region with a usable standby (the cold round: every region
+ *       orphaned, no standbys) the least loaded member is the one of least load whatever the level, so the regions
  *       are placed on load buckets before step 6's pinning, which then pins the final holdings once: the same
  *       result ({@link LoadLedger#placeByLoadBuckets}).</li>
  *   <li>Balance ({@link BalanceStep}): while a member above its share holds a movable region {@code r}
@@ -77,6 +81,11 @@ import java.util.TreeSet;
  *   <li>Restart backoff: a member excluded from a region holds it only when every eligible member in its allowed
  *       zones is excluded from it. Without exclusions the result is the same as before they existed.</li>
  *   <li>Stickiness: a member whose kept regions weigh at most its share keeps all of them.</li>
+ *   <li>Standby: a forced region goes to its usable standby {@code s} exactly when, at its turn in step 7,
+ *       {@code excess(s) + weight(r) <= excess(b) + H}; so {@code s} is then at most {@code H} above the member the
+ *       region would otherwise have taken, no balancing "need" move opens between them, and the balance guarantee
+ *       below holds as without standbys (balancing treats the region like any other placed this round). Without
+ *       standbys, or with none usable, the result is the same as before they existed.</li>
  *   <li>Balance, when the limit was not reached: for every member {@code a} above its share, every region
  *       {@code r} balancing may take from {@code a} (placed there this round, or any of its regions while its
  *       kept load is above its share, except the single region that pins it), and the least loaded eligible
@@ -228,18 +237,25 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
                 toPlace[forcedCount++] = i;
             }
         }
-        // 7 (early). With equal capacities and no member excluded from a forced region, the least loaded member does
-        //    not depend on the level: the forced regions are placed here on load buckets, before the pins, which
-        //    then come out as if each had been placed after them.
-        int[] placementOrder = PlacementOrder.of(Arrays.copyOf(toPlace, forcedCount), weight, restricted);
-        boolean placed = placeByLoadBuckets && ledger.placeByLoadBuckets(placementOrder);
+        // 7 (early). With equal capacities, no member excluded from a forced region and no usable standby, the least
+        //    loaded member does not depend on the level: the forced regions are placed here on load buckets, before
+        //    the pins, which then come out as if each had been placed after them.
+        int[] forcedRegions = Arrays.copyOf(toPlace, forcedCount);
+        int[] placementOrder = PlacementOrder.of(forcedRegions, weight, restricted);
+        ForcedRegionStandbys standbys = ForcedRegionStandbys.of(input.standbys(), placeable, forcedRegions, previousOwnerIds,
+                eligible, eligibleIndex, exclusions);
+        boolean placed = placeByLoadBuckets && !standbys.any() && ledger.placeByLoadBuckets(placementOrder);
         ledger.finishKeeping();
 
         // 7. Forced regions: zone-restricted first, then heaviest first, then by name; the least loaded allowed member
-        //    not excluded from the region wins (an excluded one only when all allowed members are excluded).
+        //    not excluded from the region wins (an excluded one only when all allowed members are excluded), unless
+        //    the region's usable standby is at most H - weight more loaded than that member: then the standby.
         if (!placed) {
             for (int i : placementOrder) {
-                ledger.place(i, ledger.leastLoadedForPlacement(i));
+                int usual = ledger.leastLoadedForPlacement(i);
+                int standby = standbys.of(i);
+                boolean onStandby = standby != LoadLedger.NONE && ledger.mayPlaceOnStandby(i, standby, usual, heaviest);
+                ledger.place(i, onStandby ? standby : usual);
             }
         }
 

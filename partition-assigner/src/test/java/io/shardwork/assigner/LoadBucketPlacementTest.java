@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Step 7 on load buckets ({@link LoadLedger#placeByLoadBuckets}, the cold round's fast path) against the general
  * way, one region at a time through the ledger's heaps: the same assignment over seeded random inputs of every
- * shape (cold and warm, zones, drains, unequal capacities, exclusions, move limits); a cold round keeps the zone
+ * shape (cold and warm, zones, drains, unequal capacities, exclusions, standbys, move limits); a cold round keeps the zone
  * rules and is balanced; the buckets hand out members by load, then index, like the heaps. A failure names the
  * case and its seed.
  */
@@ -37,6 +37,11 @@ class LoadBucketPlacementTest {
             if (i % 3 == 0) {
                 variants.add(RestartBackoffExclusionTest.withExclusions(in, RestartBackoffExclusionTest.randomExclusions(in, random)));
                 variants.add(RestartBackoffExclusionTest.withExclusions(cold(in), RestartBackoffExclusionTest.randomExclusions(in, random)));
+            }
+            if (i % 3 == 1) {
+                // usable standbys turn the buckets off; unusable ones (gone, drained, disallowed) must not change the result
+                variants.add(RandomAssignmentInputs.withStandbys(in, RandomAssignmentInputs.randomStandbys(in, random, -1)));
+                variants.add(RandomAssignmentInputs.withStandbys(cold(in), RandomAssignmentInputs.randomStandbys(in, random, 0.05)));
             }
             int caseNumber = i;
             for (AssignmentInput variant : variants) {
@@ -154,6 +159,6 @@ class LoadBucketPlacementTest {
     }
 
     private static AssignmentInput cold(AssignmentInput in) {
-        return new AssignmentInput(in.members(), in.regions(), Map.of(), in.options(), in.excludedMembers());
+        return new AssignmentInput(in.members(), in.regions(), Map.of(), in.options(), in.excludedMembers(), in.standbys());
     }
 }

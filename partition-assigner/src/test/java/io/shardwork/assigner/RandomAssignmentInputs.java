@@ -126,12 +126,40 @@ final class RandomAssignmentInputs {
         return new AssignmentInput(members, regions, previous, new AssignmentOptions(limit, drained));
     }
 
-    /** The same input with members and regions in another order. */
+    /** The same input with members and regions in another order (exclusions and standbys kept). */
     static AssignmentInput shuffled(AssignmentInput input, Random random) {
         List<Member> members = new ArrayList<>(input.members());
         List<Region> regions = new ArrayList<>(input.regions());
         Collections.shuffle(members, random);
         Collections.shuffle(regions, random);
-        return new AssignmentInput(members, regions, input.previousOwners(), input.options());
+        return new AssignmentInput(members, regions, input.previousOwners(), input.options(), input.excludedMembers(),
+                input.standbys());
+    }
+
+    /**
+     * Random standbys for about {@code fraction} of the regions (0 to 1, drawn when negative): mostly a random
+     * member (maybe drained, maybe the previous owner, maybe in a zone the region does not allow), sometimes a
+     * member that is gone; and one for a region that does not exist.
+     */
+    static Map<String, String> randomStandbys(AssignmentInput in, Random random, double fraction) {
+        double share = fraction < 0 ? random.nextDouble() : fraction;
+        List<Region> regions = new ArrayList<>(in.regions());
+        regions.sort(java.util.Comparator.comparing(Region::name));
+        List<Member> members = new ArrayList<>(in.members());
+        members.sort(java.util.Comparator.comparing(Member::id));
+        Map<String, String> standbys = new HashMap<>();
+        for (Region r : regions) {
+            if (random.nextDouble() < share) {
+                standbys.put(r.name(), random.nextInt(10) == 0 ? "gone" + random.nextInt(3)
+                        : members.get(random.nextInt(members.size())).id());
+            }
+        }
+        standbys.put("no-such-region", members.get(0).id());
+        return standbys;
+    }
+
+    /** The same input with these standbys. */
+    static AssignmentInput withStandbys(AssignmentInput in, Map<String, String> standbys) {
+        return new AssignmentInput(in.members(), in.regions(), in.previousOwners(), in.options(), in.excludedMembers(), standbys);
     }
 }
