@@ -18,7 +18,7 @@ import java.util.Set;
  *                        the region hung or kept dying: restart backoff); a member excluded for a region still
  *                        keeps or gets it when no other eligible member in an allowed zone exists, so no region is
  *                        stranded. May name members and regions that do not exist.
- * @param standbys        region name to the id of its warm standby (named by the leader last round): a
+ * @param standbys        region name to the id of its warm standby (named by {@link StandbyPlanner} last round): a
  *                        region that must move goes to its standby when that is as good as the usual choice (step 7
  *                        of {@link StickyWeightedAssigner}). May name members and regions that do not exist.
  */

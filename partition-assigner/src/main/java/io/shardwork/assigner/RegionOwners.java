@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.SortedMap;
 
 /**
- * A read-only sorted map of region name to owner over two arrays already in name order, which nothing else
- * holds: {@link Assignment} keeps it as it is instead of copying the owners into a {@code TreeMap} (lookups are
- * binary searches over the names).
+ * A read-only sorted map of region name to member id (its owner, or its standby in a {@link StandbyPlanner} plan) over
+ * two arrays already in name order, which nothing else holds: {@link Assignment} keeps it as it is instead of copying
+ * the owners into a {@code TreeMap} (lookups are binary searches over the names).
  */
 final class RegionOwners extends AbstractMap<String, String> implements SortedMap<String, String> {
     private final String[] regions;
@@ -20,7 +20,7 @@ final class RegionOwners extends AbstractMap<String, String> implements SortedMa
     private final int from;
     private final int to;
 
-    /** @param regions region names in strictly increasing order; @param owners the owner of each */
+    /** @param regions region names in strictly increasing order; @param owners the member id of each */
     RegionOwners(String[] regions, String[] owners) {
         this(regions, owners, 0, regions.length);
     }
@@ -30,6 +30,16 @@ final class RegionOwners extends AbstractMap<String, String> implements SortedMa
         this.owners = owners;
         this.from = from;
         this.to = to;
+    }
+
+    /** The name of the {@code k}-th region of this view, in name order (a pass without entries or searches). */
+    String regionAt(int k) {
+        return regions[from + k];
+    }
+
+    /** The member id of the {@code k}-th region of this view. */
+    String memberAt(int k) {
+        return owners[from + k];
     }
 
     @Override

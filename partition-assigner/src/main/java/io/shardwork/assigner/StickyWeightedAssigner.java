@@ -2,7 +2,6 @@ package io.shardwork.assigner;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -110,9 +109,6 @@ import java.util.TreeSet;
  */
 public final class StickyWeightedAssigner implements AssignmentStrategy {
 
-    private static final Comparator<Member> BY_ID = Comparator.comparing(Member::id);
-    private static final Comparator<Region> BY_NAME = Comparator.comparing(Region::name);
-
     private final boolean placeByLoadBuckets;
 
     public StickyWeightedAssigner() {
@@ -130,8 +126,8 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
     @Override
     public Assignment assign(AssignmentInput input) {
         // 1. Validate and sort.
-        List<Member> members = sortedUnique(input.members(), BY_ID, Member::id, "member id");
-        List<Region> regions = sortedUnique(input.regions(), BY_NAME, Region::name, "region name");
+        List<Member> members = InputOrder.members(input.members());
+        List<Region> regions = InputOrder.regions(input.regions());
         Map<String, String> previousOwners = input.previousOwners();
         Set<String> drained = input.options().drainedMembers();
 
@@ -281,36 +277,6 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         }
         RegionOwners ownerByRegion = new RegionOwners(names, owners);
         return new Assignment(ownerByRegion, moves, unplaceable);
-    }
-
-    private static <T> List<T> sortedUnique(List<T> items, Comparator<T> order, java.util.function.Function<T, String> key,
-                                            String what) {
-        if (isStrictlyAscending(items, key)) {
-            return items; // already sorted without duplicates (the input's lists are immutable copies): no copy
-        }
-        List<T> sorted = new ArrayList<>(items);
-        sorted.sort(order);
-        Set<String> duplicates = new TreeSet<>();
-        for (int i = 1; i < sorted.size(); i++) {
-            String k = key.apply(sorted.get(i));
-            if (k.equals(key.apply(sorted.get(i - 1)))) {
-                duplicates.add(k);
-            }
-        }
-        if (!duplicates.isEmpty()) {
-            throw new IllegalArgumentException("The assignment input lists the " + what + (duplicates.size() == 1 ? " " : "s ")
-                    + String.join(", ", duplicates) + " more than once; each " + what + " must be unique.");
-        }
-        return sorted;
-    }
-
-    private static <T> boolean isStrictlyAscending(List<T> items, java.util.function.Function<T, String> key) {
-        for (int i = 1; i < items.size(); i++) {
-            if (key.apply(items.get(i - 1)).compareTo(key.apply(items.get(i))) >= 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Map<String, Integer> indexOf(List<String> names) {
