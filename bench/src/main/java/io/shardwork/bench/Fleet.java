@@ -47,7 +47,17 @@ abstract class Fleet implements AutoCloseable {
         raw.put("zookeeper.session.timeout.ms", Integer.toString(sessionTimeoutMs));
         raw.put("checkpoint.interval.ms", "1000");
         raw.put("rebalance.delay.ms", "2000");
+        raw.put("standby.replicas", Integer.toString(standbyReplicas()));
         return raw;
+    }
+
+    /**
+     * {@code standby.replicas} of the shardwork fleets: 1 unless {@code -Dbench.standby.replicas=0}. A standby keeps a
+     * region's decoder memory warm, so a takeover does not read the region's history back first; the Kafka groups
+     * keep no such memory at all.
+     */
+    static int standbyReplicas() {
+        return Integer.getInteger("bench.standby.replicas", 1);
     }
 
     abstract void start(String workerId) throws Exception;

@@ -31,6 +31,7 @@ public final class HandoffBench {
         results.put("orders_per_s_offered", rate);
         results.put("session_timeout_ms", session);
         results.put("regions", BenchEnv.REGIONS);
+        results.put("standby_replicas", Fleet.standbyReplicas());
         try (BenchEnv env = BenchEnv.start("handoff")) {
             Map<String, Map<String, Object>> systems = new LinkedHashMap<>();
             if (TakeoverBench.wanted("shardwork")) {

@@ -38,6 +38,7 @@ public final class TakeoverBench {
         results.put("workers", IDS.size());
         results.put("regions", BenchEnv.REGIONS);
         results.put("warm_up_before_first_kill_ms", WARM_UP_MS);
+        results.put("standby_replicas", Fleet.standbyReplicas());
         List<TakeoverPlot.Panel> panels = new ArrayList<>();
         try (BenchEnv env = BenchEnv.start("takeover")) {
             Map<String, Map<String, Object>> systems = new LinkedHashMap<>();

@@ -19,6 +19,9 @@ import java.util.TreeMap;
  * @param regions  every region with its partition, weight and zones, in partition order
  */
 public record DefinitionDocument(SortedMap<String, String> settings, List<RegionRecord> regions) {
+    /** The setting naming how many standbys each region has (0 or 1; 0 when absent): read by the leader. */
+    public static final String STANDBY_REPLICAS = "standby.replicas";
+
     /** No region is defined yet: the znode version of a missing definition. */
     public static final int NO_VERSION = -1;
 
@@ -44,6 +47,16 @@ public record DefinitionDocument(SortedMap<String, String> settings, List<Region
 
         public Region toRegion() {
             return new Region(name, weight, Set.copyOf(zones));
+        }
+    }
+
+    /** {@value #STANDBY_REPLICAS}: how many workers keep each region ready to take over; 0 when not set. */
+    public int standbyReplicas() {
+        String value = settings.get(STANDBY_REPLICAS);
+        try {
+            return value == null ? 0 : Math.max(0, Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0; // 'cluster apply' validated it; a hand-edited definition gets no standbys
         }
     }
 

@@ -2,6 +2,7 @@ package io.shardwork.leader;
 
 import io.shardwork.assigner.Assignment;
 import io.shardwork.assigner.AssignmentInput;
+import io.shardwork.assigner.StandbyPlanner;
 import io.shardwork.assigner.AssignmentOptions;
 import io.shardwork.assigner.AssignmentStrategy;
 import io.shardwork.assigner.Member;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,8 +64,10 @@ import org.slf4j.LoggerFactory;
  *   <li>If the member set changed, remember when. While it changed less than {@code rebalanceDelay} ago,
  *       call the strategy with {@code maxBalanceMovesPerRound = 0} (orphans still move at once) and
  *       schedule a round for when it settles.</li>
- *   <li>Call the strategy on the snapshot.</li>
- *   <li>If owners or unplaceable regions differ from the previous generation, write the next generation
+ *   <li>Call the strategy on the snapshot. With {@code standby.replicas} at 1 in the definition, give it the
+ *       previous standbys (an orphan goes to its standby when that is as good a place), then name each region's
+ *       standby for the next generation ({@link StandbyPlanner}: where the region would go if its owner left).</li>
+ *   <li>If owners, unplaceable regions or standbys differ from the previous generation, write the next generation
  *       in one multi {@code check(/leader-epoch) + setData(/assignment, versionRead)}. A failed epoch
  *       check ends the term at once (deposed); a moved assignment version asks for another round.</li>
  * </ol>
@@ -81,6 +85,7 @@ public final class AssignmentController {
     private final RecomputeQueue queue = new RecomputeQueue();
     private final AtomicBoolean active = new AtomicBoolean(true);
     private final LeaderView view;
+    private final StandbyPlanner planner = new StandbyPlanner();
 
     private Set<String> lastMembers;
     /** When this term began (before its tree check and watches), until its first write: for the write's log line. */
@@ -251,14 +256,18 @@ public final class AssignmentController {
         }
         drained.retainAll(ids);
 
-        // 3. compute
-        Assignment result = strategy.assign(new AssignmentInput(members, regions, previous.owners(),
-                new AssignmentOptions(maxBalanceMoves, drained), excluded));
+        // 3. compute: owners, then (with standby.replicas) each region's standby, where its owner's regions would go
+        boolean standingBy = snapshot.definition().standbyReplicas() > 0;
+        AssignmentInput input = new AssignmentInput(members, regions, previous.owners(),
+                new AssignmentOptions(maxBalanceMoves, drained), excluded, standingBy ? previous.standbys() : Map.of());
+        Assignment result = strategy.assign(input);
+        SortedMap<String, String> standbys = standingBy ? planner.plan(input, result.owners()) : new TreeMap<>();
         List<UnplaceableRecord> unplaceable = new ArrayList<>();
         for (Unplaceable u : result.unplaceable()) {
             unplaceable.add(new UnplaceableRecord(u.region(), u.why()));
         }
-        if (result.owners().equals(previous.owners()) && unplaceable.equals(previous.unplaceable())) {
+        if (result.owners().equals(previous.owners()) && unplaceable.equals(previous.unplaceable())
+                && standbys.equals(previous.standbys())) {
             return RoundOutcome.UNCHANGED;
         }
 
@@ -270,7 +279,7 @@ public final class AssignmentController {
         for (Move move : result.moves()) {
             moves.add(new MoveRecord(generation, at, move.region(), move.from(), move.to(), move.reason().wireName()));
         }
-        AssignmentDocument next = previous.next(leaderEpoch, at, new TreeMap<>(result.owners()), unplaceable, moves);
+        AssignmentDocument next = previous.next(leaderEpoch, at, new TreeMap<>(result.owners()), unplaceable, moves, standbys);
         try {
             if (!writer.write(next, leaderEpoch, snapshot.assignmentVersion())) {
                 view.assignmentStale();
@@ -281,8 +290,9 @@ public final class AssignmentController {
         } // any other failure, written or not: lead() marks the whole view stale, the assignment with it
         view.assignmentWritten(next, snapshot.assignmentVersion() + 1);
         long writtenAt = time.currentTimeMillis();
-        LOG.info("Leader {} epoch {} wrote generation {}: {} moves, owners {}; round {} ms (read {}, assign {}, write {}){}",
-                leaderId, leaderEpoch, generation, moves.size(), next.owners(), writtenAt - roundStartedAt, readAt - roundStartedAt,
+        LOG.info("Leader {} epoch {} wrote generation {}: {} moves, owners {}{}; round {} ms (read {}, assign {}, write {}){}",
+                leaderId, leaderEpoch, generation, moves.size(), next.owners(),
+                standbys.isEmpty() ? "" : ", standbys " + standbys, writtenAt - roundStartedAt, readAt - roundStartedAt,
                 computedAt - readAt, writtenAt - computedAt,
                 termStartedAt < 0 ? "" : ", " + (writtenAt - termStartedAt) + " ms after the term began");
         termStartedAt = -1;

@@ -15,6 +15,7 @@ import io.shardwork.layout.MoveRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -132,6 +133,47 @@ class LeaderCandidateTest {
             await("m1 deposed by its refused write and re-elected with an epoch above the intruder's",
                     () -> candidate.terms() == 2 && candidate.actingEpoch() > foreignEpoch);
             await("the new term writes", () -> assignment().leaderEpoch() == candidate.actingEpoch());
+        }
+    }
+
+    @Test
+    void testWithStandbyReplicasEachRegionHasAStandbyThatTakesItWhenItsOwnerLeaves() throws Exception {
+        java.util.TreeMap<String, String> settings = new java.util.TreeMap<>();
+        settings.put(DefinitionDocument.STANDBY_REPLICAS, "1");
+        client.setData().withVersion(0).forPath(paths.definition(),
+                LayoutJson.encode(new DefinitionDocument(settings, definition(REGIONS).regions())));
+        client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(paths.member("m1"),
+                LayoutJson.encode(memberInfo(1)));
+        client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.member("m2"), LayoutJson.encode(memberInfo(1)));
+        client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.member("m3"), LayoutJson.encode(memberInfo(1)));
+        try (LeaderCandidate candidate = candidate("m1", new io.shardwork.assigner.StickyWeightedAssigner())) {
+            candidate.start();
+            await("every region owned by someone and stood by for by another", () -> {
+                AssignmentDocument doc = assignment();
+                return doc.owners().size() == 4 && doc.standbys().size() == 4 && doc.owners().containsValue("m3")
+                        && REGIONS.stream().noneMatch(r -> doc.owners().get(r.name()).equals(doc.standbys().get(r.name())));
+            });
+            AssignmentDocument before = assignment();
+            List<String> ofM3 = REGIONS.stream().map(Region::name).filter(r -> before.owners().get(r).equals("m3")).toList();
+
+            client.delete().forPath(paths.member("m3"));
+            await("m3's regions moved", () -> !assignment().owners().containsValue("m3"));
+            AssignmentDocument after = assignment();
+            for (String region : ofM3) {
+                assertEquals(before.standbys().get(region), after.owners().get(region),
+                        region + " went to its standby: before " + before + ", after " + after);
+            }
+        }
+    }
+
+    @Test
+    void testWithoutStandbyReplicasNoStandbyIsNamed() throws Exception {
+        join("m1");
+        join("m2");
+        try (LeaderCandidate candidate = candidate("m1", new io.shardwork.assigner.StickyWeightedAssigner())) {
+            candidate.start();
+            await("all regions placed", () -> assignment().owners().size() == 4);
+            assertEquals(Map.of(), assignment().standbys());
         }
     }
 

@@ -29,8 +29,12 @@ public interface Decoder<T> {
 
     /**
      * One record from before the run's start offset, already processed by an earlier run: to remember, not to
-     * handle. Called on the runner thread, in offset order, for at most {@link #memoryRecords()} records, before
-     * the first {@link #decode}; a read back that cannot finish (the broker away, the run stopped) ends early.
+     * handle. Called in offset order, before the first {@link #decode}, for the last {@link #memoryRecords()}
+     * records before the start, or for more of them, older ones first: a worker standing by for the region
+     * (cluster key {@code standby.replicas}) remembers on its own thread as the records come, and its handler
+     * instance then runs the region when that worker takes it over. A decoder's memory is bounded by the decoder
+     * anyway, as {@link #decode} keeps adding to it for the whole run. A read back that cannot finish (the broker
+     * away, the run stopped) ends early. Never called for a record at or past the start.
      */
     default void remember(InputRecord record) {
     }

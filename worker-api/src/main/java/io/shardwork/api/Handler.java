@@ -15,9 +15,14 @@ package io.shardwork.api;
  * latest records of the input topic (read only) so that the decode path is compiled before its first region
  * arrives: that instance is opened, decodes, and is closed; its {@code handle} is never called.
  *
+ * <p>A worker standing by for a region (cluster key {@code standby.replicas}) opens an instance for it ahead of
+ * time and gives its decoder the region's records to {@link Decoder#remember} as they come; if the worker takes
+ * the region over, that instance is the run's, and {@code handle} is called on it from then on; otherwise it is
+ * closed without having handled anything.
+ *
  * <h2>Threading</h2>
- * All calls on one instance come from the region's runner thread, one record at a time, in the region's
- * offset order. An implementation need not be thread-safe unless it shares state between instances (a
+ * All calls on one instance come from one thread at a time (the region's runner thread; before a standby's
+ * instance is taken over, the worker's standby thread), one record at a time, in the region's offset order. An implementation need not be thread-safe unless it shares state between instances (a
  * static cache, a connection pool): instances of different regions run concurrently. A call may block;
  * the region makes no progress meanwhile.
  *

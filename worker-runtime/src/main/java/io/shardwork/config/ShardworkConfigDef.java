@@ -53,6 +53,7 @@ public final class ShardworkConfigDef {
 
     public static final String REBALANCE_DELAY_MS = "rebalance.delay.ms";
     public static final String REBALANCE_MAX_MOVES = "rebalance.max.moves";
+    public static final String STANDBY_REPLICAS = io.shardwork.layout.DefinitionDocument.STANDBY_REPLICAS;
 
     public static final String METRICS_PORT = "metrics.port";
     public static final String HISTORY_DIR = "history.dir";
@@ -144,6 +145,11 @@ public final class ShardworkConfigDef {
                     "assignment", "Balancing moves wait until membership has been stable this long, so a restarting worker causes no churn. Orphaned regions are reassigned at once.")
             .define(REBALANCE_MAX_MOVES, INT, 8, Validator.between(0, 100_000),
                     "assignment", "Most balancing moves per assignment round; a large join converges over several rounds.")
+            .define(STANDBY_REPLICAS, INT, 0, Validator.between(0, 1),
+                    "assignment", "1: the leader names, for each region, another worker (where the region would go if its owner"
+                            + " left) that tails its partition and keeps its decoder's memory warm, so taking it over does not read"
+                            + " its history back first. Costs that worker a consumer and the decoding of the region's records."
+                            + " 0: none.")
 
             .define(METRICS_PORT, INT, 0, Validator.between(0, 65_535),
                     "operations", "Port serving Prometheus metrics on /metrics and health on /health; 0 disables it.")
@@ -163,7 +169,7 @@ public final class ShardworkConfigDef {
             // definition's value (docs/ARCHITECTURE.md, "The cluster definition", says why each is here).
             .scope(ConfigScope.CLUSTER, REGIONS, TOPIC_ORDERS, TOPIC_INVOICES, TOPIC_DEAD_LETTERS, HANDLER, HANDLER_TIMEOUT_MS, DELIVERY,
                     CHECKPOINT_INTERVAL_MS, RUNNER_MAX_IN_FLIGHT, RUNNER_ORDERING, RUNNER_CONCURRENCY, RETRY_MAX_ATTEMPTS, RETRY_BACKOFF_INITIAL_MS,
-                    RETRY_BACKOFF_MAX_MS, SHUTDOWN_TIMEOUT_MS, REBALANCE_DELAY_MS, REBALANCE_MAX_MOVES);
+                    RETRY_BACKOFF_MAX_MS, SHUTDOWN_TIMEOUT_MS, REBALANCE_DELAY_MS, REBALANCE_MAX_MOVES, STANDBY_REPLICAS);
 
     /** The keys in declaration order, for describe. */
     public static List<ConfigKey> keys() {

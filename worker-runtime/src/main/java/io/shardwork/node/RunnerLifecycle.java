@@ -13,9 +13,11 @@ import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.RunnerListener;
 import io.shardwork.runner.RunnerStats;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -254,6 +256,18 @@ public final class RunnerLifecycle implements RegionLifecycle {
         long from = checkpoint.map(Checkpoint::offset).orElse(0L);
         log.info("region {} (partition {}) claimed under epoch {}: processing from offset {}", region, partition, epoch, from);
         runner.start(region, partition, epoch, from);
+    }
+
+    @Override
+    public void standBy(Set<String> standingBy, Set<String> owned) {
+        Map<String, Integer> standbys = new HashMap<>();
+        for (String region : standingBy) {
+            Integer partition = partitions.get(region);
+            if (partition != null) {
+                standbys.put(region, partition);
+            }
+        }
+        runners.standBy(standbys, owned);
     }
 
     @Override

@@ -239,6 +239,11 @@ public final class WorkerNode implements Closeable {
         return zookeeperOperations.total();
     }
 
+    /** The regions whose decoder memory this worker keeps warm now, as their standby ({@code standby.replicas}). */
+    public Set<String> standbyRegions() {
+        return runners.standbyRegions();
+    }
+
     /** Counters of the runners of the regions held now. */
     public List<RunnerStats> runnerStats() {
         return lifecycle.get().runningStats();

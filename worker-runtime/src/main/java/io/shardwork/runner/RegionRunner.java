@@ -291,7 +291,7 @@ public final class RegionRunner {
     public RunnerStats stats() {
         return new RunnerStats(region, epoch, state.get(), processed.get(), failedAttempts.get(), handlerErrors.get(),
                 deadLettered.get(), fencedWritesRejected.get(), checkpointCount.get(), checkpointFailures.get(),
-                startOffset, nextOffset, checkpointedOffset, lag, holding);
+                startOffset, nextOffset, checkpointedOffset, lag, holding, fromStandby);
     }
 
     private void wake() {
@@ -316,6 +316,10 @@ public final class RegionRunner {
     private long clientsReadyNanos;
     /** Of the memory's read-back, the time spent waiting in polls (the rest is the decoder's). */
     private long memoryPollNanos;
+    /** The memory this worker kept while it stood by for the region, taken at the run's start; else null. */
+    private StandbyMemory standby;
+    /** The run started on the {@link #standby} memory. */
+    private volatile boolean fromStandby;
 
     private void run(long requestedStart) {
         LogContext.runner(settings.workerId(), region, epoch);
@@ -327,7 +331,12 @@ public final class RegionRunner {
         boolean graceful = false;
         try {
             startedNanos = clock.nanos();
-            pipeline.open();
+            standby = clients.standby(region);
+            if (standby != null) {
+                pipeline.adopt(standby.handler(), standby.decoder());
+            } else {
+                pipeline.open();
+            }
             handlerOpenedNanos = clock.nanos();
             consumer = clients.consumer(region, epoch);
             ledger = keyedPool == null ? clients.ledger(region, epoch) : new SerializedLedger(clients.ledger(region, epoch));
@@ -375,19 +384,17 @@ public final class RegionRunner {
         consumer.assign(List.of(input));
         long rememberFrom = clock.nanos();
         long remembered = rememberBefore(pipeline, input, start);
-        if (carried.isEmpty()) {
-            consumer.seek(input, start);
-        }
         startOffset = start;
         nextOffset = start;
         long ready = clock.nanos();
         nextCheckpointNanos = nextCheckpointAfter(ready);
-        log.info("Region {} (partition {}) epoch {} starts at offset {}{}, ready in {} ms: handler {}, clients {}, ledger {}, memory {} ({} records, {} ms of it polling)",
+        log.info("Region {} (partition {}) epoch {} starts at offset {}{}, ready in {} ms: handler {}, clients {}, ledger {}, memory {} ({} records{}, {} ms of it polling)",
                 region, partition, epoch, start,
                 committed.isPresent() && committed.getAsLong() != requestedStart
                         ? " (Kafka's committed offset; the checkpoint said " + requestedStart + ")" : "",
                 millis(ready - startedNanos), millis(handlerOpenedNanos - startedNanos), millis(clientsReadyNanos - handlerOpenedNanos),
-                millis(rememberFrom - clientsReadyNanos), millis(ready - rememberFrom), remembered, millis(memoryPollNanos));
+                millis(rememberFrom - clientsReadyNanos), millis(ready - rememberFrom), remembered,
+                standby != null ? ", the rest kept warm by the standby" : "", millis(memoryPollNanos));
         if (committed.isPresent() && committed.getAsLong() > requestedStart) {
             writeCheckpoint(start, false);
         } else {
@@ -403,6 +410,7 @@ public final class RegionRunner {
      * partition's records in {@code [start - decoder.memoryRecords(), start)}, all processed before this run's
      * start, and gives each to {@code decoder.remember}. Nothing is read when the decoder wants no memory. A
      * read that does not get there (abandoned, stopped, the broker away) leaves the memory as far as it got.
+     * Leaves the consumer where the loop's first poll continues after the {@link #carried} records.
      *
      * <p>The poll that brings the last record before the start usually brings records past it too (a region taken
      * over starts at its last checkpoint, behind the partition's end): those are kept in {@link #carried}, to be
@@ -410,14 +418,53 @@ public final class RegionRunner {
      * and first wait for the fetch it had already sent past them: at the partition's end that one is held by the
      * broker until new orders come or {@code fetch.max.wait.ms} (500 ms by default) passes, so a quiet region
      * taken over waited half a second before its first order.
+     *
+     * <p>With a {@link #standby} memory that serves the start, the decoder has remembered the records up to the
+     * standby's held ones: those before the start are remembered here, the others carried, and the read goes on
+     * from where the standby's stopped, when that is still before the start. A standby memory that cannot serve
+     * the start (the owner had lagged, so it remembered past the start) is closed, with its handler, and the run
+     * opens its own and reads back.
      */
     private <T> long rememberBefore(Pipeline<T> pipeline, TopicPartition input, long start) {
         long from = Math.max(0, start - pipeline.decoder.memoryRecords());
-        if (from >= start) {
-            return 0;
-        }
-        consumer.seek(input, from);
         long position = from;
+        long remembered = 0;
+        if (standby != null) {
+            if (standby.servesStart(start, pipeline.decoder.memoryRecords())) {
+                fromStandby = true;
+                remembered = standby.rememberedTo() - standby.rememberedFrom();
+                position = standby.rememberedTo();
+                List<ConsumerRecord<byte[], byte[]>> held = standby.held();
+                for (int i = 0; i < held.size(); i++) {
+                    if (held.get(i).offset() >= start) {
+                        carried = held.subList(i, held.size());
+                        break;
+                    }
+                    remember(pipeline, held.get(i));
+                    remembered++;
+                }
+                position = Math.max(position, standby.next());
+                if (!carried.isEmpty() || position >= start) {
+                    consumer.seek(input, carried.isEmpty() ? start : position);
+                    return remembered;
+                }
+            } else {
+                log.info("Region {} epoch {}: the standby memory ({} to {}) does not serve the start {}: reading back instead",
+                        region, epoch, standby.rememberedFrom(), standby.rememberedTo(), start);
+                standby = null;
+                Throwable closing = pipeline.reopen();
+                if (closing != null) {
+                    log.warn("Region {} epoch {}: the standby's handler did not close: {}", region, epoch, closing.toString());
+                }
+                from = Math.max(0, start - pipeline.decoder.memoryRecords());
+                position = from;
+            }
+        }
+        if (position >= start) {
+            consumer.seek(input, start);
+            return remembered;
+        }
+        consumer.seek(input, position);
         long deadline = clock.nanos() + TimeUnit.MILLISECONDS.toNanos(Math.max(settings.pollTimeoutMs() * 100, 10_000));
         int emptyPolls = 0;
         reading:
@@ -427,7 +474,7 @@ public final class RegionRunner {
             try {
                 records = consumer.poll(Duration.ofMillis(settings.pollTimeoutMs()));
             } catch (WakeupException e) {
-                return position - from;
+                break;
             } finally {
                 memoryPollNanos += clock.nanos() - polling;
             }
@@ -446,20 +493,28 @@ public final class RegionRunner {
                     carried = polled.subList(i, polled.size());
                     break reading;
                 }
-                current.record = record;
-                ClassLoader worker = pipeline.enter();
-                try {
-                    pipeline.decoder.remember(current);
-                } catch (RuntimeException e) {
-                    log.debug("Region {} offset {}: the decoder could not remember the record: {}", region, record.offset(), e.toString());
-                } finally {
-                    Pipeline.leave(worker);
-                }
+                remember(pipeline, record);
+                remembered++;
                 position = record.offset() + 1;
             }
         }
+        if (carried.isEmpty()) {
+            consumer.seek(input, start);
+        }
         log.debug("Region {} epoch {}: the decoder remembered offsets {} to {}", region, epoch, from, position);
-        return position - from;
+        return remembered;
+    }
+
+    private <T> void remember(Pipeline<T> pipeline, ConsumerRecord<byte[], byte[]> record) {
+        current.record = record;
+        ClassLoader worker = pipeline.enter();
+        try {
+            pipeline.decoder.remember(current);
+        } catch (RuntimeException e) {
+            log.debug("Region {} offset {}: the decoder could not remember the record: {}", region, record.offset(), e.toString());
+        } finally {
+            Pipeline.leave(worker);
+        }
     }
 
     private static long millis(long nanos) {
@@ -1007,11 +1062,13 @@ public final class RegionRunner {
      * call into the handler or its decoder.
      */
     private static final class Pipeline<T> {
-        final Handler<T> handler;
+        Handler<T> handler;
         final HandlerConfig config;
-        private final ClassLoader loader;
+        private ClassLoader loader;
         Decoder<T> decoder;
         boolean opened;
+        /** This run's own instance, unopened, while a standby's runs instead ({@link #adopt}); else null. */
+        private Handler<T> own;
 
         Pipeline(Handler<T> handler, HandlerConfig config) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -1041,6 +1098,30 @@ public final class RegionRunner {
             } finally {
                 leave(worker);
             }
+        }
+
+        /** Runs a standby's opened instance, with the decoder it took from it, instead of this run's own, unopened one. */
+        @SuppressWarnings("unchecked")
+        void adopt(Handler<?> standby, Decoder<?> itsDecoder) {
+            own = handler;
+            handler = (Handler<T>) standby;
+            loader = standby.getClass().getClassLoader();
+            decoder = (Decoder<T>) itsDecoder;
+            opened = true;
+        }
+
+        /** Closes the adopted standby instance and opens this run's own; returns what the close threw, or null. */
+        Throwable reopen() {
+            Throwable closing = close();
+            handler = own;
+            loader = own.getClass().getClassLoader();
+            own = null;
+            try {
+                open();
+            } catch (Exception e) {
+                throw new IllegalStateException("the handler " + handler.getClass().getName() + " did not open", e);
+            }
+            return closing;
         }
 
         /** Closes an opened handler; returns what it threw, or null. */

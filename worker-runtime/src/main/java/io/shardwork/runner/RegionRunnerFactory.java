@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -48,6 +49,8 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     private Producer<byte[], byte[]> shared;
     /** The handler calls of key-ordered regions; null with runner.ordering=region. */
     private final KeyedPool keyedPool;
+    /** The memories kept for the regions this worker stands by for. */
+    private final StandbyMemories standbys;
     /** The decode path's warm-up of {@link #warmUp}, stopped by the first runner made; null before. */
     private volatile DecoderWarmUp decoderWarmUp;
     private volatile int deadLetterMaxBytes = TopicLayout.DEFAULT_MAX_MESSAGE_BYTES;
@@ -65,6 +68,8 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         int spares = builder.warmConsumers >= 0 ? builder.warmConsumers : config.runnerWarmConsumers();
         this.warm = spares == 0 ? null : new WarmConsumers(this::newConsumer, settings.ordersTopic(), spares,
                 builder.refillDelay, WARM_REFRESH, "shardwork-" + settings.workerId() + "-warm-consumers");
+        this.standbys = new StandbyMemories(this::newStandbyConsumer, handlers, handlerConfig, settings.ordersTopic(),
+                standbyHold(settings), clock, settings.workerId());
         this.keyedPool = settings.keyOrdering() ? new KeyedPool(settings.workerId(), settings.concurrency(), config.regions().size()) : null;
     }
 
@@ -191,6 +196,34 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         return deadLetterMaxBytes;
     }
 
+    /**
+     * How long a standby holds a record before its decoder remembers it: a takeover starts at the owner's last
+     * checkpoint, at most about a checkpoint interval behind the records the owner read, and a decoder may only
+     * remember records before the start.
+     */
+    static Duration standbyHold(RunnerSettings settings) {
+        return Duration.ofMillis(2 * settings.checkpointIntervalMs() + 2_000);
+    }
+
+    /**
+     * The regions this worker stands by for now (region to partition) and those it owns: keeps a warm decoder
+     * memory for each one stood by for, until a runner of it takes it or the worker neither stands by for it nor
+     * owns it ({@link StandbyMemories}). Any thread; returns at once.
+     */
+    public void standBy(Map<String, Integer> standingBy, Set<String> owned) {
+        standbys.follow(standingBy, owned);
+    }
+
+    @Override
+    public StandbyMemory standby(String region) {
+        return standbys.take(region);
+    }
+
+    /** The regions whose standby memory is kept now. */
+    public Set<String> standbyRegions() {
+        return standbys.kept();
+    }
+
     /** Spare consumers ready now (0 when none are kept). */
     public int warmConsumersReady() {
         return warm == null ? 0 : warm.ready();
@@ -200,6 +233,10 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     @Override
     public Consumer<byte[], byte[]> consumer(String region, long epoch) {
         return warm != null ? warm.take() : newConsumer();
+    }
+
+    private Consumer<byte[], byte[]> newStandbyConsumer() {
+        return new KafkaConsumer<>(KafkaClientSettings.regionConsumer(config, "shardwork-" + settings.workerId() + "-standby"));
     }
 
     private Consumer<byte[], byte[]> newConsumer() {
@@ -238,6 +275,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     @Override
     public synchronized void close() {
         closed = true;
+        standbys.close();
         if (keyedPool != null) {
             keyedPool.shutdown();
         }

@@ -15,9 +15,11 @@ package io.shardwork.runner;
  * @param checkpointedOffset   the offset of the last checkpoint written by this run, -1 if none yet
  * @param lag                  orders behind the end of the partition at the last fetch, -1 when unknown
  * @param holding              the runner thread is holding still after {@link RegionRunner#pause()}: no order is in progress
+ * @param fromStandby          this run took the decoder memory this worker kept while it stood by for the region
+ *                             ({@code standby.replicas}) instead of reading the partition back
  */
 public record RunnerStats(String region, long epoch, RunnerState state, long processed, long failedAttempts,
                           long handlerErrors, long deadLettered, long fencedWritesRejected, long checkpoints,
                           long checkpointFailures, long startOffset, long nextOffset, long checkpointedOffset,
-                          long lag, boolean holding) {
+                          long lag, boolean holding, boolean fromStandby) {
 }

@@ -30,6 +30,16 @@ final class FakeRegionClients implements RegionClients {
         return ledger;
     }
 
+    /** The standby memory the next run takes; taken once. */
+    volatile StandbyMemory standby;
+
+    @Override
+    public StandbyMemory standby(String region) {
+        StandbyMemory taken = standby;
+        standby = null;
+        return taken;
+    }
+
     /** Adds an order record once the runner has assigned the partition. */
     void add(String topic, int partition, long offset, byte[] key, byte[] value) {
         consumer.addRecord(new ConsumerRecord<>(topic, partition, offset, key, value));

@@ -3,6 +3,7 @@ package io.shardwork.coordination.worker;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.layout.Checkpoint;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the order runner does when the coordination layer hands it a region or takes it away. Every method
@@ -47,6 +48,14 @@ public interface RegionLifecycle {
      */
     default java.time.Duration stopTimeout() {
         return java.time.Duration.ZERO;
+    }
+
+    /**
+     * The assignment names this worker the standby of {@code standingBy} (cluster key {@code standby.replicas}) and
+     * the owner of {@code owned}: keep the regions stood by for ready to take over; what is kept for an owned
+     * region waits for its {@link #start}. Called with every assignment read. Must not block. By default nothing.
+     */
+    default void standBy(Set<String> standingBy, Set<String> owned) {
     }
 
     /** Fenced or session lost: stop at once, write nothing more. Must not block. */

@@ -38,6 +38,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -640,10 +641,18 @@ public final class WorkerCoordinator implements Closeable {
             return;
         }
         Map<String, OwnershipEvent> events = new LinkedHashMap<>();
+        Set<String> owned = new HashSet<>();
+        Set<String> standingBy = new HashSet<>();
         for (String region : ownerships.keySet()) {
             boolean mine = settings.workerId().equals(document.owners().get(region));
             events.put(region, mine ? new OwnershipEvent.Assigned(generation) : new OwnershipEvent.Unassigned(generation));
+            if (mine) {
+                owned.add(region);
+            } else if (settings.workerId().equals(document.standbys().get(region))) {
+                standingBy.add(region);
+            }
         }
+        lifecycle.standBy(standingBy, owned); // before the claims: what is kept for an owned region waits for its start
         applyAll(events);
     }
 
