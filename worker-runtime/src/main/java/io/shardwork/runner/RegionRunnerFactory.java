@@ -69,7 +69,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         this.warm = spares == 0 ? null : new WarmConsumers(this::newConsumer, settings.ordersTopic(), spares,
                 builder.refillDelay, WARM_REFRESH, "shardwork-" + settings.workerId() + "-warm-consumers");
         this.standbys = new StandbyMemories(this::newStandbyConsumer, handlers, handlerConfig, settings.ordersTopic(),
-                standbyHold(settings), clock, settings.workerId());
+                standbyHold(settings), STANDBY_LINGER, clock, settings.workerId());
         this.keyedPool = settings.keyOrdering() ? new KeyedPool(settings.workerId(), settings.concurrency(), config.regions().size()) : null;
     }
 
@@ -202,8 +202,11 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
      * remember records before the start.
      */
     static Duration standbyHold(RunnerSettings settings) {
-        return Duration.ofMillis(2 * settings.checkpointIntervalMs() + 2_000);
+        return Duration.ofMillis(settings.checkpointIntervalMs() + 1_000);
     }
+
+    /** How long a standby memory outlives its naming: standbys change with each membership change, and often back. */
+    static final Duration STANDBY_LINGER = Duration.ofSeconds(60);
 
     /**
      * The regions this worker stands by for now (region to partition) and those it owns: keeps a warm decoder
@@ -236,8 +239,13 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     }
 
     private Consumer<byte[], byte[]> newStandbyConsumer() {
-        return new KafkaConsumer<>(KafkaClientSettings.regionConsumer(config, "shardwork-" + settings.workerId() + "-standby"));
+        java.util.Properties properties = KafkaClientSettings.regionConsumer(config, "shardwork-" + settings.workerId() + "-standby");
+        properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(STANDBY_POLL_RECORDS));
+        return new KafkaConsumer<>(properties);
     }
+
+    /** A standby reads a region's history when it is named: in larger polls than a runner's, which its memory bounds. */
+    static final int STANDBY_POLL_RECORDS = 10_000;
 
     private Consumer<byte[], byte[]> newConsumer() {
         return new KafkaConsumer<>(KafkaClientSettings.regionConsumer(config,

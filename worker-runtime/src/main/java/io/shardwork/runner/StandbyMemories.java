@@ -50,6 +50,7 @@ final class StandbyMemories implements AutoCloseable {
     private final HandlerConfig handlerConfig;
     private final String topic;
     private final Duration hold;
+    private final Duration linger;
     private final MonotonicClock clock;
     private final String workerId;
 
@@ -69,14 +70,17 @@ final class StandbyMemories implements AutoCloseable {
      * @param consumers builds the consumer (the runners' properties), on the standby thread
      * @param handlers  makes the handler instances
      * @param hold      how long a record is held before its decoder remembers it
+     * @param linger    how long a memory is kept after its region was last stood by for: the standbys of a cluster
+     *                  change with each membership change, and one named again within this time is still warm
      */
     StandbyMemories(Supplier<Consumer<byte[], byte[]>> consumers, Supplier<Handler<?>> handlers, HandlerConfig handlerConfig,
-                    String topic, Duration hold, MonotonicClock clock, String workerId) {
+                    String topic, Duration hold, Duration linger, MonotonicClock clock, String workerId) {
         this.consumers = consumers;
         this.handlers = handlers;
         this.handlerConfig = handlerConfig;
         this.topic = topic;
         this.hold = hold;
+        this.linger = linger;
         this.clock = clock;
         this.workerId = workerId;
     }
@@ -93,6 +97,13 @@ final class StandbyMemories implements AutoCloseable {
             }
             this.standingBy = Map.copyOf(standingBy);
             this.owned = Set.copyOf(owned);
+            long now = clock.nanos();
+            standingBy.keySet().forEach(region -> {
+                Memory memory = memories.get(region);
+                if (memory != null) {
+                    memory.namedAt = now;
+                }
+            });
             changed = true;
             if (thread == null && !standingBy.isEmpty()) {
                 thread = new Thread(this::run, "shardwork-" + workerId + "-standby");
@@ -182,10 +193,8 @@ final class StandbyMemories implements AutoCloseable {
                     if (closed) {
                         break;
                     }
-                    if (changed) {
-                        changed = false;
-                        reconcile(dropped);
-                    }
+                    changed = false;
+                    reconcile(dropped);
                     reading.clear();
                     memories.values().forEach(m -> reading.put(m.partition, m));
                 }
@@ -219,11 +228,16 @@ final class StandbyMemories implements AutoCloseable {
         }
     }
 
-    /** Under the lock: makes the memories of regions newly stood by for, drops those of regions neither stood by for nor owned. */
+    /**
+     * Under the lock: makes the memories of regions newly stood by for, drops those of regions neither stood by for
+     * nor owned since {@code linger}.
+     */
     private void reconcile(List<Memory> dropped) {
+        long now = clock.nanos();
         memories.entrySet().removeIf(entry -> {
             String region = entry.getKey();
-            boolean keep = standingBy.containsKey(region) || owned.contains(region);
+            boolean keep = standingBy.containsKey(region) || owned.contains(region)
+                    || now - entry.getValue().namedAt < linger.toNanos();
             if (!keep) {
                 dropped.add(entry.getValue());
             }
@@ -320,6 +334,8 @@ final class StandbyMemories implements AutoCloseable {
         private long rememberedTo = -1;
         /** Where the reads are, or -1 before the consumer was positioned. */
         long next = -1;
+        /** When its region was last stood by for (under the memories' lock). */
+        long namedAt = clock.nanos();
 
         Memory(String region, TopicPartition partition) {
             this.region = region;

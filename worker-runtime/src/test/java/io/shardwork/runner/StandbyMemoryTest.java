@@ -39,6 +39,7 @@ class StandbyMemoryTest {
     private static final RunnerSettings SETTINGS = new RunnerSettings("w-1", TOPIC, "dlq", 100, 50,
             new RetryBackoff(3, 1, 4), 10);
     private static final Duration HOLD = Duration.ofSeconds(2);
+    private static final Duration LINGER = Duration.ofSeconds(60);
 
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger instances = new AtomicInteger();
@@ -117,7 +118,7 @@ class StandbyMemoryTest {
     @Test
     void theDecoderRemembersOnlyRecordsHeldLongEnoughAndTheTakerGetsTheRestAndTheOpenHandler() throws Exception {
         FakeRegionClients.SlowMockConsumer consumer = partition(10);
-        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, clock, "w-1");
+        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, clock, "w-1");
         standbys.follow(Map.of("eu", 0), Set.of());
         Timing.awaitUntil(() -> consumer.assignment().contains(EU) && consumer.position(EU) == 10, Timing.RUNNER,
                 "the standby to read the last 4 records", () -> events);
@@ -146,15 +147,20 @@ class StandbyMemoryTest {
     }
 
     @Test
-    void aMemoryIsKeptWhileItsRegionIsStoodByForOrOwnedAndClosedAfter() throws Exception {
+    void aMemoryIsKeptWhileItsRegionIsStoodByForOrOwnedAndClosedAfterItLingered() throws Exception {
         FakeRegionClients.SlowMockConsumer consumer = partition(2);
-        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, clock, "w-1");
+        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, clock, "w-1");
         standbys.follow(Map.of("eu", 0), Set.of());
         Timing.awaitUntil(() -> consumer.assignment().contains(EU) && consumer.position(EU) == 2, Timing.RUNNER,
                 "the standby to read from the partition's start", () -> events);
         standbys.follow(Map.of(), Set.of("eu"));
         assertEquals(Set.of("eu"), standbys.kept(), "owned now: kept for the run that will take it");
         standbys.follow(Map.of(), Set.of());
+        clock.advance(HOLD.plusMillis(1));
+        Timing.awaitUntil(() -> eventsOf(1).size() == 3, Timing.RUNNER,
+                "the lingering memory to go on remembering", () -> events);
+        assertEquals(Set.of("eu"), standbys.kept(), "neither stood by for nor owned, it lingers in case it is named again");
+        clock.advance(LINGER);
         Timing.awaitUntil(() -> eventsOf(1).contains("1 close"), Timing.RUNNER, "the handler closed", () -> events);
         assertEquals(Set.of(), standbys.kept());
         assertNull(standbys.take("eu"));
