@@ -58,6 +58,8 @@ final class LeaderView implements AutoCloseable {
     private final CuratorFramework client;
     private final ClusterPaths paths;
     private final Runnable onChange;
+    /** Set by {@link #close()}: an event delivered after it (queued before the watches were removed) calls nothing. */
+    private volatile boolean closed;
     private final Watcher watcher = this::onEvent;
 
     private final AtomicBoolean definitionStale = new AtomicBoolean(true);
@@ -243,6 +245,7 @@ final class LeaderView implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             client.watchers().remove(watcher).ofType(Watcher.WatcherType.Any).locally().forPath(paths.definition());
             client.watchers().remove(watcher).ofType(Watcher.WatcherType.Any).locally().forPath(paths.drained());
@@ -282,6 +285,9 @@ final class LeaderView implements AutoCloseable {
     }
 
     private void onEvent(WatchedEvent event) {
+        if (closed) {
+            return;
+        }
         String path = event.getPath();
         if (event.getType() == Watcher.Event.EventType.None || path == null) {
             allStale();

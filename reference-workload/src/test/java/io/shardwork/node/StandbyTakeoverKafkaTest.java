@@ -30,7 +30,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code standby.replicas=1} on whole worker nodes against a real ZooKeeper and a real Kafka broker: the leader names
@@ -59,8 +60,8 @@ class StandbyTakeoverKafkaTest {
         nodes.forEach(WorkerNode::crash);
     }
 
-    private static ShardworkConfig config() {
-        String name = "standby";
+    private static ShardworkConfig config(String delivery) {
+        String name = "standby-" + delivery.charAt(0);
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put("cluster.name", name);
         raw.put("deployment.environment", "development");
@@ -74,6 +75,7 @@ class StandbyTakeoverKafkaTest {
         raw.put("region.r0.partition", "0");
         raw.put("region.r1.partition", "1");
         raw.put("handler", "billing");
+        raw.put("delivery", delivery);
         raw.put("checkpoint.interval.ms", "200");
         raw.put("rebalance.delay.ms", "300");
         raw.put("standby.replicas", "1");
@@ -97,9 +99,10 @@ class StandbyTakeoverKafkaTest {
         return new Order(id, region, "c-" + seq % 7, amountCents, "EUR", seq, Instant.parse("2025-01-01T00:00:00Z").plusSeconds(seq));
     }
 
-    @Test
-    void theStandbyTakesACrashedOwnersRegionOverOnItsWarmMemory() throws Exception {
-        ShardworkConfig config = config();
+    @ParameterizedTest
+    @ValueSource(strings = {"at-least-once", "exactly-once"})
+    void theStandbyTakesACrashedOwnersRegionOverOnItsWarmMemory(String delivery) throws Exception {
+        ShardworkConfig config = config(delivery);
         WorkerNode w1 = startNode(config, "w1");
         WorkerNode w2 = startNode(config, "w2");
         AtomicReference<Object> assignment = new AtomicReference<>();
