@@ -284,7 +284,8 @@ final class LeaderView implements AutoCloseable {
         return invalidMembers;
     }
 
-    private void onEvent(WatchedEvent event) {
+    /** A watch event: marks what it changed stale and calls {@code onChange}; nothing once closed. Package-private for tests. */
+    void onEvent(WatchedEvent event) {
         if (closed) {
             return;
         }
