@@ -2,14 +2,17 @@ package io.shardwork.assigner;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * The order in which a round reads its input: members by id, regions by name, each unique. Shared by
- * {@link StickyWeightedAssigner} and {@link StandbyPlanner}, so both see members and regions under the same indices.
+ * How a round reads its input: members by id, regions by name, each unique; a region's allowed zones as indices; the
+ * total weight, checked. Shared by {@link StickyWeightedAssigner} and {@link StandbyPlanner}, so both see members,
+ * regions and zones under the same indices.
  */
 final class InputOrder {
     private InputOrder() {
@@ -52,5 +55,26 @@ final class InputOrder {
             }
         }
         return true;
+    }
+
+    /** The indices of {@code zones} that some eligible member runs in ({@code zoneIndex}), ascending. */
+    static int[] zoneIndices(Set<String> zones, Map<String, Integer> zoneIndex) {
+        Set<Integer> present = new HashSet<>();
+        for (String zone : zones) {
+            Integer z = zoneIndex.get(zone);
+            if (z != null) {
+                present.add(z);
+            }
+        }
+        return present.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /** {@code total + weight}; throws, saying what to do, when the total weight does not fit in 64 bits. */
+    static long addWeight(long total, long weight) {
+        try {
+            return Math.addExact(total, weight);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("The total region weight does not fit in 64 bits; use smaller weights.", e);
+        }
     }
 }

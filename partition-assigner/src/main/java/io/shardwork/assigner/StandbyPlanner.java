@@ -3,7 +3,6 @@ package io.shardwork.assigner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,7 +107,7 @@ public final class StandbyPlanner {
         List<Region> placeable = new ArrayList<>(regions.size());
         int[][] allowedZones = new int[regions.size()][];
         for (Region r : regions) {
-            int[] allowed = r.allowedZones().isEmpty() ? allZones : zoneSets.computeIfAbsent(r.allowedZones(), z -> indices(z, zoneIndex));
+            int[] allowed = r.allowedZones().isEmpty() ? allZones : zoneSets.computeIfAbsent(r.allowedZones(), z -> InputOrder.zoneIndices(z, zoneIndex));
             if (allowed.length > 0) {
                 allowedZones[placeable.size()] = allowed;
                 placeable.add(r);
@@ -128,7 +127,7 @@ public final class StandbyPlanner {
             Region region = placeable.get(r);
             weight[r] = region.weight();
             restricted[r] = !region.allowedZones().isEmpty();
-            totalWeight = addExactOrExplain(totalWeight, weight[r]);
+            totalWeight = InputOrder.addWeight(totalWeight, weight[r]);
             owner[r] = indexOf(ownerIds[r], eligibleIndex);
             previousStandby[r] = indexOf(input.standbys().get(region.name()), eligibleIndex);
             if (owner[r] != LoadLedger.NONE) {
@@ -217,25 +216,6 @@ public final class StandbyPlanner {
     private static int indexOf(String memberId, Map<String, Integer> eligibleIndex) {
         Integer index = memberId == null ? null : eligibleIndex.get(memberId);
         return index == null ? LoadLedger.NONE : index;
-    }
-
-    private static int[] indices(Set<String> zones, Map<String, Integer> zoneIndex) {
-        Set<Integer> present = new HashSet<>();
-        for (String zone : zones) {
-            Integer z = zoneIndex.get(zone);
-            if (z != null) {
-                present.add(z);
-            }
-        }
-        return present.stream().mapToInt(Integer::intValue).sorted().toArray();
-    }
-
-    private static long addExactOrExplain(long total, long weight) {
-        try {
-            return Math.addExact(total, weight);
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("The total region weight does not fit in 64 bits; use smaller weights.", e);
-        }
     }
 
     /** The simulated excess is exact in 64 bits when {@code T * C} is (see {@link DepartureSimulation}). */

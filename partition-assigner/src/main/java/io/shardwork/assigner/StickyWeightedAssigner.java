@@ -3,7 +3,6 @@ package io.shardwork.assigner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,7 +180,7 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         long lightest = Long.MAX_VALUE;
         for (int i = 0; i < count; i++) {
             weight[i] = placeable[i].weight();
-            totalWeight = addExactOrExplain(totalWeight, weight[i]);
+            totalWeight = InputOrder.addWeight(totalWeight, weight[i]);
             heaviest = Math.max(heaviest, weight[i]);
             lightest = Math.min(lightest, weight[i]);
         }
@@ -196,7 +195,7 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
         Map<Set<String>, int[]> zoneSetCache = new HashMap<>();
         for (int i = 0; i < count; i++) {
             Set<String> zones = placeable[i].allowedZones();
-            allowedZones[i] = zones.isEmpty() ? allZones : zoneSetCache.computeIfAbsent(zones, z -> zoneIndices(z, zoneIndex));
+            allowedZones[i] = zones.isEmpty() ? allZones : zoneSetCache.computeIfAbsent(zones, z -> InputOrder.zoneIndices(z, zoneIndex));
         }
 
         // 5. Restart backoff: an owner excluded from a region it would keep loses it when another eligible member in
@@ -285,24 +284,5 @@ public final class StickyWeightedAssigner implements AssignmentStrategy {
             index.put(names.get(i), i);
         }
         return index;
-    }
-
-    private static int[] zoneIndices(Set<String> zones, Map<String, Integer> zoneIndex) {
-        Set<Integer> present = new HashSet<>();
-        for (String zone : zones) {
-            Integer z = zoneIndex.get(zone);
-            if (z != null) {
-                present.add(z);
-            }
-        }
-        return present.stream().mapToInt(Integer::intValue).sorted().toArray();
-    }
-
-    private static long addExactOrExplain(long total, long weight) {
-        try {
-            return Math.addExact(total, weight);
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("The total region weight does not fit in 64 bits; use smaller weights.", e);
-        }
     }
 }
