@@ -126,15 +126,13 @@ public final class HandlerRegistry {
         } catch (HandlerLoadException e) {
             throw new HandlerLoadException(e.getMessage() + searched, e.getCause());
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader before = thread.getContextClassLoader();
-        thread.setContextClassLoader(handler.getClass().getClassLoader());
+        ClassLoader before = HandlerClassLoader.enter(handler);
         try {
             handler.open(config);
         } catch (Exception | LinkageError e) {
             throw new HandlerLoadException(described + " failed in open: " + e + searched, e);
         } finally {
-            thread.setContextClassLoader(before);
+            HandlerClassLoader.leave(before);
         }
         try {
             handler.close();

@@ -3,6 +3,7 @@ package io.shardwork.runner;
 import io.shardwork.api.Decoder;
 import io.shardwork.api.Handler;
 import io.shardwork.api.HandlerConfig;
+import io.shardwork.handler.HandlerClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,8 +85,7 @@ final class DecoderWarmUp implements Runnable {
         // resolves its deserializers through the thread's context class loader
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
             Handler<?> handler = handlers.get();
-            ClassLoader worker = Thread.currentThread().getContextClassLoader();
-            Thread.currentThread().setContextClassLoader(handler.getClass().getClassLoader());
+            ClassLoader worker = HandlerClassLoader.enter(handler);
             try {
                 handler.open(handlerConfig);
                 try {
@@ -94,7 +94,7 @@ final class DecoderWarmUp implements Runnable {
                     handler.close();
                 }
             } finally {
-                Thread.currentThread().setContextClassLoader(worker);
+                HandlerClassLoader.leave(worker);
             }
         }
     }

@@ -4,6 +4,7 @@ import io.shardwork.api.Context;
 import io.shardwork.api.Decoder;
 import io.shardwork.api.Handler;
 import io.shardwork.api.HandlerConfig;
+import io.shardwork.handler.HandlerClassLoader;
 import io.shardwork.api.Headers;
 import io.shardwork.api.Output;
 import io.shardwork.api.RecordRejectedException;
@@ -513,7 +514,7 @@ public final class RegionRunner {
         } catch (RuntimeException e) {
             log.debug("Region {} offset {}: the decoder could not remember the record: {}", region, record.offset(), e.toString());
         } finally {
-            Pipeline.leave(worker);
+            HandlerClassLoader.leave(worker);
         }
     }
 
@@ -644,7 +645,7 @@ public final class RegionRunner {
             try {
                 item = pipeline.decoder.decode(current);
             } finally {
-                Pipeline.leave(worker);
+                HandlerClassLoader.leave(worker);
             }
             if (item == null) {
                 throw new RecordRejectedException("the decoder returned null");
@@ -713,7 +714,7 @@ public final class RegionRunner {
         } catch (Throwable e) {
             failure = e;
         } finally {
-            Pipeline.leave(worker);
+            HandlerClassLoader.leave(worker);
             handlerCallSince = 0;
         }
         listener.onHandlerCall(this, clock.nanos() - began);
@@ -1064,7 +1065,6 @@ public final class RegionRunner {
     private static final class Pipeline<T> {
         Handler<T> handler;
         final HandlerConfig config;
-        private ClassLoader loader;
         Decoder<T> decoder;
         boolean opened;
         /** This run's own instance, unopened, while a standby's runs instead ({@link #adopt}); else null. */
@@ -1073,20 +1073,11 @@ public final class RegionRunner {
         Pipeline(Handler<T> handler, HandlerConfig config) {
             this.handler = Objects.requireNonNull(handler, "handler");
             this.config = Objects.requireNonNull(config, "handlerConfig");
-            this.loader = handler.getClass().getClassLoader();
         }
 
         /** Sets the handler's class loader as the thread's context class loader; returns the one it replaced. */
         ClassLoader enter() {
-            Thread thread = Thread.currentThread();
-            ClassLoader before = thread.getContextClassLoader();
-            thread.setContextClassLoader(loader);
-            return before;
-        }
-
-        /** Gives the thread back the context class loader {@link #enter()} replaced. */
-        static void leave(ClassLoader before) {
-            Thread.currentThread().setContextClassLoader(before);
+            return HandlerClassLoader.enter(handler);
         }
 
         void open() throws Exception {
@@ -1096,7 +1087,7 @@ public final class RegionRunner {
                 opened = true;
                 decoder = Objects.requireNonNull(handler.decoder(), "the handler's decoder()");
             } finally {
-                leave(worker);
+                HandlerClassLoader.leave(worker);
             }
         }
 
@@ -1105,7 +1096,6 @@ public final class RegionRunner {
         void adopt(Handler<?> standby, Decoder<?> itsDecoder) {
             own = handler;
             handler = (Handler<T>) standby;
-            loader = standby.getClass().getClassLoader();
             decoder = (Decoder<T>) itsDecoder;
             opened = true;
         }
@@ -1114,7 +1104,6 @@ public final class RegionRunner {
         Throwable reopen() {
             Throwable closing = close();
             handler = own;
-            loader = own.getClass().getClassLoader();
             own = null;
             try {
                 open();
@@ -1137,7 +1126,7 @@ public final class RegionRunner {
             } catch (Throwable e) {
                 return e;
             } finally {
-                leave(worker);
+                HandlerClassLoader.leave(worker);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.shardwork.runner;
 import io.shardwork.api.Decoder;
 import io.shardwork.api.Handler;
 import io.shardwork.api.HandlerConfig;
+import io.shardwork.handler.HandlerClassLoader;
 import io.shardwork.logging.LogContext;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -362,7 +363,7 @@ final class StandbyMemories implements AutoCloseable {
                 return;
             }
             Handler<?> instance = handlers.get();
-            ClassLoader before = enter(instance);
+            ClassLoader before = HandlerClassLoader.enter(instance);
             try {
                 instance.open(handlerConfig);
                 handler = instance;
@@ -371,7 +372,7 @@ final class StandbyMemories implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("Region {}: the standby's handler did not open (a takeover reads back instead): {}", region, e.toString());
             } finally {
-                Thread.currentThread().setContextClassLoader(before);
+                HandlerClassLoader.leave(before);
             }
             if (handler != null && memoryRecords <= 0) {
                 LOG.info("Region {}: the decoder keeps no memory, so there is nothing to keep warm for it", region);
@@ -395,7 +396,7 @@ final class StandbyMemories implements AutoCloseable {
                 held.addLast(new Held(record, clock.nanos()));
             }
             next = Math.max(next, position);
-            ClassLoader before = enter(handler);
+            ClassLoader before = HandlerClassLoader.enter(handler);
             try {
                 while (!held.isEmpty() && (held.peekFirst().at - heldBefore < 0 || held.size() > memoryRecords)) {
                     ConsumerRecord<byte[], byte[]> record = held.pollFirst().record;
@@ -409,7 +410,7 @@ final class StandbyMemories implements AutoCloseable {
                     rememberedTo = record.offset() + 1;
                 }
             } finally {
-                Thread.currentThread().setContextClassLoader(before);
+                HandlerClassLoader.leave(before);
             }
         }
 
@@ -433,23 +434,16 @@ final class StandbyMemories implements AutoCloseable {
             }
             Handler<?> closing = handler;
             handler = null;
-            ClassLoader before = enter(closing);
+            ClassLoader before = HandlerClassLoader.enter(closing);
             try {
                 closing.close();
             } catch (Exception e) {
                 LOG.warn("Region {}: the standby's handler did not close: {}", region, e.toString());
             } finally {
-                Thread.currentThread().setContextClassLoader(before);
+                HandlerClassLoader.leave(before);
             }
         }
     }
 
     private record Held(ConsumerRecord<byte[], byte[]> record, long at) { }
-
-    private static ClassLoader enter(Handler<?> handler) {
-        Thread thread = Thread.currentThread();
-        ClassLoader before = thread.getContextClassLoader();
-        thread.setContextClassLoader(handler.getClass().getClassLoader());
-        return before;
-    }
 }
