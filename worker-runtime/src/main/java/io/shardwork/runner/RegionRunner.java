@@ -434,7 +434,6 @@ public final class RegionRunner {
             if (standby.servesStart(start, pipeline.decoder.memoryRecords())) {
                 fromStandby = true;
                 remembered = standby.rememberedTo() - standby.rememberedFrom();
-                position = standby.rememberedTo();
                 List<ConsumerRecord<byte[], byte[]>> held = standby.held();
                 for (int i = 0; i < held.size(); i++) {
                     if (held.get(i).offset() >= start) {
@@ -444,9 +443,9 @@ public final class RegionRunner {
                     remember(pipeline, held.get(i));
                     remembered++;
                 }
-                position = Math.max(position, standby.next());
-                if (!carried.isEmpty() || position >= start) {
-                    consumer.seek(input, carried.isEmpty() ? start : position);
+                position = standby.next(); // every record before it was remembered or carried
+                if (!carried.isEmpty()) {
+                    consumer.seek(input, position);
                     return remembered;
                 }
             } else {

@@ -296,8 +296,7 @@ final class StandbyMemories implements AutoCloseable {
             ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
             long now = clock.nanos();
             for (TopicPartition partition : assigned) {
-                Memory memory = reading.get(partition);
-                memory.add(records.records(partition), c.position(partition), now - hold.toNanos());
+                reading.get(partition).add(records.records(partition), c.position(partition), now);
             }
         } catch (WakeupException woken) {
             // a take or a change of regions: the caller looks again
@@ -387,14 +386,18 @@ final class StandbyMemories implements AutoCloseable {
             next = from;
         }
 
-        /** New records of the partition, the consumer's position after them; remembers every record held since before {@code heldBefore}. */
-        synchronized void add(List<ConsumerRecord<byte[], byte[]>> records, long position, long heldBefore) {
+        /**
+         * New records of the partition, read at {@code now}, and the consumer's position after them; remembers every
+         * record held for {@code hold} by now.
+         */
+        synchronized void add(List<ConsumerRecord<byte[], byte[]>> records, long position, long now) {
             if (taken || next < 0) {
                 return;
             }
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                held.addLast(new Held(record, clock.nanos()));
+                held.addLast(new Held(record, now));
             }
+            long heldBefore = now - hold.toNanos();
             next = Math.max(next, position);
             ClassLoader before = HandlerClassLoader.enter(handler);
             try {
