@@ -90,12 +90,37 @@ class StandbyMemoryTest {
     /** Partition 0 holds offsets 0 to {@code end - 1}, valued "r<offset>". */
     private static FakeRegionClients.SlowMockConsumer partition(int end) {
         FakeRegionClients.SlowMockConsumer consumer = new FakeRegionClients.SlowMockConsumer();
-        for (int offset = 0; offset < end; offset++) {
-            consumer.preload(TOPIC, 0, offset, null, ("r" + offset).getBytes(StandardCharsets.UTF_8));
-        }
+        preload(consumer, end);
         consumer.updateBeginningOffsets(Map.of(EU, 0L));
         consumer.updateEndOffsets(Map.of(EU, (long) end));
         return consumer;
+    }
+
+    private static void preload(FakeRegionClients.SlowMockConsumer consumer, int end) {
+        for (int offset = 0; offset < end; offset++) {
+            consumer.preload(TOPIC, 0, offset, null, ("r" + offset).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Runs region eu from {@code start} over a partition of offsets 0 to 9, on the memory {@code memory} makes of an
+     * opened instance (instance 1; the run's own is instance 2), until it has handled offset 9; then stops it.
+     */
+    private RegionRunner runOnStandby(java.util.function.Function<Memo, StandbyMemory> memory, long start) throws Exception {
+        FakeRegionClients clients = new FakeRegionClients();
+        preload(clients.consumer, 10);
+        Memo standby = new Memo();
+        standby.open(CONFIG);
+        clients.standby = memory.apply(standby);
+        Memo own = new Memo();
+        CountDownLatch started = new CountDownLatch(1);
+        RegionRunner runner = new RegionRunner(SETTINGS, clients, own, CONFIG, (epoch, next) -> { }, started(started), clock,
+                millis -> { }, JitterSource.seeded(1));
+        runner.start("eu", 0, 3, start);
+        Timing.await(started, Timing.RUNNER, "the run to start");
+        Timing.awaitUntil(() -> runner.stats().nextOffset() == 10, Timing.RUNNER, "offsets " + start + " to 9", runner::stats);
+        runner.stop();
+        return runner;
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset) {
@@ -168,22 +193,8 @@ class StandbyMemoryTest {
 
     @Test
     void aRunTakesTheStandbysMemoryAndHandlesWithoutReadingBack() throws Exception {
-        FakeRegionClients clients = new FakeRegionClients();
-        for (int offset = 0; offset < 10; offset++) {
-            clients.consumer.preload(TOPIC, 0, offset, null, ("r" + offset).getBytes(StandardCharsets.UTF_8));
-        }
-        Memo standby = new Memo();
-        standby.open(CONFIG);
-        Decoder<String> decoder = standby.decoder();
-        clients.standby = new StandbyMemory(standby, decoder, 2, false, 6, List.of(record(6), record(7), record(8)), 9);
-        Memo own = new Memo();
-        CountDownLatch started = new CountDownLatch(1);
-        RegionRunner runner = new RegionRunner(SETTINGS, clients, own, CONFIG, (epoch, next) -> { }, started(started), clock,
-                millis -> { }, JitterSource.seeded(1));
-        runner.start("eu", 0, 3, 8);
-        Timing.await(started, Timing.RUNNER, "the run to start");
-        Timing.awaitUntil(() -> runner.stats().nextOffset() == 10, Timing.RUNNER, "offsets 8 and 9", runner::stats);
-        runner.stop();
+        RegionRunner runner = runOnStandby(standby -> new StandbyMemory(standby, standby.decoder(), 2, false, 6,
+                List.of(record(6), record(7), record(8)), 9), 8);
 
         assertEquals(List.of("1 open", "1 remember 6", "1 remember 7", "1 decode 8", "1 handle r8", "1 decode 9",
                 "1 handle r9", "1 close"), eventsOf(1),
@@ -194,22 +205,9 @@ class StandbyMemoryTest {
 
     @Test
     void aMemoryThatRanPastTheStartIsClosedAndTheRunReadsBack() throws Exception {
-        FakeRegionClients clients = new FakeRegionClients();
-        for (int offset = 0; offset < 10; offset++) {
-            clients.consumer.preload(TOPIC, 0, offset, null, ("r" + offset).getBytes(StandardCharsets.UTF_8));
-        }
-        Memo standby = new Memo();
-        standby.open(CONFIG);
         // the owner lagged: its checkpoint (5) is before what the standby remembered (to 7)
-        clients.standby = new StandbyMemory(standby, standby.decoder(), 0, true, 7, List.of(record(7)), 8);
-        Memo own = new Memo();
-        CountDownLatch started = new CountDownLatch(1);
-        RegionRunner runner = new RegionRunner(SETTINGS, clients, own, CONFIG, (epoch, next) -> { }, started(started), clock,
-                millis -> { }, JitterSource.seeded(1));
-        runner.start("eu", 0, 3, 5);
-        Timing.await(started, Timing.RUNNER, "the run to start");
-        Timing.awaitUntil(() -> runner.stats().nextOffset() == 10, Timing.RUNNER, "offsets 5 to 9", runner::stats);
-        runner.stop();
+        RegionRunner runner = runOnStandby(standby -> new StandbyMemory(standby, standby.decoder(), 0, true, 7,
+                List.of(record(7)), 8), 5);
 
         assertEquals(List.of("1 open", "1 close"), eventsOf(1), "the standby's instance closed unused");
         assertFalse(runner.stats().fromStandby());
