@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -210,8 +212,8 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
 
     /**
      * The regions this worker stands by for now (region to partition) and those it owns: keeps a warm decoder
-     * memory for each one stood by for, until a runner of it takes it or the worker neither stands by for it nor
-     * owns it ({@link StandbyMemories}). Any thread; returns at once.
+     * memory for each one stood by for, until a runner of it takes it, or {@link #STANDBY_LINGER} after the worker
+     * last stood by for it when it does not own it ({@link StandbyMemories}). Any thread; returns at once.
      */
     public void standBy(Map<String, Integer> standingBy, Set<String> owned) {
         standbys.follow(standingBy, owned);
@@ -239,8 +241,8 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     }
 
     private Consumer<byte[], byte[]> newStandbyConsumer() {
-        java.util.Properties properties = KafkaClientSettings.regionConsumer(config, "shardwork-" + settings.workerId() + "-standby");
-        properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(STANDBY_POLL_RECORDS));
+        Properties properties = KafkaClientSettings.regionConsumer(config, "shardwork-" + settings.workerId() + "-standby");
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(STANDBY_POLL_RECORDS));
         return new KafkaConsumer<>(properties);
     }
 
