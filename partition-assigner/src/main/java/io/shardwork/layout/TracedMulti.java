@@ -1,11 +1,14 @@
 package io.shardwork.layout;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooKeeper;
 
 /**
  * ZooKeeper multis run on the raw handle of a CuratorFramework (Curator's transaction API hides the per-op
@@ -34,6 +37,66 @@ public final class TracedMulti {
      */
     public static List<OpResult> write(CuratorFramework client, List<Op> ops) throws Exception {
         return traced(client, "CuratorMultiTransactionImpl-Foreground", ops);
+    }
+
+    /**
+     * How a {@link #writeThenRead} ended: the write's results ({@code refused}, with the per-op results that say
+     * which op failed, when ZooKeeper refused it; nothing was written then) and the reads' results.
+     */
+    public record Pipelined(boolean refused, List<OpResult> written, List<OpResult> read) {
+    }
+
+    /**
+     * One all-or-nothing write and a multi-read sent together, in ONE round trip instead of two: ZooKeeper
+     * answers a session's requests in the order they were sent, so the reads see the tree as the write left it.
+     * A refused write is an answer ({@link Pipelined#refused}); a connection loss or an expired session throws
+     * the {@link KeeperException}, as {@link #write} does, and then the write may or may not have been applied.
+     */
+    public static Pipelined writeThenRead(CuratorFramework client, List<Op> writes, List<Op> reads) throws Exception {
+        ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
+        OperationTrace writeTrace = client.getZookeeperClient().startAdvancedTracer("CuratorMultiTransactionImpl-Background")
+                .setPath(writes.get(0).getPath());
+        OperationTrace readTrace = client.getZookeeperClient().startAdvancedTracer("MultiRead-Background")
+                .setPath(reads.get(0).getPath());
+        CompletableFuture<Answer> written = new CompletableFuture<>();
+        CompletableFuture<Answer> read = new CompletableFuture<>();
+        zooKeeper.multi(writes, (rc, path, ctx, results) -> written.complete(new Answer(rc, results)), null);
+        zooKeeper.multi(reads, (rc, path, ctx, results) -> read.complete(new Answer(rc, results)), null);
+        Answer write = await(written, writeTrace);
+        Answer readBack = await(read, readTrace);
+        boolean refused = write.rc() != KeeperException.Code.OK.intValue();
+        if (refused && !write.perOp()) {
+            throw KeeperException.create(KeeperException.Code.get(write.rc()));
+        }
+        if (readBack.rc() != KeeperException.Code.OK.intValue() && readBack.results().isEmpty()) {
+            throw KeeperException.create(KeeperException.Code.get(readBack.rc()));
+        }
+        return new Pipelined(refused, write.results(), readBack.results());
+    }
+
+    /**
+     * One multi's answer: ZooKeeper's code (the client gives the first failed op's, also for a multi-read whose
+     * reads fail one by one) and the per-op results, which a request that failed as a whole has none of.
+     */
+    private record Answer(int rc, List<OpResult> results) {
+        Answer {
+            results = results == null ? List.of() : List.copyOf(results);
+        }
+
+        /** A refusal that names the op that failed (not a lost connection, which has no per-op results). */
+        boolean perOp() {
+            return results.stream().anyMatch(result -> errorOf(result) != KeeperException.Code.OK.intValue());
+        }
+    }
+
+    private static Answer await(CompletableFuture<Answer> answer, OperationTrace trace) throws InterruptedException {
+        try {
+            return answer.get();
+        } catch (ExecutionException impossible) { // completed only with a value
+            throw new IllegalStateException(impossible.getCause());
+        } finally {
+            trace.commit();
+        }
     }
 
     /** The ZooKeeper error code of one result, 0 ({@code OK}) when it succeeded. */

@@ -18,8 +18,16 @@ public sealed interface ClaimResult {
         }
     }
 
-    /** Another claim exists on the region. */
-    record Blocked() implements ClaimResult { }
+    /**
+     * Another claim exists on the region; {@code epochVersion} is the version of its epoch node read with it
+     * (-1 when unknown). A release deletes the claim and leaves the epoch node alone, so once the blocking claim
+     * is gone the region can be claimed with that version without reading it again ({@link RegionClaims#claimFreed}).
+     */
+    record Blocked(int epochVersion) implements ClaimResult {
+        public Blocked() {
+            this(-1);
+        }
+    }
 
     /** The assignment moved past the generation that named us. */
     record Rejected() implements ClaimResult { }

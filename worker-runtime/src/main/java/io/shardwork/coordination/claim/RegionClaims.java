@@ -42,7 +42,9 @@ import org.apache.zookeeper.data.Stat;
  * the old epoch in this process is fenced; a re-claim never hands out the epoch of an earlier run.
  * A multi is all or nothing: when one region's ops fail (another worker's claim appeared in between),
  * that region is Blocked and the multi is tried again without it; when the check fails, every region is
- * Rejected. The create op comes from the client's {@code transactionOp()}, so the claim gets the ACL of the
+ * Rejected. A region found blocked and then freed (its old owner released it) is claimed in ONE round trip,
+ * the claim multi with the epoch version read when it was blocked and the checkpoint's read sent together
+ * ({@link #claimFreed}). The create op comes from the client's {@code transactionOp()}, so the claim gets the ACL of the
  * client's ACLProvider like every other node (see {@code ZooKeeperClientFactory}).
  * All methods block on ZooKeeper; call them from the coordinator's event thread.
  */
@@ -90,7 +92,8 @@ public final class RegionClaims {
             checkpoints.put(region, checkpointOf(checkpoint));
             checkpointVersions.put(region, checkpoint instanceof OpResult.GetDataResult data ? data.getStat().getVersion() : -1);
             if (owner instanceof OpResult.GetDataResult held && held.getStat().getEphemeralOwner() != session) {
-                results.put(region, new ClaimResult.Blocked());
+                results.put(region, new ClaimResult.Blocked(
+                        epoch instanceof OpResult.GetDataResult epochNode ? epochNode.getStat().getVersion() : -1));
             } else if (owner instanceof OpResult.GetDataResult held && epoch instanceof OpResult.GetDataResult epochNode) {
                 results.put(region, null);
                 oursAlready.put(region, held.getStat().getVersion());
@@ -106,18 +109,8 @@ public final class RegionClaims {
         }
         while (!epochVersions.isEmpty()) {
             List<String> free = List.copyOf(epochVersions.keySet());
-            List<Op> ops = new ArrayList<>();
-            ops.add(Op.check(paths.assignment(), Math.toIntExact(generation)));
-            for (String region : free) {
-                int version = epochVersions.get(region);
-                byte[] claim = LayoutJson.encode(new Claim(workerId, version + 1L, time.now()));
-                ops.add(oursAlready.containsKey(region)
-                        ? Op.setData(paths.owner(region), claim, oursAlready.get(region))
-                        : client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(paths.owner(region), claim).get());
-                ops.add(Op.setData(paths.regionEpoch(region), claim, version));
-            }
             try {
-                TracedMulti.write(client, ops);
+                TracedMulti.write(client, claimOps(free, epochVersions, oursAlready, generation));
                 free.forEach(region -> results.put(region, new ClaimResult.Succeeded(epochVersions.get(region) + 1L,
                         checkpoints.get(region), checkpointVersions.get(region))));
                 break;
@@ -131,11 +124,70 @@ public final class RegionClaims {
                     break;
                 }
                 String taken = free.get((at - 1) / OPS_PER_REGION);
-                results.put(taken, new ClaimResult.Blocked());
+                results.put(taken, new ClaimResult.Blocked()); // its epoch version is unknown: read again when freed
                 epochVersions.remove(taken);
             }
         }
         return results;
+    }
+
+    /**
+     * Claims regions whose blocking claim was deleted (a handoff: the old owner released them), with the epoch
+     * versions read when their claims were found {@link ClaimResult.Blocked blocked}, in ONE round trip where
+     * {@link #claimAll} takes two: the claim multi (as claimAll writes it) and the multi-read of the regions'
+     * checkpoints go out together, and ZooKeeper answers them in order, so the reads see the tree after the claim.
+     * <ul>
+     *   <li>The versions are still current unless the region was claimed since: a release deletes the claim and
+     *       leaves the epoch node alone, and every claim bumps that node. A claim made since fails ours (the
+     *       create or the version), and so does an assignment that moved on (the check); ZooKeeper then wrote
+     *       nothing, and {@link #claimAll} decides those regions with a fresh read.</li>
+     *   <li>The checkpoint read after our claim is the old owner's last: it wrote its final checkpoint before it
+     *       released, and once our claim bumped the epoch no earlier owner can write one (a checkpoint write checks
+     *       the epoch).</li>
+     * </ul>
+     * In the handoff benchmark's joins, the claim of a freed region was the read and the write of claimAll, one
+     * after the other on the coordinator's thread.
+     */
+    public Map<String, ClaimResult> claimFreed(Map<String, Integer> blockedEpochVersions, long generation) throws Exception {
+        Map<String, ClaimResult> results = new LinkedHashMap<>();
+        List<String> wanted = List.copyOf(blockedEpochVersions.keySet());
+        if (wanted.isEmpty()) {
+            return results;
+        }
+        List<Op> reads = new ArrayList<>();
+        wanted.forEach(region -> reads.add(Op.getData(paths.regionCheckpoint(region))));
+        TracedMulti.Pipelined answer = TracedMulti.writeThenRead(client,
+                claimOps(wanted, blockedEpochVersions, Map.of(), generation), reads);
+        if (answer.refused()) {
+            return claimAll(wanted, generation);
+        }
+        for (int i = 0; i < wanted.size(); i++) {
+            String region = wanted.get(i);
+            OpResult checkpoint = answer.read().get(i);
+            results.put(region, new ClaimResult.Succeeded(blockedEpochVersions.get(region) + 1L, checkpointOf(checkpoint),
+                    checkpoint instanceof OpResult.GetDataResult data ? data.getStat().getVersion() : -1));
+        }
+        return results;
+    }
+
+    /**
+     * The claim multi of {@code free}: the check of the assignment's generation, then per region the claim (a
+     * create, or a versioned set of a claim this session holds already: {@code oursAlready}) and the epoch bump
+     * against the version read ({@code epochVersions}).
+     */
+    private List<Op> claimOps(List<String> free, Map<String, Integer> epochVersions, Map<String, Integer> oursAlready,
+                              long generation) throws Exception {
+        List<Op> ops = new ArrayList<>(1 + OPS_PER_REGION * free.size());
+        ops.add(Op.check(paths.assignment(), Math.toIntExact(generation)));
+        for (String region : free) {
+            int version = epochVersions.get(region);
+            byte[] claim = LayoutJson.encode(new Claim(workerId, version + 1L, time.now()));
+            ops.add(oursAlready.containsKey(region)
+                    ? Op.setData(paths.owner(region), claim, oursAlready.get(region))
+                    : client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(paths.owner(region), claim).get());
+            ops.add(Op.setData(paths.regionEpoch(region), claim, version));
+        }
+        return ops;
     }
 
     /**

@@ -115,6 +115,10 @@ public final class WorkerCoordinator implements Closeable {
     private final Map<String, Long> pendingClaims = new LinkedHashMap<>();
     /** Regions whose claim found another's in the way and that wait for its deletion. Event thread. */
     private final Set<String> awaitingRelease = new LinkedHashSet<>();
+    /** The epoch node version read with each blocked claim ({@link ClaimResult.Blocked#epochVersion}); event thread only. */
+    private final Map<String, Integer> blockedEpochVersions = new HashMap<>();
+    /** Of the pending claims, those freed by a deletion with the epoch version read when blocked; event thread only. */
+    private final Map<String, Integer> freedEpochVersions = new LinkedHashMap<>();
     private boolean claimsScheduled;
     /** The checkpoint read in the same snapshot as a successful claim, until its work starts; event thread only. */
     private final Map<String, Optional<Checkpoint>> checkpointsReadWithClaims = new HashMap<>();
@@ -800,7 +804,13 @@ public final class WorkerCoordinator implements Closeable {
         awaitingRelease.add(region);
         List<String> freed = List.copyOf(awaitingRelease);
         awaitingRelease.clear();
-        freed.forEach(each -> apply(each, new OwnershipEvent.ClaimFreed()));
+        for (String each : freed) {
+            apply(each, new OwnershipEvent.ClaimFreed());
+            Integer blockedAt = blockedEpochVersions.remove(each);
+            if (blockedAt != null && pendingClaims.containsKey(each)) {
+                freedEpochVersions.put(each, blockedAt); // claimed without reading first (RegionClaims.claimFreed)
+            }
+        }
     }
 
     /**
@@ -819,10 +829,12 @@ public final class WorkerCoordinator implements Closeable {
             }
         });
         pendingClaims.clear();
+        Map<String, Integer> freed = new LinkedHashMap<>(freedEpochVersions);
+        freedEpochVersions.clear();
         byGeneration.forEach((generation, regions) -> {
             Map<String, ClaimResult> results;
             try {
-                results = claims.claimAll(regions, generation);
+                results = claim(regions, generation, freed);
             } catch (Exception e) {
                 LOG.warn("Worker {}: claiming {} failed, retrying at the next event: {}", settings.workerId(), regions, e.toString());
                 return;
@@ -836,7 +848,12 @@ public final class WorkerCoordinator implements Closeable {
                     listener.claimed(region, settings.workerId(), succeeded.epoch(), time.now());
                     apply(region, new OwnershipEvent.ClaimSucceeded(succeeded.epoch()));
                     checkpointsReadWithClaims.remove(region); // used by StartWork inside apply, never later
-                } else if (outcome.getValue() instanceof ClaimResult.Blocked) {
+                } else if (outcome.getValue() instanceof ClaimResult.Blocked blocked) {
+                    if (blocked.epochVersion() >= 0) {
+                        blockedEpochVersions.put(region, blocked.epochVersion());
+                    } else {
+                        blockedEpochVersions.remove(region);
+                    }
                     apply(region, new OwnershipEvent.ClaimBlocked());
                 } else {
                     apply(region, new OwnershipEvent.ClaimRejected());
@@ -847,6 +864,29 @@ public final class WorkerCoordinator implements Closeable {
                 refreshAssignment();
             }
         });
+    }
+
+    /**
+     * One batch of claims named by {@code generation}: the regions a deletion freed with a known epoch version in one
+     * round trip ({@link RegionClaims#claimFreed}), the others read first ({@link RegionClaims#claimAll}); results in
+     * the order of {@code regions}.
+     */
+    private Map<String, ClaimResult> claim(List<String> regions, long generation, Map<String, Integer> freed) throws Exception {
+        Map<String, Integer> withVersion = new LinkedHashMap<>();
+        List<String> others = new ArrayList<>();
+        for (String region : regions) {
+            Integer version = freed.get(region);
+            if (version != null) {
+                withVersion.put(region, version);
+            } else {
+                others.add(region);
+            }
+        }
+        Map<String, ClaimResult> outcomes = new HashMap<>(claims.claimFreed(withVersion, generation));
+        outcomes.putAll(claims.claimAll(others, generation));
+        Map<String, ClaimResult> ordered = new LinkedHashMap<>();
+        regions.forEach(region -> ordered.put(region, outcomes.get(region)));
+        return ordered;
     }
 
     /**

@@ -81,7 +81,7 @@ class RegionClaimsTest {
         RegionClaims theirs = new RegionClaims(other, PATHS, "w2", TimeSource.system());
         theirs.claimAll(List.of("a", "b"), generation);
         RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
-        assertEquals(expect("a", new ClaimResult.Blocked(), "b", new ClaimResult.Blocked()), claims.claimAll(List.of("a", "b"), generation));
+        assertEquals(expect("a", new ClaimResult.Blocked(1), "b", new ClaimResult.Blocked(1)), claims.claimAll(List.of("a", "b"), generation));
 
         java.util.concurrent.BlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
         for (String region : List.of("a", "b", "c")) {
@@ -98,6 +98,94 @@ class RegionClaimsTest {
         assertEquals("a deleted", seen.poll(10, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(expect("a", unwritten(2), "b", unwritten(2)), claims.claimAll(List.of("a", "b"), generation));
         assertNull(seen.poll(), "nothing else reported: " + seen);
+    }
+
+    /**
+     * A handoff: the old owner checkpoints, releases; the region we found blocked is claimed with the epoch version
+     * read then, the write and the checkpoint's read sent together, and the checkpoint is the final one.
+     */
+    @Test
+    void testFreedRegionsAreClaimedWithoutReadingFirstAndStartAtTheOldOwnersFinalCheckpoint() throws Exception {
+        RegionClaims theirs = new RegionClaims(other, PATHS, "w2", TimeSource.system());
+        theirs.claimAll(List.of("a", "b"), generation);
+        ZooKeeperCheckpointStore theirStore = new ZooKeeperCheckpointStore(other, PATHS, "w2", new FencingCounter(), TimeSource.system());
+        theirStore.commit("a", 1, 10);
+        RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
+        assertEquals(expect("a", new ClaimResult.Blocked(1), "b", new ClaimResult.Blocked(1)), claims.claimAll(List.of("a", "b"), generation));
+
+        theirStore.commit("a", 1, 15); // the final checkpoints, after our blocked read
+        theirStore.commit("b", 1, 25);
+        theirs.releaseAll(Map.of("a", 1L, "b", 1L));
+        List<String> traces = tracing(mine);
+        Map<String, ClaimResult> claimed = claims.claimFreed(Map.of("a", 1, "b", 1), generation);
+
+        assertEquals(List.of("CuratorMultiTransactionImpl-Background", "MultiRead-Background"), traces,
+                "one write and one read, sent together, and no read before the write");
+        ClaimResult.Succeeded a = (ClaimResult.Succeeded) claimed.get("a");
+        ClaimResult.Succeeded b = (ClaimResult.Succeeded) claimed.get("b");
+        assertEquals(2, a.epoch());
+        assertEquals(15, a.checkpoint().orElseThrow().offset(), "a starts at the old owner's final checkpoint");
+        assertEquals(2, a.checkpointVersion(), "read after its two writes");
+        assertEquals(25, b.checkpoint().orElseThrow().offset());
+        assertEquals(1, b.checkpointVersion());
+        for (String region : List.of("a", "b")) {
+            assertEquals(mine.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession(region), region + " is ours");
+            assertEquals(2, mine.checkExists().forPath(PATHS.regionEpoch(region)).getVersion(), region + "'s epoch bumped once");
+        }
+        assertThrows(FencedException.class, () -> theirStore.commit("a", 1, 16), "the old owner's epoch is fenced");
+    }
+
+    /**
+     * The version read when blocked is stale once the region was claimed since: the one multi of every freed region
+     * is refused and writes nothing, and a fresh read decides them all: blocked by the rival's claim, claimed where free.
+     */
+    @Test
+    void testFreedRegionsClaimedSinceAreDecidedByAFreshReadAndTheOthersAreClaimed() throws Exception {
+        RegionClaims theirs = new RegionClaims(other, PATHS, "w2", TimeSource.system());
+        theirs.claimAll(List.of("a", "b", "c"), generation);
+        RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
+        claims.claimAll(List.of("a", "b", "c"), generation); // all blocked at version 1
+        theirs.releaseAll(Map.of("a", 1L, "b", 1L, "c", 1L));
+        try (CuratorFramework third = cluster.newClient()) {
+            RegionClaims rival = new RegionClaims(third, PATHS, "w3", TimeSource.system());
+            rival.claimAll(List.of("b", "c"), generation); // b stays claimed (epoch 2); c is claimed and released
+            rival.release("c", 2);
+
+            Map<String, ClaimResult> claimed = claims.claimFreed(Map.of("a", 1, "b", 1, "c", 1), generation);
+
+            assertEquals(new ClaimResult.Blocked(2), claimed.get("b"), "b is the rival's");
+            assertEquals(third.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession("b"));
+            assertEquals(2, ((ClaimResult.Succeeded) claimed.get("a")).epoch(), "a claimed after the fresh read");
+            assertEquals(3, ((ClaimResult.Succeeded) claimed.get("c")).epoch(), "c with the epoch after the rival's");
+            assertEquals(3, mine.checkExists().forPath(PATHS.regionEpoch("c")).getVersion(), "one claim of ours on c");
+        }
+    }
+
+    @Test
+    void testFreedRegionsOfAGenerationThatMovedOnAreRejectedAndNothingIsCreated() throws Exception {
+        RegionClaims theirs = new RegionClaims(other, PATHS, "w2", TimeSource.system());
+        theirs.claimAll(List.of("a"), generation);
+        theirs.release("a", 1);
+        mine.setData().forPath(PATHS.assignment(), new byte[0]);
+        Map<String, ClaimResult> claimed = new RegionClaims(mine, PATHS, "w1", TimeSource.system()).claimFreed(Map.of("a", 1), generation);
+        assertEquals(expect("a", new ClaimResult.Rejected()), claimed);
+        assertNull(mine.checkExists().forPath(PATHS.owner("a")));
+    }
+
+    /** The names of the traces {@code client} commits from now on (each ZooKeeper operation). */
+    private static List<String> tracing(CuratorFramework client) {
+        List<String> names = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client.getZookeeperClient().setTracerDriver(new org.apache.curator.drivers.AdvancedTracerDriver() {
+            @Override
+            public void addTrace(org.apache.curator.drivers.OperationTrace trace) {
+                names.add(trace.getName());
+            }
+
+            @Override
+            public void addEvent(org.apache.curator.drivers.EventTrace trace) {
+            }
+        });
+        return names;
     }
 
     @Test
@@ -205,7 +293,7 @@ class RegionClaimsTest {
         new RegionClaims(other, PATHS, "w2", TimeSource.system()).claimAll(List.of("b"), generation);
         Map<String, ClaimResult> results = new RegionClaims(mine, PATHS, "w1", TimeSource.system())
                 .claimAll(List.of("a", "b", "c"), generation);
-        assertEquals(expect("a", unwritten(1), "b", new ClaimResult.Blocked(), "c", unwritten(1)), results);
+        assertEquals(expect("a", unwritten(1), "b", new ClaimResult.Blocked(1), "c", unwritten(1)), results);
         assertEquals(other.getZookeeperClient().getZooKeeper().getSessionId(), ownerSession("b"), "b still w2's");
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.coordination.testing.CheckpointingLifecycle;
 import io.shardwork.coordination.testing.FairTestStrategy;
+import io.shardwork.coordination.testing.OwnershipRecorder;
 import io.shardwork.coordination.testing.TestCluster;
 import io.shardwork.layout.Checkpoint;
 import io.shardwork.leader.TimeSource;
@@ -29,7 +30,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A handoff's new owner claims all the regions an old owner frees together in ONE claim: the leaver's regions stop
  * only once the taker watches all their claims (it found them held), so it is told of the deletions one event at a
- * time although one multi deleted them all.
+ * time although one multi deleted them all. That claim sends its multi and the read of the checkpoints together
+ * (the epoch versions are those read when the claims were found held), and each region resumes from the leaver's
+ * final checkpoint.
  */
 class HandoffClaimBatchTest {
     /** The watches of the leaver's claims the taker has still to arm before the leaver's regions stop. */
@@ -56,7 +59,7 @@ class HandoffClaimBatchTest {
                 public void addTrace(OperationTrace trace) {
                     // a claim multi starts with the check of the assignment's version
                     if (trace.getName().startsWith("CuratorMultiTransactionImpl") && trace.getPath().endsWith("/assignment")) {
-                        claims.add(trace.getPath());
+                        claims.add(trace.getName());
                     }
                     if (trace.getName().startsWith("ExistsBuilderImpl") && trace.getPath().startsWith(cluster.paths().owners() + "/")) {
                         takerWatching.get().countDown(); // a blocked claim's watch answered
@@ -73,8 +76,17 @@ class HandoffClaimBatchTest {
             cluster.awaitConverged();
             assertEquals(Set.copyOf(cluster.regions().stream().map(r -> r.name()).toList()), taker.heldRegions());
             assertFalse(stoppedUnwatched.get(), "the taker watched the leaver's claims while they were held");
-            assertEquals(1, claims.size(), "the regions " + moved + " claimed in one multi: " + claims);
-            cluster.recorder().checkExclusiveAndIncreasing();
+            assertEquals(List.of("CuratorMultiTransactionImpl-Background"), claims, "the regions " + moved
+                    + " claimed in one multi, sent with the read of their checkpoints (RegionClaims.claimFreed)");
+            OwnershipRecorder recorder = cluster.recorder();
+            recorder.checkExclusiveAndIncreasing();
+            for (String region : moved) {
+                List<OwnershipRecorder.Commit> commits = recorder.commits().stream().filter(c -> c.region().equals(region)).toList();
+                OwnershipRecorder.Commit leaversFinal = commits.get(commits.size() - 2);
+                OwnershipRecorder.Commit takers = commits.get(commits.size() - 1);
+                assertEquals(List.of("w2", "w1"), List.of(leaversFinal.workerId(), takers.workerId()), region + ": " + commits);
+                assertEquals(leaversFinal.offset() + 1, takers.offset(), region + ": the taker resumed from the leaver's final checkpoint");
+            }
         } finally {
             stragglers.shutdownNow();
         }
