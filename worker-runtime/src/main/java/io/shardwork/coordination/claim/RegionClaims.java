@@ -145,8 +145,9 @@ public final class RegionClaims {
      *       released, and once our claim bumped the epoch no earlier owner can write one (a checkpoint write checks
      *       the epoch).</li>
      * </ul>
-     * In the handoff benchmark's joins, the claim of a freed region was the read and the write of claimAll, one
-     * after the other on the coordinator's thread.
+     * In the handoff benchmark's joins a joiner that waited on the old owners' claims claimed 70-75 ms after their
+     * release with claimAll's read and write one after the other, and 33-60 ms after it with this (one run each,
+     * same host).
      */
     public Map<String, ClaimResult> claimFreed(Map<String, Integer> blockedEpochVersions, long generation) throws Exception {
         Map<String, ClaimResult> results = new LinkedHashMap<>();
