@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The warm-up drives the real strategy through joins and leaves of made-up members, feeding each result back. */
+/**
+ * The warm-up drives the real strategy and the standby planner through joins and leaves of made-up members, feeding
+ * each result (owners and standbys) back.
+ */
 class LeaderWarmUpTest {
     @Test
     void testTheStrategyRunsEveryRoundOnTheDeploymentsRegionsWithItsPreviousResult() {
@@ -32,5 +35,13 @@ class LeaderWarmUpTest {
                 && inputs.stream().anyMatch(input -> input.members().size() == 3), "members leave and join");
         assertTrue(inputs.get(0).previousOwners().isEmpty());
         assertEquals(regions.size(), inputs.get(1).previousOwners().size(), "each round starts from the last result");
+        assertTrue(inputs.get(0).standbys().isEmpty());
+        for (int round = 1; round < inputs.size(); round++) {
+            AssignmentInput input = inputs.get(round);
+            assertEquals(regions.size(), input.standbys().size(),
+                    "round " + round + " has the standbys the last one planned, so the standby path runs warm too");
+            input.standbys().forEach((region, standby) -> assertTrue(!standby.equals(input.previousOwners().get(region)),
+                    region + "'s standby is not its owner"));
+        }
     }
 }
