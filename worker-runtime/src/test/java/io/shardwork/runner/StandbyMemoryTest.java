@@ -96,6 +96,16 @@ class StandbyMemoryTest {
         return consumer;
     }
 
+    /** Standbys of this worker, standing by for eu (partition 0, {@code end} records); returns once it read them all. */
+    private FakeRegionClients.SlowMockConsumer standingByForEu(int end, String what) throws InterruptedException {
+        FakeRegionClients.SlowMockConsumer consumer = partition(end);
+        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, clock, "w-1");
+        standbys.follow(Map.of("eu", 0), Set.of());
+        Timing.awaitUntil(() -> consumer.assignment().contains(EU) && consumer.position(EU) == end, Timing.RUNNER, what,
+                () -> events);
+        return consumer;
+    }
+
     private static void preload(FakeRegionClients.SlowMockConsumer consumer, int end) {
         for (int offset = 0; offset < end; offset++) {
             consumer.preload(TOPIC, 0, offset, null, ("r" + offset).getBytes(StandardCharsets.UTF_8));
@@ -142,11 +152,7 @@ class StandbyMemoryTest {
 
     @Test
     void theDecoderRemembersOnlyRecordsHeldLongEnoughAndTheTakerGetsTheRestAndTheOpenHandler() throws Exception {
-        FakeRegionClients.SlowMockConsumer consumer = partition(10);
-        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, clock, "w-1");
-        standbys.follow(Map.of("eu", 0), Set.of());
-        Timing.awaitUntil(() -> consumer.assignment().contains(EU) && consumer.position(EU) == 10, Timing.RUNNER,
-                "the standby to read the last 4 records", () -> events);
+        FakeRegionClients.SlowMockConsumer consumer = standingByForEu(10, "the standby to read the last 4 records");
         assertEquals(List.of("1 open"), eventsOf(1), "read, held, nothing remembered before the hold");
 
         clock.advance(HOLD.plusMillis(1));
@@ -173,11 +179,7 @@ class StandbyMemoryTest {
 
     @Test
     void aMemoryIsKeptWhileItsRegionIsStoodByForOrOwnedAndClosedAfterItLingered() throws Exception {
-        FakeRegionClients.SlowMockConsumer consumer = partition(2);
-        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, clock, "w-1");
-        standbys.follow(Map.of("eu", 0), Set.of());
-        Timing.awaitUntil(() -> consumer.assignment().contains(EU) && consumer.position(EU) == 2, Timing.RUNNER,
-                "the standby to read from the partition's start", () -> events);
+        FakeRegionClients.SlowMockConsumer consumer = standingByForEu(2, "the standby to read from the partition's start");
         standbys.follow(Map.of(), Set.of("eu"));
         assertEquals(Set.of("eu"), standbys.kept(), "owned now: kept for the run that will take it");
         standbys.follow(Map.of(), Set.of());

@@ -30,6 +30,28 @@ public final class OwnershipRecorder implements OwnershipListener {
         return List.copyOf(commits);
     }
 
+    /**
+     * A handoff of {@code region} from {@code from} to {@code to}: its last two checkpoints are the old owner's final
+     * one, then the new owner's first, one offset further (the new owner resumed from that final checkpoint; the test
+     * lifecycle commits the next offset when a run starts).
+     */
+    public synchronized void checkResumedFromFinalCheckpoint(String region, String from, String to) {
+        List<Commit> ofRegion = commits.stream().filter(c -> c.region().equals(region)).toList();
+        if (ofRegion.size() < 2) {
+            throw new AssertionError("Region " + region + ": fewer than two checkpoints: " + ofRegion);
+        }
+        Commit last = ofRegion.get(ofRegion.size() - 1);
+        Commit finalOfOld = ofRegion.get(ofRegion.size() - 2);
+        if (!finalOfOld.workerId().equals(from) || !last.workerId().equals(to)) {
+            throw new AssertionError("Region " + region + ": the last two checkpoints should be " + from + "'s then " + to
+                    + "'s: " + ofRegion);
+        }
+        if (last.offset() != finalOfOld.offset() + 1) {
+            throw new AssertionError("Region " + region + ": " + to + " did not resume from " + from
+                    + "'s final checkpoint: " + ofRegion);
+        }
+    }
+
     /** How many claims were recorded while a previous holder had not yet learned that it lost its session. */
     public synchronized int zombieOverlaps() {
         return zombieOverlaps;

@@ -50,13 +50,7 @@ class GracefulLeaveTest {
                 assertEquals("w1", claim.workerId(), region + ": " + history);
                 assertEquals(release.epoch() + 1, claim.epoch(), region + ": the next claim bumps the epoch once");
                 assertTrue(claim.seq() > release.seq(), "stop-before-start");
-
-                List<OwnershipRecorder.Commit> commits = recorder.commits().stream().filter(c -> c.region().equals(region)).toList();
-                OwnershipRecorder.Commit last = commits.get(commits.size() - 1);
-                OwnershipRecorder.Commit finalOfLeaver = commits.get(commits.size() - 2);
-                assertEquals("w2", finalOfLeaver.workerId());
-                assertEquals("w1", last.workerId());
-                assertEquals(finalOfLeaver.offset() + 1, last.offset(), region + ": the new owner resumed from the final checkpoint");
+                recorder.checkResumedFromFinalCheckpoint(region, "w2", "w1");
             }
         }
     }

@@ -81,11 +81,7 @@ class HandoffClaimBatchTest {
             OwnershipRecorder recorder = cluster.recorder();
             recorder.checkExclusiveAndIncreasing();
             for (String region : moved) {
-                List<OwnershipRecorder.Commit> commits = recorder.commits().stream().filter(c -> c.region().equals(region)).toList();
-                OwnershipRecorder.Commit leaversFinal = commits.get(commits.size() - 2);
-                OwnershipRecorder.Commit takers = commits.get(commits.size() - 1);
-                assertEquals(List.of("w2", "w1"), List.of(leaversFinal.workerId(), takers.workerId()), region + ": " + commits);
-                assertEquals(leaversFinal.offset() + 1, takers.offset(), region + ": the taker resumed from the leaver's final checkpoint");
+                recorder.checkResumedFromFinalCheckpoint(region, "w2", "w1");
             }
         } finally {
             stragglers.shutdownNow();
