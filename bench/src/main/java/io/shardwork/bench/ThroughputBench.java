@@ -159,6 +159,7 @@ public final class ThroughputBench {
         results.put("orders", total);
         results.put("regions", regions);
         results.put("rounds", rounds);
+        results.put("warm_up", "one unmeasured run of each side (raw, node, runners) in the first mode before the measured rounds");
         results.put("checkpoint_interval_ms", checkpointIntervalMs);
         results.put("produce_orders_per_s", produceRate);
         results.put("peer", "one thread, one KafkaConsumer assigned every partition, max.poll.records = runner.max.in.flight (the runners poll at most 250 each);"
@@ -173,9 +174,11 @@ public final class ThroughputBench {
         List<Mode> modes = java.util.stream.Stream.of(new Mode("noop", "noop", "at-least-once"),
                 new Mode("billing_alo", "billing", "at-least-once"),
                 new Mode("billing_eos", "billing", "exactly-once")).filter(m -> only.contains(m.key)).toList();
-        // warm-up, not measured: the JIT sees the decoder, the runner and the clients once
+        // warm-up, not measured: each side runs once, so the JIT has seen the decoder, the clients and the runner,
+        // and the node's own paths (ZooKeeper, election, claims, fenced checkpoints) before any round counts
         Mode warm = modes.get(0);
         raw(warm, 0);
+        node(warm, 0);
         runners(warm, 0);
         for (Mode mode : modes) {
             List<Run> runs = new ArrayList<>();
