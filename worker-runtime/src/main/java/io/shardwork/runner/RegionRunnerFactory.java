@@ -154,8 +154,9 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
      * {@link WarmConsumers}); in at-least-once mode also opens the worker's shared producer, with the
      * metadata of the invoices and dead-letter topics, on a thread of its own: built by a region's first
      * claim instead, in a JVM that never produced, it held every region of that claim back most of a second.
-     * And it runs the decode path on the latest records of the orders topic ({@link DecoderWarmUp}), on a thread of
-     * its own. Call once the worker runs; without it the first claims build their clients. Returns at once.
+     * And it loads the runner's classes ({@link RegionRunner#loadClasses}), then runs the decode path on the latest
+     * records of the orders topic ({@link DecoderWarmUp}), on a thread of its own. Call once the worker runs; without
+     * it the first claims build their clients. Returns at once.
      */
     public void warmUp() {
         if (warm != null) {
@@ -165,7 +166,11 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         config.regions().forEach(region -> regionOf.put(region.partition(), region.name()));
         decoderWarmUp = new DecoderWarmUp(handlers, handlerConfig, this::newConsumer, settings.ordersTopic(), regionOf,
                 WARM_UP_RECORDS, WARM_UP_BUDGET);
-        Thread decode = new Thread(decoderWarmUp, "shardwork-" + settings.workerId() + "-warm-decoder");
+        DecoderWarmUp decoding = decoderWarmUp;
+        Thread decode = new Thread(() -> {
+            RegionRunner.loadClasses();
+            decoding.run();
+        }, "shardwork-" + settings.workerId() + "-warm-decoder");
         decode.setDaemon(true);
         decode.start();
         if (!config.exactlyOnce()) {

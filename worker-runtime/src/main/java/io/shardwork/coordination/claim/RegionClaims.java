@@ -197,6 +197,12 @@ public final class RegionClaims {
      * ZooKeeper request), the checkpoints' JSON, and a claim's JSON. Changes nothing. In the handoff benchmark a
      * worker that had just joined took about 170 ms from a region's release to its claim, against about 40 ms once
      * warm.
+     *
+     * <p>Then the write side as {@link #claimFreed} sends it: a claim's ops built (Curator's transaction builders,
+     * not sent) and a multi sent together with a multi-read ({@link TracedMulti#writeThenRead}), the multi only
+     * checking that the members node exists (any version): it writes nothing. A joiner's first claim still loaded
+     * about 130 classes on its path (Curator's transaction, the ZooKeeper multi's requests and results, the
+     * asynchronous answer), about 35 ms of a join's pause in the handoff benchmark's class-load log.
      */
     public void warmUp(Collection<String> regions) throws Exception {
         List<String> names = List.copyOf(regions);
@@ -207,6 +213,12 @@ public final class RegionClaims {
         for (int i = 0; i < names.size(); i++) {
             checkpointOf(read.get(READS_PER_REGION * i + 2));
         }
+        Map<String, Integer> versions = Map.of(names.get(0), 0);
+        claimOps(List.of(names.get(0)), versions, Map.of(), 0);
+        claimOps(List.of(names.get(0)), versions, versions, 0);
+        TracedMulti.Pipelined checked = TracedMulti.writeThenRead(client, List.of(Op.check(paths.members(), -1)),
+                readOps(List.of(names.get(0))));
+        checked.written().forEach(TracedMulti::errorOf);
         LayoutJson.decode(LayoutJson.encode(new Claim(workerId, 1, time.now())), Claim.class);
     }
 

@@ -19,6 +19,7 @@ import io.shardwork.coordination.membership.MemberRegistration;
 import io.shardwork.coordination.ownership.OwnershipAction;
 import io.shardwork.coordination.ownership.OwnershipEvent;
 import io.shardwork.coordination.ownership.OwnershipState;
+import io.shardwork.coordination.ownership.OwnershipWarmUp;
 import io.shardwork.coordination.ownership.RegionOwnership;
 import io.shardwork.coordination.ownership.Transition;
 import io.shardwork.coordination.session.SessionCredentials;
@@ -517,6 +518,7 @@ public final class WorkerCoordinator implements Closeable {
 
     /** Before registering (the leader gives regions to members only): the first claim then runs warm code. */
     private void warmUpClaims() {
+        OwnershipWarmUp.run();
         try {
             claims.warmUp(ownerships.keySet());
         } catch (Exception e) {

@@ -188,20 +188,44 @@ class RegionClaimsTest {
         return names;
     }
 
+    /**
+     * The warm-up runs the claim's read, and the write as {@link RegionClaims#claimFreed} sends it (a multi sent with a
+     * multi-read), without claiming: its one transaction only checks that the members node exists, so every node of
+     * the tree keeps its data and version.
+     */
     @Test
-    void testTheWarmUpWritesNothing() throws Exception {
+    void testTheWarmUpGoesThroughTheClaimsWritePathAndChangesNothing() throws Exception {
         RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
+        mine.create().creatingParentsIfNeeded().forPath(PATHS.members());
         claims.claimAll(List.of("a"), generation); // a has its nodes, b none yet
-        // every write (a multi too) takes the next zxid; reads take none
-        long before = mine.create().storingStatIn(new Stat()).forPath(PATHS.owners() + "/probe-1") == null ? -1
-                : mine.checkExists().forPath(PATHS.owners() + "/probe-1").getCzxid();
+        Map<String, String> tree = tree(PATHS.root());
+        // every transaction (a multi too) takes the next zxid; reads take none
+        mine.create().forPath("/probe-1"); // outside the cluster's tree
+        long before = mine.checkExists().forPath("/probe-1").getCzxid();
+        List<String> traces = tracing(mine);
 
         claims.warmUp(List.of("a", "b"));
 
-        mine.create().forPath(PATHS.owners() + "/probe-2");
-        assertEquals(before + 1, mine.checkExists().forPath(PATHS.owners() + "/probe-2").getCzxid(),
-                "no write between the two probes");
+        assertEquals(List.of("MultiRead-Foreground", "CuratorMultiTransactionImpl-Background", "MultiRead-Background"), traces,
+                "the claim's read, then a multi and a multi-read sent together, as a freed region's claim");
+        mine.create().forPath("/probe-2");
+        assertEquals(before + 2, mine.checkExists().forPath("/probe-2").getCzxid(),
+                "one transaction between the two probes: the warm-up's check");
+        assertEquals(tree, tree(PATHS.root()), "every node as before: data and versions");
         assertNull(mine.checkExists().forPath(PATHS.owner("b")), "b not claimed");
+    }
+
+    /** Every node under {@code root}: its path to its data and its data and child versions. */
+    private Map<String, String> tree(String root) throws Exception {
+        Map<String, String> nodes = new java.util.TreeMap<>();
+        Stat stat = new Stat();
+        byte[] data = mine.getData().storingStatIn(stat).forPath(root);
+        nodes.put(root, java.util.Arrays.toString(data) + " v" + stat.getVersion() + " c" + stat.getCversion()
+                + " m" + stat.getMzxid());
+        for (String child : mine.getChildren().forPath(root)) {
+            nodes.putAll(tree(root + "/" + child));
+        }
+        return nodes;
     }
 
     @Test
