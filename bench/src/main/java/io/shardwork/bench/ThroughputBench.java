@@ -186,11 +186,7 @@ public final class ThroughputBench {
                     if (!sides.contains(side)) {
                         continue;
                     }
-                    Run run = switch (side) {
-                        case "raw" -> raw(mode, round);
-                        case "node" -> node(mode, round);
-                        default -> runners(mode, round);
-                    };
+                    Run run = run(side, mode, round);
                     BenchEnv.log("%s %d regions round %d %-7s %9.0f orders/s durable (%.2f s), %9.0f/s processed, first order after %.2f s; load %s",
                             mode.key, regions, round, side, run.rate(), run.durableSeconds, run.processedRate(),
                             run.firstOrderSeconds, BenchEnv.loadAverage());
@@ -231,14 +227,19 @@ public final class ThroughputBench {
     private void warmUp(Mode mode, Set<String> sides) throws Exception {
         for (String side : List.of("raw", "node", "runners")) {
             if (sides.contains(side)) {
-                Run run = switch (side) {
-                    case "raw" -> raw(mode, 0);
-                    case "node" -> node(mode, 0);
-                    default -> runners(mode, 0);
-                };
+                Run run = run(side, mode, 0);
                 BenchEnv.log("%s warm-up %-7s %9.0f orders/s (not counted)", mode.key, side, run.rate());
             }
         }
+    }
+
+    /** One run of {@code side} ("raw", "node" or "runners"); round 0 is the warm-up. */
+    private Run run(String side, Mode mode, int round) throws Exception {
+        return switch (side) {
+            case "raw" -> raw(mode, round);
+            case "node" -> node(mode, round);
+            default -> runners(mode, round);
+        };
     }
 
     // ------------------------------------------------------------------ runtime sides

@@ -1033,15 +1033,14 @@ public final class RegionRunner {
         }
     }
 
-    /** The region's epoch was rejected; unwinds the runner thread. */
     /**
      * Loads and initializes the classes a run goes through from its start to its first order, so that a worker's
      * first claim does not load them on the coordinator's and the run's threads: a joiner's class-load log in the
      * handoff benchmark showed about 25 of them (this class, its record context and pipeline, the ledgers, the
      * standby memory handed over) loaded between its claim and its first order. Called once when a worker starts
-     * ({@link RegionRunnerFactory#warmUp()}); runs no code of theirs. The classes loaded, for a test to check.
+     * ({@link RegionRunnerFactory#warmUp()}); runs nothing of theirs but their static initializers.
      */
-    static List<Class<?>> loadClasses() {
+    static void loadClasses() {
         List<Class<?>> classes = List.of(RegionRunner.class, Pipeline.class, RecordContext.class, KeyedHost.class,
                 Fenced.class, Abandoned.class, RunnerState.class, RunnerStats.class, StandbyMemory.class,
                 io.shardwork.ledger.AtLeastOnceLedger.class, io.shardwork.ledger.TransactionalLedger.class,
@@ -1055,9 +1054,9 @@ public final class RegionRunner {
                 throw new IllegalStateException(impossible);
             }
         }
-        return classes;
     }
 
+    /** The region's epoch was rejected; unwinds the runner thread. */
     private static final class Fenced extends Exception {
         final Exception cause;
 

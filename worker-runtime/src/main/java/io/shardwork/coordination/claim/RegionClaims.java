@@ -90,7 +90,7 @@ public final class RegionClaims {
             OpResult epoch = read.get(READS_PER_REGION * i + 1);
             OpResult checkpoint = read.get(READS_PER_REGION * i + 2);
             checkpoints.put(region, checkpointOf(checkpoint));
-            checkpointVersions.put(region, checkpoint instanceof OpResult.GetDataResult data ? data.getStat().getVersion() : -1);
+            checkpointVersions.put(region, versionOf(checkpoint));
             if (owner instanceof OpResult.GetDataResult held && held.getStat().getEphemeralOwner() != session) {
                 results.put(region, new ClaimResult.Blocked(
                         epoch instanceof OpResult.GetDataResult epochNode ? epochNode.getStat().getVersion() : -1));
@@ -166,9 +166,14 @@ public final class RegionClaims {
             String region = wanted.get(i);
             OpResult checkpoint = answer.read().get(i);
             results.put(region, new ClaimResult.Succeeded(blockedEpochVersions.get(region) + 1L, checkpointOf(checkpoint),
-                    checkpoint instanceof OpResult.GetDataResult data ? data.getStat().getVersion() : -1));
+                    versionOf(checkpoint)));
         }
         return results;
+    }
+
+    /** The version a checkpoint node was read at, or -1 when it was absent. */
+    private static int versionOf(OpResult checkpoint) {
+        return checkpoint instanceof OpResult.GetDataResult data ? data.getStat().getVersion() : -1;
     }
 
     /**
