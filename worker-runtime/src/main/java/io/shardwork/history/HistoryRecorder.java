@@ -93,6 +93,12 @@ public final class HistoryRecorder implements OwnershipListener, Closeable {
                 other.checkpointed(region, workerId, epoch, offset, checkpointVersion);
                 history.checkpointed(region, workerId, epoch, offset, checkpointVersion);
             }
+
+            @Override
+            public void finalCheckpointFenced(String region, String workerId, long epoch) {
+                other.finalCheckpointFenced(region, workerId, epoch);
+                history.fenced(region, workerId, epoch, "checkpoint");
+            }
         };
     }
 

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries out the coordinator's decisions with one {@link RegionRunner} per held region: start from the
- * checkpoint under the claim's epoch, pause and resume on connection blips, stop gracefully (final fenced
- * checkpoint) before the claim is deleted, abandon at once when fenced or lost.
+ * checkpoint under the claim's epoch, pause and resume on connection blips, stop gracefully before the claim is
+ * deleted (the final checkpoint left to the multi that deletes it), abandon at once when fenced or lost.
  *
  * <p>Called on the coordinator's event thread. A runner that ends on its own (fenced by the checkpoint
  * store or the producer, or died) is reported through {@link #onWorkEnded}, so the coordinator can give the
@@ -77,6 +78,8 @@ public final class RunnerLifecycle implements RegionLifecycle {
         /** When the graceful stop was first asked for ({@link System#nanoTime()}), or 0. */
         volatile long stopBegunNanos;
         volatile Exception fencedBy;
+        /** The final checkpoint the graceful stop left to the release ({@link #stop}), or -1. */
+        volatile long finalOffset = -1;
         /** Whether the handler call in progress was reported as running past handler.timeout.ms. */
         volatile boolean hungReported;
 
@@ -215,6 +218,17 @@ public final class RunnerLifecycle implements RegionLifecycle {
                 }
             }
 
+            /** Kept for the release's multi when the coordinator asked for the stop; else written at once. */
+            @Override
+            public void commitFinal(long writtenEpoch, long nextOffset) throws RegionFencedException {
+                refuseIfAbandoned(writtenEpoch);
+                if (run.requestedEnd) {
+                    run.finalOffset = nextOffset;
+                } else {
+                    commit(writtenEpoch, nextOffset);
+                }
+            }
+
             @Override
             public void post(long writtenEpoch, long nextOffset, Duration within, Outcome outcome) {
                 try {
@@ -303,13 +317,14 @@ public final class RunnerLifecycle implements RegionLifecycle {
      * first, so regions released together all end within that one bound. Past it the runner is abandoned:
      * it writes no checkpoint from then on, and its stuck thread's effects are fenced once the claim is gone.
      * A run already given up (its handler call hung, see {@link #watchHandlers}) cannot stop gracefully: it is
-     * released at once, without a final checkpoint.
+     * released at once, without a final checkpoint. The runner's final checkpoint is not written here: it is
+     * returned, for the coordinator to write in the multi that deletes the claim.
      */
     @Override
-    public void stop(String region) throws FencedException, StopAbandonedException {
+    public OptionalLong stop(String region) throws FencedException, StopAbandonedException {
         Run run = running.remove(region);
         if (run == null) {
-            return;
+            return OptionalLong.empty();
         }
         if (run.abandoned) {
             run.runner.abandon();
@@ -337,7 +352,12 @@ public final class RunnerLifecycle implements RegionLifecycle {
         if (run.fencedBy != null) {
             throw new FencedException(region, run.epoch, "fenced while stopping: " + run.fencedBy.getMessage());
         }
-        log.info("region {} released after a final checkpoint at offset {}", region, run.runner.stats().checkpointedOffset());
+        if (run.finalOffset < 0) {
+            log.info("region {} released after a final checkpoint at offset {}", region, run.runner.stats().checkpointedOffset());
+            return OptionalLong.empty();
+        }
+        log.info("region {} stopped at offset {}: its final checkpoint goes with the claim's deletion", region, run.finalOffset);
+        return OptionalLong.of(run.finalOffset);
     }
 
     @Override

@@ -27,6 +27,15 @@ public interface CheckpointWriter {
     void commit(long epoch, long nextOffset) throws RegionFencedException;
 
     /**
+     * The final checkpoint of a graceful stop, at {@code nextOffset}: by default written as {@link #commit} writes
+     * it. A writer whose release writes it in the multi that deletes the region's claim only keeps it here (refusing
+     * it as {@code commit} would when the run was given up), so the stop does not wait for a write of its own.
+     */
+    default void commitFinal(long epoch, long nextOffset) throws RegionFencedException {
+        commit(epoch, nextOffset);
+    }
+
+    /**
      * The same record as {@link #commit}, without waiting for it: written within {@code within}, with the
      * checkpoints of the worker's other regions; {@code outcome} hears how it ended, on another thread. For
      * the periodic checkpoints: a refusal reaches the runner at its next checkpoint instead of at once, which

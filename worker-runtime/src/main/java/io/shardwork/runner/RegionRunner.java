@@ -841,7 +841,11 @@ public final class RegionRunner {
     /** A checkpoint the runner waits for: the final one, and one that follows Kafka's committed offset at the start. */
     private void writeCheckpoint(long offset, boolean last) throws Fenced {
         try {
-            checkpoints.commit(epoch, offset);
+            if (last) {
+                checkpoints.commitFinal(epoch, offset);
+            } else {
+                checkpoints.commit(epoch, offset);
+            }
             postedOffset.set(offset);
             advanceCheckpointed(offset);
             checkpointCount.incrementAndGet();

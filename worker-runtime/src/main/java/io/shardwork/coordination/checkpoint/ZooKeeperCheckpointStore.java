@@ -114,6 +114,31 @@ public final class ZooKeeperCheckpointStore implements CheckpointStore {
         posted.post(region, epoch, nextOffset, within, outcome);
     }
 
+    /**
+     * The final checkpoint of {@code region}'s run under {@code epoch}, to be written by the multi that deletes the
+     * claim ({@link FinalCheckpoint}): posted checkpoints of the run still waiting are dropped, as a {@link #commit}
+     * drops them, and the write is checked against the node's version as last read or written here.
+     *
+     * @throws FencedException when {@code nextOffset} would move the checkpoint of this epoch backwards
+     */
+    public FinalCheckpoint prepareFinal(String region, long epoch, long nextOffset) throws FencedException, Exception {
+        posted.supersede(region, epoch);
+        synchronized (lockOf(region)) {
+            Stored stored = stored(region);
+            refuseBackwards(region, epoch, nextOffset, stored);
+            Checkpoint checkpoint = new Checkpoint(nextOffset, epoch, time.now(), workerId);
+            return new FinalCheckpoint(region, epoch, nextOffset, checkpoint,
+                    Op.setData(paths.regionCheckpoint(region), LayoutJson.encode(checkpoint), stored.version()));
+        }
+    }
+
+    /** The multi holding {@code written} went through; {@code result} is its setData's result. */
+    public void finalWritten(FinalCheckpoint written, OpResult result) {
+        synchronized (lockOf(written.region())) {
+            remember(written.region(), written.epoch(), written.nextOffset(), written.checkpoint(), result);
+        }
+    }
+
     /** Posted checkpoints still waiting fail unwritten; call before the client closes. */
     public void close() {
         posted.close();

@@ -276,18 +276,41 @@ public final class RegionClaims {
             release(only.getKey(), only.getValue());
             return;
         }
-        List<Op> ops = new ArrayList<>(2 * epochs.size());
-        epochs.forEach((region, epoch) -> {
-            ops.add(Op.check(paths.regionEpoch(region), Math.toIntExact(epoch)));
-            ops.add(Op.delete(paths.owner(region), -1));
-        });
         try {
-            TracedMulti.write(client, ops);
+            releaseWithCheckpoints(epochs, Map.of());
         } catch (KeeperException.BadVersionException | KeeperException.NoNodeException oneNotOurs) {
             for (Map.Entry<String, Long> each : epochs.entrySet()) {
                 release(each.getKey(), each.getValue());
             }
         }
+    }
+
+    /**
+     * Deletes the claims of {@code epochs} and writes the final checkpoints of {@code finalWrites} (region to the
+     * checkpoint's setData, see {@code FinalCheckpoint}) in ONE multi: per region
+     * {@code check(/regions/r/epoch, epoch)}, its checkpoint write if any, {@code delete(/owners/r)}. The next owner
+     * then finds the last checkpoint and the free region in one transaction. All or nothing: a refusal (a region
+     * claimed again since, a claim already gone, a checkpoint node written since) throws the multi's
+     * {@link KeeperException} and changes nothing; the caller then settles the regions one by one.
+     *
+     * @return each checkpoint write's result, by region
+     */
+    public Map<String, OpResult> releaseWithCheckpoints(Map<String, Long> epochs, Map<String, Op> finalWrites) throws Exception {
+        List<Op> ops = new ArrayList<>(3 * epochs.size());
+        Map<String, Integer> writeAt = new LinkedHashMap<>();
+        epochs.forEach((region, epoch) -> {
+            ops.add(Op.check(paths.regionEpoch(region), Math.toIntExact(epoch)));
+            Op write = finalWrites.get(region);
+            if (write != null) {
+                writeAt.put(region, ops.size());
+                ops.add(write);
+            }
+            ops.add(Op.delete(paths.owner(region), -1));
+        });
+        List<OpResult> results = TracedMulti.write(client, ops);
+        Map<String, OpResult> written = new LinkedHashMap<>();
+        writeAt.forEach((region, at) -> written.put(region, results.get(at)));
+        return written;
     }
 
     /**

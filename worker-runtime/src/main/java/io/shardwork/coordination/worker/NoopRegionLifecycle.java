@@ -5,6 +5,7 @@ import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.layout.Checkpoint;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,10 +36,10 @@ public final class NoopRegionLifecycle implements RegionLifecycle {
     }
 
     @Override
-    public void stop(String region) throws FencedException {
+    public OptionalLong stop(String region) throws FencedException {
         Run run = running.remove(region);
         if (run == null) {
-            return;
+            return OptionalLong.empty();
         }
         try {
             checkpoints.commit(region, run.epoch(), run.offset());
@@ -47,6 +48,7 @@ public final class NoopRegionLifecycle implements RegionLifecycle {
         } catch (Exception e) {
             throw new IllegalStateException("Final checkpoint of region " + region + " failed: " + e, e);
         }
+        return OptionalLong.empty(); // written here
     }
 
     @Override

@@ -32,6 +32,14 @@ public interface OwnershipListener {
     default void checkpointed(String region, String workerId, long epoch, long offset, int checkpointVersion) {
     }
 
+    /**
+     * The final checkpoint of {@code region}'s release under {@code epoch}, which the coordinator writes with the
+     * claim's deletion, was refused as fenced: the region was claimed again meanwhile. On the event thread; must
+     * not block. (A runner's own checkpoints refused are told where they are written.)
+     */
+    default void finalCheckpointFenced(String region, String workerId, long epoch) {
+    }
+
     OwnershipListener NONE = new OwnershipListener() {
         @Override
         public void claimed(String region, String workerId, long epoch, Instant at) {

@@ -3,6 +3,7 @@ package io.shardwork.coordination.worker;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.layout.Checkpoint;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -24,15 +25,19 @@ public interface RegionLifecycle {
     void resume(String region);
 
     /**
-     * Planned release: stop fetching, finish in-flight work, write the final checkpoint under the region's
-     * epoch; return only when done, or when the time to stop ran out (counted from {@link #beginStop} when
-     * that came first). The claim is deleted after this returns (stop-before-start), and also after a
-     * {@link StopAbandonedException}: a region is never stranded by work that does not stop.
+     * Planned release: stop fetching, finish in-flight work and make its effects durable; return only when done,
+     * or when the time to stop ran out (counted from {@link #beginStop} when that came first). The final
+     * checkpoint under the region's epoch is either written here or returned: the coordinator then writes it in
+     * the multi that deletes the claim, so the next owner finds it with the free region in one transaction. The
+     * claim is deleted after this returns (stop-before-start), and also after a {@link StopAbandonedException}: a
+     * region is never stranded by work that does not stop.
      *
+     * @return the next offset to record as the region's final checkpoint with the claim's deletion; empty when this
+     *         stop wrote its final checkpoint itself, or has none to write
      * @throws FencedException        when the final checkpoint was refused: the region was already taken over
      * @throws StopAbandonedException when the work did not stop in time and was abandoned (no final checkpoint)
      */
-    void stop(String region) throws FencedException, StopAbandonedException;
+    OptionalLong stop(String region) throws FencedException, StopAbandonedException;
 
     /**
      * The region is about to be released: start its graceful stop now, without waiting; {@link #stop}

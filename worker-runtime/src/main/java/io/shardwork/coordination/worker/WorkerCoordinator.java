@@ -9,6 +9,7 @@ import io.shardwork.coordination.ZooKeeperClientFactory;
 import io.shardwork.coordination.checkpoint.CheckpointStore;
 import io.shardwork.coordination.checkpoint.FencedException;
 import io.shardwork.coordination.checkpoint.FencingCounter;
+import io.shardwork.coordination.checkpoint.FinalCheckpoint;
 import io.shardwork.coordination.checkpoint.ZooKeeperCheckpointStore;
 import io.shardwork.coordination.claim.ClaimResult;
 import io.shardwork.coordination.claim.RegionClaims;
@@ -45,6 +46,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,6 +65,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
@@ -109,7 +112,11 @@ public final class WorkerCoordinator implements Closeable {
     /** The epoch of each region whose end the listener was last told of ({@link #released}). */
     private final Map<String, Long> releasedEpochs = new ConcurrentHashMap<>();
     /** While {@link #applyAll} runs: the claims its releases leave to delete together (event thread only); else null. */
-    private Map<String, Long> claimsToDelete;
+    private Map<String, StoppedRun> claimsToDelete;
+
+    /** A released region whose work stopped: its claim's epoch, and the final checkpoint its stop left to write. */
+    private record StoppedRun(long epoch, OptionalLong finalOffset) {
+    }
     private final Watcher assignmentWatcher = this::onAssignmentWatch;
     private final Watcher staleMemberWatcher = event -> submit(this::registerMembership);
     /** Claims asked for and not made yet, region to generation; event thread only. */
@@ -247,8 +254,9 @@ public final class WorkerCoordinator implements Closeable {
     }
 
     /**
-     * Graceful shutdown: deregisters (so the leader moves our regions), releases every held region (stop,
-     * final checkpoint, delete the claim: stop-before-start), leaves the election, closes the client.
+     * Graceful shutdown: begins every held region's stop, deregisters (so the leader moves our regions), releases
+     * every held region (stopped, its final checkpoint written with its claim's deletion: stop-before-start),
+     * leaves the election, closes the client.
      * Blocks until done: the regions stop side by side, each within {@link RegionLifecycle#stopTimeout()}
      * ({@code shutdown.timeout.ms}, past which it is abandoned and its claim deleted all the same), and the
      * close waits that long plus {@link #closeMargin()} for the ZooKeeper writes around them; only past
@@ -263,14 +271,15 @@ public final class WorkerCoordinator implements Closeable {
         leaving = true;
         try {
             events.submit(() -> {
+                Map<String, OwnershipEvent> leave = new LinkedHashMap<>();
+                ownerships.keySet().forEach(region -> leave.put(region, new OwnershipEvent.Unassigned(-1)));
+                beginStops(leave); // the regions stop while the deregistration goes out
                 try {
                     membership.deregister();
                 } catch (Exception e) {
                     LOG.warn("Worker {}: deregistration failed: {}", settings.workerId(), e.toString());
                 }
-                Map<String, OwnershipEvent> leave = new LinkedHashMap<>();
-                ownerships.keySet().forEach(region -> leave.put(region, new OwnershipEvent.Unassigned(-1)));
-                applyAll(leave);
+                releaseTogether(leave);
             }).get(lifecycle.stopTimeout().plus(closeMargin()).toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("Worker {}: graceful release did not finish: {}", settings.workerId(), e.toString());
@@ -664,15 +673,25 @@ public final class WorkerCoordinator implements Closeable {
 
     /**
      * Applies one event per region. Looks ahead first (the state machine is pure): every region these events
-     * release begins its graceful stop at once, so the releases, each of which waits for its region's final
-     * checkpoint before deleting the claim, overlap instead of queueing behind one another.
+     * release begins its graceful stop at once, so the stops overlap instead of queueing behind one another; the
+     * claims are then deleted together, with the final checkpoints the stops left ({@link #deleteClaims}).
      */
     private void applyAll(Map<String, OwnershipEvent> events) {
+        beginStops(events);
+        releaseTogether(events);
+    }
+
+    /** Begins the graceful stop of every region that {@code events} release, without waiting: they stop side by side. */
+    private void beginStops(Map<String, OwnershipEvent> events) {
         events.forEach((region, event) -> {
             if (ownerships.get(region).on(event).actions().stream().anyMatch(OwnershipAction.Release.class::isInstance)) {
                 lifecycle.beginStop(region);
             }
         });
+    }
+
+    /** Applies {@code events} (their stops begun), the claims they release deleted together at the end. */
+    private void releaseTogether(Map<String, OwnershipEvent> events) {
         boolean outermost = claimsToDelete == null;
         if (outermost) {
             claimsToDelete = new LinkedHashMap<>();
@@ -688,31 +707,85 @@ public final class WorkerCoordinator implements Closeable {
 
     /**
      * Deletes the claims of the regions {@link #applyAll} released, all in one multi, once every one of them
-     * has stopped (and written its final checkpoint): a worker leaving or giving up several regions frees them
-     * all at once instead of one round trip after another. Then each finishes its release.
+     * has stopped: a worker leaving or giving up several regions frees them all at once instead of one round trip
+     * after another. Then each finishes its release.
      */
     private void deleteReleasedClaims() {
-        Map<String, Long> released = claimsToDelete;
+        Map<String, StoppedRun> released = claimsToDelete;
         claimsToDelete = null;
-        if (released.isEmpty()) {
-            return;
+        if (!released.isEmpty()) {
+            deleteClaims(released);
         }
-        try {
-            claims.releaseAll(released);
-        } catch (Exception e) {
-            LOG.warn("Worker {}: deleting the claims of {} together failed ({}); one by one", settings.workerId(),
-                    released.keySet(), e.toString());
-            for (Map.Entry<String, Long> each : Map.copyOf(released).entrySet()) {
+    }
+
+    /**
+     * Deletes the claims of {@code stopped} with the final checkpoints their stops left to write, in ONE multi
+     * ({@link RegionClaims#releaseWithCheckpoints}): the next owners find the last checkpoints and the free regions
+     * in one transaction, a round trip after the stops instead of the two of a checkpoint written by each stop and
+     * then the deletion. Each region then finishes its release. When the multi is refused (it wrote nothing) or a
+     * final checkpoint cannot be prepared, the regions are released one by one ({@link #releaseAlone}).
+     */
+    private void deleteClaims(Map<String, StoppedRun> stopped) {
+        Map<String, Long> epochs = new LinkedHashMap<>();
+        Map<String, FinalCheckpoint> finals = new LinkedHashMap<>();
+        boolean prepared = true;
+        for (Map.Entry<String, StoppedRun> each : stopped.entrySet()) {
+            StoppedRun run = each.getValue();
+            epochs.put(each.getKey(), run.epoch());
+            if (run.finalOffset().isPresent()) {
                 try {
-                    claims.release(each.getKey(), each.getValue());
-                } catch (Exception failed) {
-                    released.remove(each.getKey());
-                    LOG.warn("Worker {} region {}: deleting the claim failed, retrying at the next event: {}",
-                            settings.workerId(), each.getKey(), failed.toString());
+                    finals.put(each.getKey(), checkpoints.prepareFinal(each.getKey(), run.epoch(), run.finalOffset().getAsLong()));
+                } catch (Exception refusedOrUnread) {
+                    prepared = false; // settled alone below, where a refusal is told
                 }
             }
         }
-        released.keySet().forEach(region -> apply(region, new OwnershipEvent.ReleaseFinished()));
+        if (prepared) {
+            try {
+                Map<String, Op> writes = new LinkedHashMap<>();
+                finals.forEach((region, checkpoint) -> writes.put(region, checkpoint.write()));
+                claims.releaseWithCheckpoints(epochs, writes)
+                        .forEach((region, result) -> checkpoints.finalWritten(finals.get(region), result));
+                epochs.keySet().forEach(region -> apply(region, new OwnershipEvent.ReleaseFinished()));
+                return;
+            } catch (Exception refused) {
+                LOG.debug("Worker {}: releasing {} in one multi was refused ({}); one by one", settings.workerId(),
+                        epochs.keySet(), refused.toString());
+            }
+        }
+        epochs.forEach((region, epoch) -> releaseAlone(region, epoch, stopped.get(region).finalOffset()));
+    }
+
+    /**
+     * One region's release on its own: its final checkpoint, if its stop left one, then the claim's deletion. A
+     * checkpoint refused as fenced makes the region fenced and leaves the claim alone (it is not ours any more), as
+     * when a stop's own final checkpoint was refused; one that fails otherwise is given up, the claim deleted all
+     * the same, and the next owner resumes from the last checkpoint written (at least once). A deletion that fails
+     * leaves the release to finish at the next event.
+     */
+    private void releaseAlone(String region, long epoch, OptionalLong finalOffset) {
+        if (finalOffset.isPresent()) {
+            try {
+                checkpoints.commit(region, epoch, finalOffset.getAsLong());
+            } catch (FencedException fenced) {
+                LOG.warn("Worker {}: {}", settings.workerId(), fenced.getMessage());
+                listener.finalCheckpointFenced(region, settings.workerId(), epoch);
+                apply(region, new OwnershipEvent.Fenced());
+                return;
+            } catch (Exception failed) {
+                LOG.warn("Worker {} region {} epoch {}: the final checkpoint at offset {} failed ({}); the claim is deleted all"
+                        + " the same, the next owner resumes from the last checkpoint written", settings.workerId(), region,
+                        epoch, finalOffset.getAsLong(), failed.toString());
+            }
+        }
+        try {
+            claims.release(region, epoch);
+        } catch (Exception failed) {
+            LOG.warn("Worker {} region {}: deleting the claim failed, retrying at the next event: {}", settings.workerId(),
+                    region, failed.toString());
+            return;
+        }
+        apply(region, new OwnershipEvent.ReleaseFinished());
     }
 
     private void broadcast(OwnershipEvent event) {
@@ -898,8 +971,9 @@ public final class WorkerCoordinator implements Closeable {
      */
     private void release(String region, long epoch) throws Exception {
         boolean graceful = true;
+        OptionalLong finalOffset = OptionalLong.empty();
         try {
-            lifecycle.stop(region);
+            finalOffset = lifecycle.stop(region);
         } catch (FencedException fenced) {
             LOG.warn("Worker {}: {}", settings.workerId(), fenced.getMessage());
             apply(region, new OwnershipEvent.Fenced());
@@ -912,12 +986,12 @@ public final class WorkerCoordinator implements Closeable {
                     epoch, stuck.getMessage());
         }
         released(region, epoch, graceful);
+        StoppedRun stopped = new StoppedRun(epoch, finalOffset);
         if (claimsToDelete != null) {
-            claimsToDelete.put(region, epoch); // deleted with the others this event releases (applyAll)
+            claimsToDelete.put(region, stopped); // deleted with the others this event releases (applyAll)
             return;
         }
-        claims.release(region, epoch);
-        apply(region, new OwnershipEvent.ReleaseFinished());
+        deleteClaims(Map.of(region, stopped));
     }
 
     /**

@@ -307,6 +307,53 @@ class RegionClaimsTest {
         assertEquals(3, multis.get(), "refused together, then each alone");
     }
 
+    /**
+     * A release with final checkpoints: the checkpoints written and the claims deleted in ONE transaction, so the
+     * next owner never finds a free region without its final checkpoint; the store then writes on from the version
+     * that multi left. A multi refused (a checkpoint node written since the final was prepared) changes nothing.
+     */
+    @Test
+    void testFinalCheckpointsAreWrittenInTheTransactionThatDeletesTheClaims() throws Exception {
+        RegionClaims claims = new RegionClaims(mine, PATHS, "w1", TimeSource.system());
+        claims.claimAll(List.of("a", "b", "c"), generation);
+        ZooKeeperCheckpointStore store = new ZooKeeperCheckpointStore(mine, PATHS, "w1", new FencingCounter(), TimeSource.system());
+        store.commit("a", 1, 10);
+        Map<String, org.apache.zookeeper.Op> writes = new LinkedHashMap<>();
+        io.shardwork.coordination.checkpoint.FinalCheckpoint a = store.prepareFinal("a", 1, 15);
+        io.shardwork.coordination.checkpoint.FinalCheckpoint b = store.prepareFinal("b", 1, 25);
+        writes.put("a", a.write());
+        writes.put("b", b.write());
+        mine.create().forPath("/probe-1");
+        long before = mine.checkExists().forPath("/probe-1").getCzxid();
+
+        Map<String, org.apache.zookeeper.OpResult> written = claims.releaseWithCheckpoints(
+                new LinkedHashMap<>(Map.of("a", 1L, "b", 1L, "c", 1L)), writes);
+
+        mine.create().forPath("/probe-2");
+        assertEquals(before + 2, mine.checkExists().forPath("/probe-2").getCzxid(), "one transaction for three releases");
+        for (String region : List.of("a", "b", "c")) {
+            assertNull(mine.checkExists().forPath(PATHS.owner(region)), region + "'s claim deleted");
+        }
+        assertEquals(15, store.read("a").orElseThrow().offset());
+        assertEquals(25, store.read("b").orElseThrow().offset());
+        assertEquals(Optional.empty(), store.read("c"), "c released without a checkpoint");
+        assertEquals(java.util.Set.of("a", "b"), written.keySet(), "the results of the two checkpoint writes");
+        store.finalWritten(a, written.get("a"));
+
+        ClaimResult.Succeeded next = (ClaimResult.Succeeded) new RegionClaims(other, PATHS, "w2", TimeSource.system())
+                .claimAll(List.of("a"), generation).get("a");
+        assertEquals(15, next.checkpoint().orElseThrow().offset(), "the next owner starts at the final checkpoint");
+        assertThrows(FencedException.class, () -> store.commit("a", 1, 16), "the released epoch is fenced");
+
+        claims.claimAll(List.of("b"), generation); // b: epoch 2, ours again
+        io.shardwork.coordination.checkpoint.FinalCheckpoint stale = store.prepareFinal("b", 2, 30);
+        new ZooKeeperCheckpointStore(mine, PATHS, "w1", new FencingCounter(), TimeSource.system()).commit("b", 2, 27);
+        Map<String, String> tree = tree(PATHS.root());
+        assertThrows(org.apache.zookeeper.KeeperException.BadVersionException.class,
+                () -> claims.releaseWithCheckpoints(Map.of("b", 2L), Map.of("b", stale.write())));
+        assertEquals(tree, tree(PATHS.root()), "a refused release changes nothing: the claim held, the checkpoint as written");
+    }
+
     /** A claim of a region whose checkpoint node was never written (created empty, version 0). */
     private static ClaimResult.Succeeded unwritten(long epoch) {
         return new ClaimResult.Succeeded(epoch, Optional.empty(), 0);

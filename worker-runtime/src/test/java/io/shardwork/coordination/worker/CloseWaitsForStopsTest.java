@@ -11,6 +11,7 @@ import io.shardwork.leader.TimeSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -42,13 +43,14 @@ class CloseWaitsForStopsTest {
                 }
 
                 @Override
-                public void stop(String region) {
+                public OptionalLong stop(String region) {
                     try {
                         Thread.sleep(SLOW_STOP.toMillis()); // a final commit that takes its time
                         calls.add("stopped " + region);
                     } catch (InterruptedException e) {
                         calls.add("interrupted " + region);
                     }
+                    return OptionalLong.empty();
                 }
 
                 @Override

@@ -10,6 +10,7 @@ import io.shardwork.coordination.testing.Timing;
 import io.shardwork.layout.Checkpoint;
 import io.shardwork.leader.TimeSource;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,13 +39,14 @@ class CrashStopDuringReleaseTest {
                 }
 
                 @Override
-                public void stop(String region) {
+                public OptionalLong stop(String region) {
                     stopping.countDown();
                     try {
                         new CountDownLatch(1).await(); // a final checkpoint that ends when the thread is interrupted
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt(); // and returns normally: the claim deletion then fails
                     }
+                    return OptionalLong.empty();
                 }
 
                 @Override

@@ -11,20 +11,23 @@ import org.junit.jupiter.api.Test;
 
 class GracefulLeaveTest {
     @Test
-    void testLeavingWorkerStopsCheckpointsAndReleasesBeforeTheNextOwnerStartsFromThatCheckpoint() throws Exception {
+    void testLeavingWorkerStopsAndReleasesWithItsFinalCheckpointsBeforeTheNextOwnerStartsFromThem() throws Exception {
         try (TestCluster cluster = new TestCluster(4)) {
             cluster.startWorker("w1");
             WorkerCoordinator leaving = cluster.startWorker("w2");
             cluster.awaitBalanced();
             Set<String> moved = leaving.heldRegions();
             java.util.List<String> releases = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
             leaving.client().getZookeeperClient().setTracerDriver(new org.apache.curator.drivers.AdvancedTracerDriver() {
                 @Override
                 public void addTrace(org.apache.curator.drivers.OperationTrace trace) {
-                    // a release multi starts with the check of the region's epoch node
-                    if (trace.getName().startsWith("CuratorMultiTransactionImpl") && trace.getPath().endsWith("/epoch")
-                            && trace.getPath().contains("/regions/")) {
-                        releases.add(trace.getPath());
+                    // a release multi starts with the check of the region's epoch node, a checkpoint's with the claim's
+                    if (trace.getName().startsWith("CuratorMultiTransactionImpl")) {
+                        writes.add(trace.getPath());
+                        if (trace.getPath().endsWith("/epoch") && trace.getPath().contains("/regions/")) {
+                            releases.add(trace.getPath());
+                        }
                     }
                 }
 
@@ -36,6 +39,7 @@ class GracefulLeaveTest {
             leaving.close();
             assertTrue(moved.size() > 1, "the leaver held several regions: " + moved);
             assertEquals(1, releases.size(), "the claims of " + moved + " deleted in one multi: " + releases);
+            assertEquals(releases, writes, "the final checkpoints written by that multi, none on its own: " + writes);
             cluster.forget("w2");
             cluster.awaitConverged();
 

@@ -13,6 +13,7 @@ import io.shardwork.layout.Checkpoint;
 import io.shardwork.leader.TimeSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -112,7 +113,7 @@ class HandoffClaimBatchTest {
         }
 
         @Override
-        public void stop(String region) throws FencedException {
+        public OptionalLong stop(String region) throws FencedException {
             try {
                 if (!takerWatching.get().await(30, TimeUnit.SECONDS)) {
                     stoppedUnwatched.set(true);
@@ -120,7 +121,7 @@ class HandoffClaimBatchTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            delegate.stop(region);
+            return delegate.stop(region);
         }
 
         @Override

@@ -7,21 +7,26 @@ import io.shardwork.coordination.testing.FairTestStrategy;
 import io.shardwork.coordination.testing.TestCluster;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.layout.Checkpoint;
+import io.shardwork.layout.ClusterPaths;
 import io.shardwork.leader.TimeSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 
 /**
- * A graceful leave releases all of a worker's regions, each waiting for its final checkpoint: every one of
- * them is told to begin stopping before the first release waits, so they stop side by side.
+ * A graceful leave releases all of a worker's regions, each waiting for its stop: every one of them is told to
+ * begin stopping before the first release waits, and before the worker deregisters, so they stop side by side
+ * while the leader hears of the leave.
  */
 class SideBySideReleaseTest {
     @Test
     void testEveryRegionOfAGracefulLeaveBeginsStoppingBeforeTheFirstStopWaits() throws Exception {
-        try (TestCluster cluster = new TestCluster(3)) {
+        try (TestCluster cluster = new TestCluster(3); CuratorFramework observer = cluster.newClient()) {
+            String member = new ClusterPaths(TestCluster.CLUSTER).member("w1");
             List<String> calls = Collections.synchronizedList(new ArrayList<>());
             RegionLifecycle recording = new RegionLifecycle() {
                 @Override
@@ -39,12 +44,17 @@ class SideBySideReleaseTest {
 
                 @Override
                 public void beginStop(String region) {
-                    calls.add("beginStop " + region);
+                    try {
+                        calls.add("beginStop " + region + (observer.checkExists().forPath(member) == null ? " deregistered" : ""));
+                    } catch (Exception e) {
+                        calls.add("beginStop " + region + " " + e);
+                    }
                 }
 
                 @Override
-                public void stop(String region) {
+                public OptionalLong stop(String region) {
                     calls.add("stop " + region);
+                    return OptionalLong.empty();
                 }
 
                 @Override
@@ -62,6 +72,8 @@ class SideBySideReleaseTest {
             List<String> afterStart = new ArrayList<>(calls.subList(3, calls.size()));
             assertEquals(6, afterStart.size(), "a begin and a stop per region: " + calls);
             assertTrue(afterStart.subList(0, 3).stream().allMatch(call -> call.startsWith("beginStop ")), "all begin first: " + calls);
+            assertTrue(afterStart.subList(0, 3).stream().noneMatch(call -> call.contains(" deregistered")),
+                    "while the worker is still registered: they stop while the deregistration goes out: " + calls);
             assertTrue(afterStart.subList(3, 6).stream().allMatch(call -> call.startsWith("stop ")), "then each release waits: " + calls);
             for (String region : List.of("r0", "r1", "r2")) {
                 assertTrue(afterStart.contains("beginStop " + region) && afterStart.contains("stop " + region), region + ": " + calls);
