@@ -144,6 +144,13 @@ public final class WorkerCoordinator implements Closeable {
     private int refusedVersion = DefinitionDocument.NO_VERSION;
 
     private volatile boolean leaving;
+    /**
+     * While a graceful close waits for the leader to move its regions ({@link #awaitHandedOver}): assignments are
+     * still read, but only to give up held regions; nothing is claimed or stood by for.
+     */
+    private volatile boolean handingOver;
+    /** Notified whenever a region's state changes while {@link #handingOver}. */
+    private final Object handedOver = new Object();
     private volatile Exception failure;
     private volatile long registeredSession;
     private volatile long assignmentGeneration = -1;
@@ -254,9 +261,13 @@ public final class WorkerCoordinator implements Closeable {
     }
 
     /**
-     * Graceful shutdown: begins every held region's stop, deregisters (so the leader moves our regions), releases
-     * every held region (stopped, its final checkpoint written with its claim's deletion: stop-before-start),
-     * leaves the election, closes the client.
+     * Graceful shutdown: deregisters, so the leader moves our regions, and goes on processing them until the
+     * assignment that moves them arrives; then releases them as any move releases a region (stopped side by side,
+     * each final checkpoint written with its claim's deletion: stop-before-start), so a region pauses from the
+     * assignment to its new owner's start, as in a join, not from the signal: the leader's round and the
+     * deregistration are no longer part of the pause. Whatever the leader has not moved within the session timeout
+     * (no leader, or one that cannot write) is released then, as is everything when the deregistration failed.
+     * Then it leaves the election and closes the client.
      * Blocks until done: the regions stop side by side, each within {@link RegionLifecycle#stopTimeout()}
      * ({@code shutdown.timeout.ms}, past which it is abandoned and its claim deleted all the same), and the
      * close waits that long plus {@link #closeMargin()} for the ZooKeeper writes around them; only past
@@ -269,18 +280,23 @@ public final class WorkerCoordinator implements Closeable {
             return;
         }
         leaving = true;
+        handingOver = true;
+        long bound = lifecycle.stopTimeout().plus(closeMargin()).toMillis();
+        try {
+            if (events.submit(this::deregister).get(bound, TimeUnit.MILLISECONDS)) {
+                awaitHandedOver(Duration.ofMillis(settings.sessionTimeoutMs()));
+            }
+        } catch (Exception e) {
+            LOG.warn("Worker {}: the handover of its regions did not finish: {}", settings.workerId(), e.toString());
+        } finally {
+            handingOver = false;
+        }
         try {
             events.submit(() -> {
                 Map<String, OwnershipEvent> leave = new LinkedHashMap<>();
                 ownerships.keySet().forEach(region -> leave.put(region, new OwnershipEvent.Unassigned(-1)));
-                beginStops(leave); // the regions stop while the deregistration goes out
-                try {
-                    membership.deregister();
-                } catch (Exception e) {
-                    LOG.warn("Worker {}: deregistration failed: {}", settings.workerId(), e.toString());
-                }
-                releaseTogether(leave);
-            }).get(lifecycle.stopTimeout().plus(closeMargin()).toMillis(), TimeUnit.MILLISECONDS);
+                applyAll(leave);
+            }).get(bound, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("Worker {}: graceful release did not finish: {}", settings.workerId(), e.toString());
         }
@@ -288,6 +304,39 @@ public final class WorkerCoordinator implements Closeable {
         shutdownEvents();
         checkpoints.close();
         client.close();
+    }
+
+    /** Deletes our member node; whether it went (else the leader will not move our regions). Event thread. */
+    private boolean deregister() {
+        try {
+            membership.deregister();
+            return true;
+        } catch (Exception e) {
+            LOG.warn("Worker {}: deregistration failed ({}); releasing its regions at once", settings.workerId(), e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Waits until this worker holds no claim, the assignments read meanwhile having released them all, or until
+     * {@code atMost} has passed. Any thread but the event thread.
+     */
+    private void awaitHandedOver(Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        Set<String> held = heldRegions();
+        LOG.info("Worker {} deregistered: processing {} until the leader moves them (at most {} ms)", settings.workerId(),
+                held, atMost.toMillis());
+        synchronized (handedOver) {
+            while (!(held = heldRegions()).isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("Worker {}: the leader did not move {} within {} ms; releasing them now", settings.workerId(),
+                            held, atMost.toMillis());
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(handedOver, left);
+            }
+        }
     }
 
     /** What a graceful close allows beyond the stops for deregistering and deleting claims: max(10 s, 3 x session). */
@@ -632,7 +681,7 @@ public final class WorkerCoordinator implements Closeable {
 
     /** Reads /assignment (re-arming the watch) and feeds every region's state machine. */
     private void refreshAssignment() {
-        if (leaving) {
+        if (leaving && !handingOver) {
             return;
         }
         AssignmentDocument document;
@@ -666,6 +715,13 @@ public final class WorkerCoordinator implements Closeable {
             } else if (settings.workerId().equals(document.standbys().get(region))) {
                 standingBy.add(region);
             }
+        }
+        if (handingOver) { // a leaving worker only gives its regions up
+            Set<String> held = heldRegions();
+            events.keySet().retainAll(held);
+            events.values().removeIf(OwnershipEvent.Assigned.class::isInstance);
+            applyAll(events);
+            return;
         }
         lifecycle.standBy(standingBy, owned); // before the claims: what is kept for an owned region waits for its start
         applyAll(events);
@@ -805,6 +861,11 @@ public final class WorkerCoordinator implements Closeable {
         RegionOwnership before = ownerships.get(region);
         Transition transition = before.on(event);
         ownerships.put(region, transition.next());
+        if (handingOver && transition.next().state() != before.state()) {
+            synchronized (handedOver) {
+                handedOver.notifyAll();
+            }
+        }
         LogContext.epoch(transition.next().epoch());
         if (transition.next().state() == OwnershipState.CLAIMING && before.state() != OwnershipState.CLAIMING) {
             listener.claiming(region, settings.workerId(), transition.next().generation(), time.now());

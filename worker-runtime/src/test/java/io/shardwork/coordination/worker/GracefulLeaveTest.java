@@ -1,10 +1,15 @@
 package io.shardwork.coordination.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardwork.coordination.testing.OwnershipRecorder;
 import io.shardwork.coordination.testing.TestCluster;
+import io.shardwork.coordination.testing.Timing;
+import io.shardwork.layout.AssignmentDocument;
+import io.shardwork.layout.Checkpoint;
+import io.shardwork.layout.LayoutJson;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -55,6 +60,40 @@ class GracefulLeaveTest {
                 assertEquals(release.epoch() + 1, claim.epoch(), region + ": the next claim bumps the epoch once");
                 assertTrue(claim.seq() > release.seq(), "stop-before-start");
                 recorder.checkResumedFromFinalCheckpoint(region, "w2", "w1");
+            }
+        }
+    }
+
+    /**
+     * A leaver goes on processing its regions until the leader moves them; with no leader able to (the leader cut off
+     * from ZooKeeper, its session longer than the leaver's), it releases them itself once its session timeout has
+     * passed: gracefully, each claim deleted with a final checkpoint, while the assignment still names it.
+     */
+    @Test
+    void testALeaverWhoseRegionsNoLeaderMovesReleasesThemItselfAfterItsSessionTimeout() throws Exception {
+        try (TestCluster cluster = new TestCluster(4)) {
+            WorkerCoordinator leader = cluster.startWorker("w1", Timing.LONG_SESSION_TIMEOUT_MS);
+            WorkerCoordinator leaving = cluster.startWorker("w2");
+            cluster.awaitBalanced();
+            assertEquals("w1", cluster.leader().workerId(), "the first worker leads");
+            Set<String> held = leaving.heldRegions();
+            assertTrue(!held.isEmpty(), "w2 holds regions");
+
+            cluster.blip(leader, 30_000); // nobody can write an assignment until the test is over
+            leaving.close();
+
+            AssignmentDocument assignment = LayoutJson.decode(cluster.observer().getData().forPath(cluster.paths().assignment()),
+                    AssignmentDocument.class);
+            OwnershipRecorder recorder = cluster.recorder();
+            for (String region : held) {
+                assertEquals("w2", assignment.owners().get(region), region + " was not moved by an assignment: " + assignment.owners());
+                assertNull(cluster.observer().checkExists().forPath(cluster.paths().owner(region)), region + "'s claim deleted");
+                List<OwnershipRecorder.Entry> history = recorder.entries().stream().filter(e -> e.region().equals(region)).toList();
+                OwnershipRecorder.Entry release = history.get(history.size() - 1);
+                assertTrue(release.workerId().equals("w2") && !release.claim() && release.graceful(), region + ": " + history);
+                Checkpoint last = LayoutJson.decode(cluster.observer().getData().forPath(cluster.paths().regionCheckpoint(region)),
+                        Checkpoint.class);
+                assertEquals(release.epoch(), last.epoch(), region + "'s final checkpoint is w2's: " + last);
             }
         }
     }

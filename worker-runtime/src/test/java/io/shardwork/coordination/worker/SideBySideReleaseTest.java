@@ -7,7 +7,9 @@ import io.shardwork.coordination.testing.FairTestStrategy;
 import io.shardwork.coordination.testing.TestCluster;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.layout.Checkpoint;
+import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.LayoutJson;
 import io.shardwork.leader.TimeSource;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,14 +21,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A graceful leave releases all of a worker's regions, each waiting for its stop: every one of them is told to
- * begin stopping before the first release waits, and before the worker deregisters, so they stop side by side
- * while the leader hears of the leave.
+ * begin stopping before the first release waits, so they stop side by side; and only once the leader has moved
+ * them (the worker deregistered first and processed them until the assignment no longer named it).
  */
 class SideBySideReleaseTest {
     @Test
     void testEveryRegionOfAGracefulLeaveBeginsStoppingBeforeTheFirstStopWaits() throws Exception {
         try (TestCluster cluster = new TestCluster(3); CuratorFramework observer = cluster.newClient()) {
-            String member = new ClusterPaths(TestCluster.CLUSTER).member("w1");
+            ClusterPaths paths = new ClusterPaths(TestCluster.CLUSTER);
             List<String> calls = Collections.synchronizedList(new ArrayList<>());
             RegionLifecycle recording = new RegionLifecycle() {
                 @Override
@@ -45,7 +47,10 @@ class SideBySideReleaseTest {
                 @Override
                 public void beginStop(String region) {
                     try {
-                        calls.add("beginStop " + region + (observer.checkExists().forPath(member) == null ? " deregistered" : ""));
+                        AssignmentDocument assignment = LayoutJson.decode(observer.getData().forPath(paths.assignment()),
+                                AssignmentDocument.class);
+                        calls.add("beginStop " + region + (observer.checkExists().forPath(paths.member("w1")) == null ? " deregistered" : "")
+                                + ("w1".equals(assignment.owners().get(region)) ? "" : " moved"));
                     } catch (Exception e) {
                         calls.add("beginStop " + region + " " + e);
                     }
@@ -72,11 +77,13 @@ class SideBySideReleaseTest {
             List<String> afterStart = new ArrayList<>(calls.subList(3, calls.size()));
             assertEquals(6, afterStart.size(), "a begin and a stop per region: " + calls);
             assertTrue(afterStart.subList(0, 3).stream().allMatch(call -> call.startsWith("beginStop ")), "all begin first: " + calls);
-            assertTrue(afterStart.subList(0, 3).stream().noneMatch(call -> call.contains(" deregistered")),
-                    "while the worker is still registered: they stop while the deregistration goes out: " + calls);
+            assertTrue(afterStart.subList(0, 3).stream().allMatch(call -> call.endsWith(" deregistered moved")),
+                    "once the worker deregistered and the assignment no longer names it: the regions were processed until"
+                            + " the leader moved them: " + calls);
             assertTrue(afterStart.subList(3, 6).stream().allMatch(call -> call.startsWith("stop ")), "then each release waits: " + calls);
             for (String region : List.of("r0", "r1", "r2")) {
-                assertTrue(afterStart.contains("beginStop " + region) && afterStart.contains("stop " + region), region + ": " + calls);
+                assertTrue(afterStart.stream().anyMatch(call -> call.startsWith("beginStop " + region + " "))
+                        && afterStart.contains("stop " + region), region + ": " + calls);
             }
         }
     }
