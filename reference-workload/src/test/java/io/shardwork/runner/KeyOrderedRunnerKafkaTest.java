@@ -26,7 +26,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -86,7 +88,15 @@ class KeyOrderedRunnerKafkaTest {
         // abandoned owner must not have committed their invoices with an offset below them
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger doneAfterBlocked = new AtomicInteger();
-        try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("w-key").jitterSeed(seed)
+        // The runners' clock stands just after a checkpoint boundary until 50 orders after the blocked one are done,
+        // then runs on from the next boundary: a transaction falls due exactly while the blocked order is in flight
+        // and later ones are done. On the system clock a boundary that fell before those 50 (about one run in ten)
+        // drained the runner there and the 50 never came.
+        long interval = TimeUnit.MILLISECONDS.toNanos(300);
+        AtomicLong shift = new AtomicLong();
+        AtomicBoolean ticking = new AtomicBoolean();
+        MonotonicClock clock = () -> ticking.get() ? System.nanoTime() + shift.get() : 1_000 * interval + 1;
+        try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("w-key").jitterSeed(seed).clock(clock)
                 .handlers(() -> {
                     BillingHandler billing = TestHandlers.billing(setup.config.invoicesTopic());
                     return new Handler<Order>() {
@@ -116,6 +126,10 @@ class KeyOrderedRunnerKafkaTest {
             RegionRunner other = start(factory, setup, 1);
             Timing.awaitUntil(() -> doneAfterBlocked.get() >= 50 || first.state().terminal(), Timing.RUNNER,
                     "r0 to handle 50 orders after its blocked one", first::stats);
+            shift.set(1_001 * interval + 1 - System.nanoTime());
+            ticking.set(true);
+            Timing.awaitUntil(() -> other.stats().checkpoints() > 0 || other.state().terminal(), Timing.RUNNER,
+                    "a transaction due and committed (r1's)", other::stats);
             assertTrue(first.stats().checkpointedOffset() < 300, "r0's checkpoint passed its blocked order: "
                     + first.stats());
             first.abandon();
