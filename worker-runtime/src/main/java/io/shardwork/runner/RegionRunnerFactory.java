@@ -71,7 +71,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         this.warm = spares == 0 ? null : new WarmConsumers(this::newConsumer, settings.ordersTopic(), spares,
                 builder.refillDelay, WARM_REFRESH, "shardwork-" + settings.workerId() + "-warm-consumers");
         this.standbys = new StandbyMemories(this::newStandbyConsumer, handlers, handlerConfig, settings.ordersTopic(),
-                standbyHold(settings), STANDBY_LINGER, clock, settings.workerId());
+                standbyHold(settings), STANDBY_LINGER, clock, System::currentTimeMillis, settings.workerId());
         this.keyedPool = settings.keyOrdering() ? new KeyedPool(settings.workerId(), settings.concurrency(), config.regions().size()) : null;
     }
 

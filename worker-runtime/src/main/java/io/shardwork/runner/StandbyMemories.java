@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * a handler instance, positions the consumer {@code memoryRecords} before the partition's end (at its first record
  * when there are fewer), and gives each record it reads to the decoder's {@link Decoder#remember}, but only once
  * the record has been {@code hold} in memory: remembering is for records an earlier run processed, and a takeover
- * starts at the owner's last checkpoint, which trails the partition's end by about a checkpoint interval. The
+ * starts at the owner's last checkpoint, which trails the partition's end by about a checkpoint interval. A record
+ * counts as held since it was written (its timestamp, when it has one and it is earlier) rather than since it was
+ * read: the history a standby reads when it is first named (a worker that just joined) was written long before, and
+ * held from its reading it was all still held at the takeover that follows a join (about 1,500 records a region in
+ * the handoff benchmark, 8-38 ms to remember at the new owner's start). The
  * runner that takes the region over ({@link #take}) gets the opened handler, what its decoder remembered and the
  * records still held ({@link StandbyMemory}); it remembers the held ones before its start and handles the others
  * first. When the owner lagged more than {@code hold}, the decoder has remembered past the start, and the runner
@@ -47,6 +52,7 @@ final class StandbyMemories implements AutoCloseable {
     private static final Duration OFFSETS_TIMEOUT = Duration.ofSeconds(10);
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final LongSupplier wallMillis;
     private final Supplier<Handler<?>> handlers;
     private final HandlerConfig handlerConfig;
     private final String topic;
@@ -70,12 +76,13 @@ final class StandbyMemories implements AutoCloseable {
     /**
      * @param consumers builds the consumer (the runners' properties), on the standby thread
      * @param handlers  makes the handler instances
-     * @param hold      how long a record is held before its decoder remembers it
+     * @param hold      how long a record is held (since it was written, see above) before its decoder remembers it
+     * @param wallMillis the wall clock, in milliseconds, that records' timestamps are compared with
      * @param linger    how long a memory is kept after its region was last stood by for: the standbys of a cluster
      *                  change with each membership change, and one named again within this time is still warm
      */
     StandbyMemories(Supplier<Consumer<byte[], byte[]>> consumers, Supplier<Handler<?>> handlers, HandlerConfig handlerConfig,
-                    String topic, Duration hold, Duration linger, MonotonicClock clock, String workerId) {
+                    String topic, Duration hold, Duration linger, MonotonicClock clock, LongSupplier wallMillis, String workerId) {
         this.consumers = consumers;
         this.handlers = handlers;
         this.handlerConfig = handlerConfig;
@@ -83,6 +90,7 @@ final class StandbyMemories implements AutoCloseable {
         this.hold = hold;
         this.linger = linger;
         this.clock = clock;
+        this.wallMillis = wallMillis;
         this.workerId = workerId;
     }
 
@@ -295,8 +303,9 @@ final class StandbyMemories implements AutoCloseable {
             }
             ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
             long now = clock.nanos();
+            long wallNow = wallMillis.getAsLong();
             for (TopicPartition partition : assigned) {
-                reading.get(partition).add(records.records(partition), c.position(partition), now);
+                reading.get(partition).add(records.records(partition), c.position(partition), now, wallNow);
             }
         } catch (WakeupException woken) {
             // a take or a change of regions: the caller looks again
@@ -387,15 +396,16 @@ final class StandbyMemories implements AutoCloseable {
         }
 
         /**
-         * New records of the partition, read at {@code now}, and the consumer's position after them; remembers every
-         * record held for {@code hold} by now.
+         * New records of the partition, read at {@code now} ({@code wallNow} on the wall clock), and the consumer's
+         * position after them; remembers every record held for {@code hold} by now, a record held since it was written.
          */
-        synchronized void add(List<ConsumerRecord<byte[], byte[]>> records, long position, long now) {
+        synchronized void add(List<ConsumerRecord<byte[], byte[]>> records, long position, long now, long wallNow) {
             if (taken || next < 0) {
                 return;
             }
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                held.addLast(new Held(record, now));
+                long age = record.timestamp() >= 0 ? Math.max(0, wallNow - record.timestamp()) : 0;
+                held.addLast(new Held(record, now - TimeUnit.MILLISECONDS.toNanos(age)));
             }
             long heldBefore = now - hold.toNanos();
             next = Math.max(next, position);

@@ -61,6 +61,12 @@ final class FakeRegionClients implements RegionClients {
             log.add(new ConsumerRecord<>(topic, partition, offset, key, value));
         }
 
+        /** A record written at {@code timestamp} (milliseconds of the wall clock). */
+        synchronized void preload(String topic, int partition, long offset, byte[] key, byte[] value, long timestamp) {
+            log.add(new ConsumerRecord<>(topic, partition, offset, timestamp, org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                    -1, -1, key, value, new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty()));
+        }
+
         @Override
         public synchronized void assign(java.util.Collection<TopicPartition> partitions) {
             super.assign(partitions);

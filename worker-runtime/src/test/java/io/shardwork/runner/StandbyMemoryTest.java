@@ -40,6 +40,8 @@ class StandbyMemoryTest {
             new RetryBackoff(3, 1, 4), 10);
     private static final Duration HOLD = Duration.ofSeconds(2);
     private static final Duration LINGER = Duration.ofSeconds(60);
+    /** The wall clock the standbys compare records' timestamps with (the preloaded records have none, unless said). */
+    private static final long WALL_MILLIS = 1_800_000_000_000L;
 
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger instances = new AtomicInteger();
@@ -99,7 +101,7 @@ class StandbyMemoryTest {
     /** Standbys of this worker, standing by for eu (partition 0, {@code end} records); returns once it read them all. */
     private FakeRegionClients.SlowMockConsumer standingByForEu(int end, String what) throws InterruptedException {
         FakeRegionClients.SlowMockConsumer consumer = partition(end);
-        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, clock, "w-1");
+        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, clock, () -> WALL_MILLIS, "w-1");
         standbys.follow(Map.of("eu", 0), Set.of());
         Timing.awaitUntil(() -> consumer.assignment().contains(EU) && consumer.position(EU) == end, Timing.RUNNER, what,
                 () -> events);
@@ -148,6 +150,30 @@ class StandbyMemoryTest {
         if (standbys != null) {
             standbys.close();
         }
+    }
+
+    /**
+     * A record counts as held since it was written: the history a newly named standby reads (a worker that just
+     * joined) is remembered at once where it was written longer than the hold ago, the recent records held as ever.
+     */
+    @Test
+    void recordsWrittenLongerThanTheHoldAgoAreRememberedWhenReadAndRecentOnesAreHeld() throws Exception {
+        FakeRegionClients.SlowMockConsumer consumer = new FakeRegionClients.SlowMockConsumer();
+        for (int offset = 0; offset < 10; offset++) {
+            long written = offset < 8 ? WALL_MILLIS - HOLD.toMillis() - 1_000 : WALL_MILLIS - HOLD.toMillis() / 2;
+            consumer.preload(TOPIC, 0, offset, null, ("r" + offset).getBytes(StandardCharsets.UTF_8), written);
+        }
+        consumer.updateBeginningOffsets(Map.of(EU, 0L));
+        consumer.updateEndOffsets(Map.of(EU, 10L));
+        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, clock, () -> WALL_MILLIS, "w-1");
+        standbys.follow(Map.of("eu", 0), Set.of());
+        Timing.awaitUntil(() -> eventsOf(1).size() == 3, Timing.RUNNER, "the old records remembered as they are read", () -> events);
+        assertEquals(List.of("1 open", "1 remember 6", "1 remember 7"), eventsOf(1), "8 and 9, written within the hold, held");
+
+        clock.advance(HOLD.dividedBy(2).plusMillis(1));
+        Timing.awaitUntil(() -> eventsOf(1).size() == 5, Timing.RUNNER, "the recent records remembered once held long enough",
+                () -> events);
+        assertEquals(List.of("1 open", "1 remember 6", "1 remember 7", "1 remember 8", "1 remember 9"), eventsOf(1));
     }
 
     @Test

@@ -970,6 +970,7 @@ public final class WorkerCoordinator implements Closeable {
         byGeneration.forEach((generation, regions) -> {
             Map<String, ClaimResult> results;
             try {
+                LOG.debug("Worker {}: claiming {} for generation {}", settings.workerId(), regions, generation);
                 results = claim(regions, generation, freed);
             } catch (Exception e) {
                 LOG.warn("Worker {}: claiming {} failed, retrying at the next event: {}", settings.workerId(), regions, e.toString());
