@@ -71,7 +71,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         this.warm = spares == 0 ? null : new WarmConsumers(this::newConsumer, settings.ordersTopic(), spares,
                 builder.refillDelay, WARM_REFRESH, "shardwork-" + settings.workerId() + "-warm-consumers");
         this.standbys = new StandbyMemories(this::newStandbyConsumer, handlers, handlerConfig, settings.ordersTopic(),
-                standbyHold(settings), STANDBY_LINGER, clock, System::currentTimeMillis, settings.workerId());
+                standbyHold(settings), STANDBY_LINGER, STANDBY_SETTLE, clock, System::currentTimeMillis, settings.workerId());
         this.keyedPool = settings.keyOrdering() ? new KeyedPool(settings.workerId(), settings.concurrency(), config.regions().size()) : null;
     }
 
@@ -211,6 +211,12 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     static Duration standbyHold(RunnerSettings settings) {
         return Duration.ofMillis(settings.checkpointIntervalMs() + 1_000);
     }
+
+    /**
+     * How long a region newly stood by for waits before its history is read: the assignment that names standbys moves
+     * regions too (a join, a leave), and the moves' stops, claims and starts come first.
+     */
+    static final Duration STANDBY_SETTLE = Duration.ofMillis(500);
 
     /** How long a standby memory outlives its naming: standbys change with each membership change, and often back. */
     static final Duration STANDBY_LINGER = Duration.ofSeconds(60);

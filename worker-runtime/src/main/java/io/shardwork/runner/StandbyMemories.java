@@ -53,6 +53,7 @@ final class StandbyMemories implements AutoCloseable {
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final LongSupplier wallMillis;
+    private final Duration settle;
     private final Supplier<Handler<?>> handlers;
     private final HandlerConfig handlerConfig;
     private final String topic;
@@ -77,18 +78,23 @@ final class StandbyMemories implements AutoCloseable {
      * @param consumers builds the consumer (the runners' properties), on the standby thread
      * @param handlers  makes the handler instances
      * @param hold      how long a record is held (since it was written, see above) before its decoder remembers it
+     * @param settle    how long a region newly stood by for waits before its history is read: the assignment that
+     *                  names it usually moves regions too, and reading a region's history then (decoding and
+     *                  remembering thousands of records) took the CPU from those moves on a small host
      * @param wallMillis the wall clock, in milliseconds, that records' timestamps are compared with
      * @param linger    how long a memory is kept after its region was last stood by for: the standbys of a cluster
      *                  change with each membership change, and one named again within this time is still warm
      */
     StandbyMemories(Supplier<Consumer<byte[], byte[]>> consumers, Supplier<Handler<?>> handlers, HandlerConfig handlerConfig,
-                    String topic, Duration hold, Duration linger, MonotonicClock clock, LongSupplier wallMillis, String workerId) {
+                    String topic, Duration hold, Duration linger, Duration settle, MonotonicClock clock, LongSupplier wallMillis,
+                    String workerId) {
         this.consumers = consumers;
         this.handlers = handlers;
         this.handlerConfig = handlerConfig;
         this.topic = topic;
         this.hold = hold;
         this.linger = linger;
+        this.settle = settle;
         this.clock = clock;
         this.wallMillis = wallMillis;
         this.workerId = workerId;
@@ -262,6 +268,8 @@ final class StandbyMemories implements AutoCloseable {
     /** Opens what is new, assigns and positions the consumer, reads once, and feeds every memory. */
     private void readOnce(Map<TopicPartition, Memory> reading) {
         List<TopicPartition> unplaced = new ArrayList<>();
+        long passAt = clock.nanos();
+        reading.values().removeIf(memory -> !memory.opened() && passAt - memory.createdAt < settle.toNanos());
         for (Memory memory : reading.values()) {
             if (!memory.opened()) {
                 memory.open();
@@ -345,6 +353,8 @@ final class StandbyMemories implements AutoCloseable {
         long next = -1;
         /** When its region was last stood by for (under the memories' lock). */
         long namedAt = clock.nanos();
+        /** When it was made: it is opened and read {@code settle} later. */
+        final long createdAt = namedAt;
 
         Memory(String region, TopicPartition partition) {
             this.region = region;

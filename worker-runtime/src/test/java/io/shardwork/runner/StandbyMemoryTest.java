@@ -101,7 +101,7 @@ class StandbyMemoryTest {
     /** Standbys of this worker, standing by for eu (partition 0, {@code end} records); returns once it read them all. */
     private FakeRegionClients.SlowMockConsumer standingByForEu(int end, String what) throws InterruptedException {
         FakeRegionClients.SlowMockConsumer consumer = partition(end);
-        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, clock, () -> WALL_MILLIS, "w-1");
+        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, Duration.ZERO, clock, () -> WALL_MILLIS, "w-1");
         standbys.follow(Map.of("eu", 0), Set.of());
         Timing.awaitUntil(() -> consumer.assignment().contains(EU) && consumer.position(EU) == end, Timing.RUNNER, what,
                 () -> events);
@@ -165,7 +165,7 @@ class StandbyMemoryTest {
         }
         consumer.updateBeginningOffsets(Map.of(EU, 0L));
         consumer.updateEndOffsets(Map.of(EU, 10L));
-        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, clock, () -> WALL_MILLIS, "w-1");
+        standbys = new StandbyMemories(() -> consumer, Memo::new, CONFIG, TOPIC, HOLD, LINGER, Duration.ZERO, clock, () -> WALL_MILLIS, "w-1");
         standbys.follow(Map.of("eu", 0), Set.of());
         Timing.awaitUntil(() -> eventsOf(1).size() == 3, Timing.RUNNER, "the old records remembered as they are read", () -> events);
         assertEquals(List.of("1 open", "1 remember 6", "1 remember 7"), eventsOf(1), "8 and 9, written within the hold, held");
@@ -174,6 +174,28 @@ class StandbyMemoryTest {
         Timing.awaitUntil(() -> eventsOf(1).size() == 5, Timing.RUNNER, "the recent records remembered once held long enough",
                 () -> events);
         assertEquals(List.of("1 open", "1 remember 6", "1 remember 7", "1 remember 8", "1 remember 9"), eventsOf(1));
+    }
+
+    /** A region newly stood by for is left alone for the settle time: no handler opened, nothing read; then read. */
+    @Test
+    void aRegionNewlyStoodByForIsReadOnlyOnceTheSettleTimeHasPassed() throws Exception {
+        FakeRegionClients.SlowMockConsumer consumer = partition(10);
+        Duration settle = Duration.ofMillis(500);
+        AtomicInteger consumersMade = new AtomicInteger();
+        standbys = new StandbyMemories(() -> {
+            consumersMade.incrementAndGet(); // on the standby thread, in a read pass, after it set aside unsettled regions
+            return consumer;
+        }, Memo::new, CONFIG, TOPIC, HOLD, LINGER, settle, clock, () -> WALL_MILLIS, "w-1");
+        standbys.follow(Map.of("eu", 0), Set.of());
+        Timing.awaitUntil(() -> consumersMade.get() == 1, Timing.RUNNER, "a read pass of the standby thread", () -> events);
+        clock.advance(settle.minusMillis(1)); // the memory was made at the clock's start, before that pass
+        assertEquals(List.of(), eventsOf(1), "no handler opened before the settle time: " + events);
+        assertEquals(Set.of(), consumer.assignment(), "nothing read");
+
+        clock.advance(Duration.ofMillis(1));
+        Timing.awaitUntil(() -> consumer.assignment().contains(EU) && consumer.position(EU) == 10, Timing.RUNNER,
+                "the standby to read eu once settled", () -> events);
+        assertEquals("1 open", eventsOf(1).get(0));
     }
 
     @Test
