@@ -733,21 +733,11 @@ public final class WorkerCoordinator implements Closeable {
      * claims are then deleted together, with the final checkpoints the stops left ({@link #deleteClaims}).
      */
     private void applyAll(Map<String, OwnershipEvent> events) {
-        beginStops(events);
-        releaseTogether(events);
-    }
-
-    /** Begins the graceful stop of every region that {@code events} release, without waiting: they stop side by side. */
-    private void beginStops(Map<String, OwnershipEvent> events) {
         events.forEach((region, event) -> {
             if (ownerships.get(region).on(event).actions().stream().anyMatch(OwnershipAction.Release.class::isInstance)) {
                 lifecycle.beginStop(region);
             }
         });
-    }
-
-    /** Applies {@code events} (their stops begun), the claims they release deleted together at the end. */
-    private void releaseTogether(Map<String, OwnershipEvent> events) {
         boolean outermost = claimsToDelete == null;
         if (outermost) {
             claimsToDelete = new LinkedHashMap<>();
