@@ -39,6 +39,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -166,7 +167,7 @@ public final class ThroughputBench {
                 + " decoding: an OrderDecoder per partition (OrderCodec and the memory of recent order ids), as the"
                 + " runtime's noop and billing handlers; billing: the same invoice, headers and producer settings;"
                 + " at-least-once: flush then commitSync of the offsets once per checkpoint interval; exactly-once:"
-                + " one transactional producer, sendOffsetsToTransaction and commitTransaction once per checkpoint interval");
+                + " one transactional producer (a region producer's settings, its buffer.memory the region producers' together), sendOffsetsToTransaction and commitTransaction once per checkpoint interval");
 
         // -Dbench.modes=noop,... and -Dbench.sides=node,... narrow a run down for a profile (the ratios then miss)
         Set<String> only = Set.of(System.getProperty("bench.modes", "noop,billing_alo,billing_eos").split(","));
@@ -394,7 +395,7 @@ public final class ThroughputBench {
         long intervalNanos = config.checkpointIntervalMs() * 1_000_000L;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
              Producer<byte[], byte[]> producer = !mode.billing() ? null : new KafkaProducer<>(mode.eos()
-                     ? KafkaClientSettings.transactionalProducer(config, "raw", "raw-tx-" + config.clusterName())
+                     ? rawTransactionalProducer(config)
                      : KafkaClientSettings.idempotentProducer(config, "raw-" + config.clusterName()))) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -511,6 +512,17 @@ public final class ThroughputBench {
     }
 
     /** At-least-once: every invoice acknowledged, then the offsets; exactly-once: offsets into the transaction, commit. */
+    /**
+     * The raw loop's one transactional producer: the runtime's settings for a region's producer, with the buffer of
+     * all the runtime's region producers together (one per region), so both sides may hold as many invoices unacknowledged.
+     */
+    private Properties rawTransactionalProducer(ShardworkConfig config) {
+        Properties p = KafkaClientSettings.transactionalProducer(config, "raw", "raw-tx-" + config.clusterName());
+        long perRegion = Long.parseLong(p.getProperty(ProducerConfig.BUFFER_MEMORY_CONFIG));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(perRegion * regions));
+        return p;
+    }
+
     private static long commit(Mode mode, KafkaConsumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
                                Map<TopicPartition, OffsetAndMetadata> positions, long consumed) {
         if (mode.eos()) {

@@ -44,10 +44,14 @@ public final class KafkaClientSettings {
     static final int DEFAULT_SHARED_BUFFER_BYTES = 4 * 1024 * 1024;
     /**
      * Per region in exactly-once mode (one producer per region, so a worker's regions together hold up to this
-     * times their number): 64 batches of 16 KiB for one partition. It was 4 MiB, 64 MiB for 16 regions; at 1 MiB the
-     * exactly-once runners went from 0.76x to 0.97x the raw transactional loop (3 rounds, same run).
+     * times their number): four batches of {@link #DEFAULT_TRANSACTIONAL_BATCH_BYTES} for one partition, 4 MiB for
+     * 16 regions, the shared at-least-once producer's budget. Kafka's producer keeps each record it was given (value,
+     * headers, future and callbacks: about three times the record's bytes on the heap) until the batch is acknowledged,
+     * so what the buffers hold outlives young collections. It was 4 MiB, then 1 MiB (16 MiB for 16 regions): the
+     * throughput bench's 512 MiB JVM then spent 6.4-6.9 s of a run in collections (14-15 full ones) against the raw
+     * transactional loop's 2.6-2.8 s; at 256 KiB 3.6-4.3 s (9 full).
      */
-    static final int DEFAULT_TRANSACTIONAL_BUFFER_BYTES = 1024 * 1024;
+    static final int DEFAULT_TRANSACTIONAL_BUFFER_BYTES = 256 * 1024;
     /**
      * An exactly-once region's producer writes one partition and nothing it writes is read before its transaction
      * commits (up to an interval later), so it waits longer to fill larger batches than the shared producer

@@ -49,7 +49,7 @@ class KafkaClientSettingsTest {
     @Test
     void producersBufferLittleSoThatSentInvoicesDoNotOutliveYoungCollections() {
         assertEquals(Integer.toString(4 * 1024 * 1024), sharedBuffer(Map.of()), "not Kafka's 32 MiB for the shared producer");
-        assertEquals(Integer.toString(1024 * 1024), transactionalBuffer(Map.of()), "per region in exactly-once mode");
+        assertEquals(Integer.toString(256 * 1024), transactionalBuffer(Map.of()), "per region in exactly-once mode");
     }
 
     @Test
