@@ -27,26 +27,39 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * A record that is not a valid order and is larger than the dead-letter topic accepts must not kill its
- * region (which would be claimed again, replay and die again, forever): the dead letter is written with
- * the value cut to fit and headers saying so. Real Kafka.
+ * A record that is not a valid order and is larger than the dead-letter topic or the region's producer accepts
+ * must not kill its region (which would be claimed again, replay and die again, forever): the dead letter is
+ * written with the value cut to fit and headers saying so. Real Kafka.
  */
 class OversizedDeadLetterKafkaTest {
-    private static final int DLQ_MAX_BYTES = 4_000;
-    private static final int ORIGINAL_BYTES = 20_000;
-
     @Test
     void anOversizedDeadLetterIsWrittenTruncatedAndTheRegionGoesOn() throws Exception {
-        TestSetup setup = TestSetup.create("at-least-once", 1, Map.of());
-        Properties admin = new Properties();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, setup.kafka.bootstrapServers());
-        try (Admin client = Admin.create(admin)) {
-            ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, setup.config.deadLetterTopic());
-            Map<ConfigResource, Collection<AlterConfigOp>> change = Map.of(dlq, List.of(new AlterConfigOp(
-                    new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DLQ_MAX_BYTES)), AlterConfigOp.OpType.SET)));
-            client.incrementalAlterConfigs(change).all().get(Timing.KAFKA.toMillis(), TimeUnit.MILLISECONDS);
+        int dlqMaxBytes = 4_000;
+        ConsumerRecord<byte[], byte[]> letter = deadLetterOf("at-least-once", 20_000, dlqMaxBytes);
+        assertTrue(letter.value().length < dlqMaxBytes && letter.value().length > 0, "cut: " + letter.value().length);
+    }
+
+    /** An exactly-once region's producer buffers 256 KiB, below the topic's 1 MB: the buffer bounds the letter. */
+    @Test
+    void anExactlyOnceDeadLetterFitsTheRegionsProducerBuffer() throws Exception {
+        ConsumerRecord<byte[], byte[]> letter = deadLetterOf("exactly-once", 400_000, 0);
+        assertTrue(letter.value().length <= 256 * 1024 && letter.value().length > 200_000, "cut: " + letter.value().length);
+    }
+
+    /** Produces a record of {@code originalBytes} junk, then 20 orders, and returns the one dead letter written. */
+    private static ConsumerRecord<byte[], byte[]> deadLetterOf(String delivery, int originalBytes, int dlqMaxBytes) throws Exception {
+        TestSetup setup = TestSetup.create(delivery, 1, Map.of());
+        if (dlqMaxBytes > 0) {
+            Properties admin = new Properties();
+            admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, setup.kafka.bootstrapServers());
+            try (Admin client = Admin.create(admin)) {
+                ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, setup.config.deadLetterTopic());
+                Map<ConfigResource, Collection<AlterConfigOp>> change = Map.of(dlq, List.of(new AlterConfigOp(
+                        new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(dlqMaxBytes)), AlterConfigOp.OpType.SET)));
+                client.incrementalAlterConfigs(change).all().get(Timing.KAFKA.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
-        byte[] junk = new byte[ORIGINAL_BYTES];
+        byte[] junk = new byte[originalBytes];
         Arrays.fill(junk, (byte) 'x');
         Properties producer = new Properties();
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, setup.kafka.bootstrapServers());
@@ -70,10 +83,10 @@ class OversizedDeadLetterKafkaTest {
         List<ConsumerRecord<byte[], byte[]>> letters = setup.read(setup.config.deadLetterTopic(), true);
         assertEquals(1, letters.size());
         ConsumerRecord<byte[], byte[]> letter = letters.get(0);
-        assertTrue(letter.value().length < ORIGINAL_BYTES && letter.value().length > 0, "cut: " + letter.value().length);
-        assertEquals(Integer.toString(ORIGINAL_BYTES), header(letter, DeadLetter.HEADER_ORIGINAL_SIZE));
+        assertEquals(Integer.toString(originalBytes), header(letter, DeadLetter.HEADER_ORIGINAL_SIZE));
         assertEquals("0", header(letter, DeadLetter.HEADER_OFFSET));
         assertTrue(header(letter, DeadLetter.HEADER_TRUNCATED).contains("max.message.bytes"), header(letter, DeadLetter.HEADER_TRUNCATED));
+        return letter;
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -63,7 +63,7 @@ public record DeadLetter(byte[] key, byte[] value, String stage, String error, i
 
     /**
      * The value and headers to write so that the record fits {@code maxRecordBytes} (the dead-letter topic's
-     * max.message.bytes, or the producer's max.request.size when smaller): the value as it is when it fits,
+     * max.message.bytes, or the producer's max.request.size or buffer.memory when smaller): the value as it is when it fits,
      * else its first bytes, with {@value #HEADER_ORIGINAL_SIZE} and {@value #HEADER_TRUNCATED} headers. A
      * dead letter that could never be written would kill its region on every claim.
      */
@@ -77,8 +77,8 @@ public record DeadLetter(byte[] key, byte[] value, String stage, String error, i
         if (value == null || framing + original.length <= maxRecordBytes) {
             return new Fitted(value, headers);
         }
-        String reason = "value cut from " + original.length + " bytes to fit max.message.bytes " + maxRecordBytes
-                + " of the dead-letter topic";
+        String reason = "value cut from " + original.length + " bytes to fit " + maxRecordBytes + " bytes, the largest"
+                + " record the dead-letter topic (max.message.bytes) and the producer (max.request.size, buffer.memory) take";
         headers.put(HEADER_ORIGINAL_SIZE, utf8(Integer.toString(original.length)));
         headers.put(HEADER_TRUNCATED, utf8(reason));
         framing += HEADER_ORIGINAL_SIZE.length() + HEADER_TRUNCATED.length() + reason.length() + 32;

@@ -126,6 +126,18 @@ public final class KafkaClientSettings {
     }
 
     /**
+     * The largest record a region's effects producer takes ({@link #transactionalProducer} in exactly-once mode,
+     * else {@link #idempotentProducer}): Kafka refuses a record above its {@code max.request.size} or its
+     * {@code buffer.memory}, and an exactly-once region's buffer (256 KiB) is below the request size (1 MiB).
+     */
+    public static int largestRecordBytes(ShardworkConfig config) {
+        Properties p = config.exactlyOnce() ? transactionalProducer(config, "any", "any") : idempotentProducer(config, "any");
+        long request = Long.parseLong(p.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576").trim());
+        long buffer = Long.parseLong(p.getProperty(ProducerConfig.BUFFER_MEMORY_CONFIG).trim());
+        return (int) Math.min(Integer.MAX_VALUE, Math.min(request, buffer));
+    }
+
+    /**
      * A region's transactional producer: transactional.id {@code shardwork-<cluster>-<region>}, its buffer
      * {@link #DEFAULT_TRANSACTIONAL_BUFFER_BYTES}, {@link #DEFAULT_TRANSACTIONAL_LINGER_MS} and
      * {@link #DEFAULT_TRANSACTIONAL_BATCH_BYTES} unless the {@code kafka.producer.*} settings say otherwise.

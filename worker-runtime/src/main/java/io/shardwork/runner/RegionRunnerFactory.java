@@ -190,12 +190,11 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
 
     /**
      * The largest record the dead-letter topic takes ({@link TopicLayout.Observed#deadLetterMaxBytes()}); the
-     * producer's max.request.size bounds it too. Runners made afterwards cut larger dead letters to fit.
+     * effects producer's max.request.size and buffer.memory bound it too ({@link KafkaClientSettings#largestRecordBytes}).
+     * Runners made afterwards cut larger dead letters to fit.
      */
     public void deadLetterMaxBytes(int maxBytes) {
-        String request = config.clients().producer().getProperty("max.request.size");
-        int producerMax = request == null ? 1_048_576 : Integer.parseInt(request.trim());
-        this.deadLetterMaxBytes = Math.min(maxBytes, producerMax);
+        this.deadLetterMaxBytes = Math.min(maxBytes, KafkaClientSettings.largestRecordBytes(config));
     }
 
     @Override
