@@ -68,7 +68,6 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -687,19 +686,14 @@ public final class WorkerCoordinator implements Closeable {
         AssignmentDocument document;
         long generation;
         try {
-            Stat stat = new Stat();
-            byte[] data = client.getData().storingStatIn(stat).usingWatcher(assignmentWatcher).forPath(paths.assignment());
-            document = LayoutJson.decode(data, AssignmentDocument.class);
-            generation = stat.getVersion();
+            Optional<WatchedRead.Found> read = WatchedRead.read(WatchedRead.of(client, paths.assignment(), assignmentWatcher));
+            if (read.isEmpty()) {
+                return; // no leader has written one yet: its creation fires the watcher
+            }
+            document = LayoutJson.decode(read.get().data(), AssignmentDocument.class);
+            generation = read.get().version();
             assignmentGeneration = generation;
             lastAssignment = document;
-        } catch (KeeperException.NoNodeException none) {
-            try {
-                client.checkExists().usingWatcher(assignmentWatcher).forPath(paths.assignment());
-            } catch (Exception e) {
-                LOG.warn("Worker {}: cannot watch the assignment: {}", settings.workerId(), e.toString());
-            }
-            return;
         } catch (Exception e) {
             LOG.warn("Worker {}: cannot read the assignment, retrying at the next event: {}", settings.workerId(), e.toString());
             return;
