@@ -163,6 +163,9 @@ public final class ThroughputBench {
         results.put("warm_up", "one unmeasured run of each side (raw, node, runners) before the measured rounds of each mode");
         results.put("checkpoint_interval_ms", checkpointIntervalMs);
         results.put("produce_orders_per_s", produceRate);
+        results.put("durable", "billing: at-least-once, a region's checkpoint written (the raw loop: flush and commitSync);"
+                + " exactly-once, its transaction committed with the offsets, Kafka's committed offset being the checkpoint"
+                + " of record there (the raw loop: commitTransaction)");
         results.put("peer", "one thread, one KafkaConsumer assigned every partition, max.poll.records = runner.max.in.flight (the runners poll at most 250 each);"
                 + " decoding: an OrderDecoder per partition (OrderCodec and the memory of recent order ids), as the"
                 + " runtime's noop and billing handlers; billing: the same invoice, headers and producer settings;"
@@ -300,7 +303,10 @@ public final class ThroughputBench {
         env.deleteTopics(config.invoicesTopic());
     }
 
-    /** Polls the runners' counters until every region has handled (noop) or checkpointed (billing) its last order. */
+    /**
+     * Polls the runners' counters until every region has handled (noop) or made durable (billing) its last order:
+     * checkpointed at least once, committed with its transaction exactly once (as the raw loop's commitTransaction).
+     */
     private Run await(String side, int round, long began, Supplier<List<RunnerStats>> stats, Mode mode) {
         long deadline = began + RUN_DEADLINE.toNanos();
         long first = -1;
@@ -324,11 +330,11 @@ public final class ThroughputBench {
                     RunnerStats s = byRegion.get(BenchEnv.region(p));
                     long end = ends.get(p);
                     processed &= s.nextOffset() >= end;
-                    durable &= s.checkpointedOffset() >= end;
+                    durable &= s.durableOffset() >= end;
                     if (regionProcessedAt[p] < 0 && s.nextOffset() >= end) {
                         regionProcessedAt[p] = now_;
                     }
-                    if (regionDurableAt[p] < 0 && s.checkpointedOffset() >= end) {
+                    if (regionDurableAt[p] < 0 && s.durableOffset() >= end) {
                         regionDurableAt[p] = now_;
                     }
                 }

@@ -285,6 +285,44 @@ class RegionRunnerKafkaTest {
         assertEquals(new VerifyReport(3000, 3000, 0, 0, 0, 0, 0, delivery, true), new Verifier(setup.config).verify());
     }
 
+    /**
+     * Exactly once, an order is durable when its transaction commits (effects and offset together, Kafka's committed
+     * offset the checkpoint of record), not when ZooKeeper's mirror of it is written; at least once, only the
+     * checkpoint keeps the position. Posted checkpoints are held here, never written.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {ALO, EOS})
+    void theDurableOffsetFollowsTheTransactionExactlyOnceAndTheCheckpointAtLeastOnce(String delivery) throws Exception {
+        TestSetup setup = TestSetup.create(delivery, 1, Map.of());
+        long count = setup.produce(7, 300, 0).get(0);
+        List<Long> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CheckpointWriter holding = new CheckpointWriter() {
+            @Override
+            public void commit(long epoch, long nextOffset) {
+            }
+
+            @Override
+            public void post(long epoch, long nextOffset, java.time.Duration within, Outcome outcome) {
+                held.add(nextOffset); // never completed
+            }
+        };
+        try (RegionRunnerFactory factory = RegionRunnerFactory.builder(setup.config).workerId("w-1").build()) {
+            RegionRunner runner = factory.newRunner(holding, RunnerListener.NONE);
+            runner.start("r0", 0, 1, 0);
+            awaitDone(runner, count);
+            Timing.awaitUntil(() -> held.contains(count), Timing.RUNNER, "the checkpoint at the end to be posted", runner::stats);
+
+            assertEquals(0, runner.stats().checkpointedOffset(), "no posted checkpoint was written");
+            if (delivery.equals(EOS)) {
+                assertEquals(count, runner.stats().durableOffset(), "committed with the transaction: " + runner.stats());
+                assertEquals(count, setup.read(setup.config.invoicesTopic(), true).size(), "every invoice visible read_committed");
+            } else {
+                assertEquals(0, runner.stats().durableOffset(), "only the checkpoint keeps the position: " + runner.stats());
+            }
+            runner.stop();
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void exactlyOnceResumesFromKafkasCommittedOffsetAndMirrorsItToTheCheckpoint() throws Exception {
         TestSetup setup = TestSetup.create(EOS, 1, Map.of());

@@ -109,6 +109,8 @@ public final class RegionRunner {
     private volatile long startOffset = -1;
     private volatile long nextOffset = -1;
     private volatile long checkpointedOffset = -1;
+    /** Exactly-once: the offset the last committed transaction committed with the orders' effects, -1 before any. */
+    private volatile long committedOffset = -1;
     /**
      * The offset of the last checkpoint posted or written, or -1 after a post failed for a reason other than the
      * fence (the next due checkpoint then tries again). Set by the runner's thread, reset by the store's.
@@ -292,7 +294,8 @@ public final class RegionRunner {
     public RunnerStats stats() {
         return new RunnerStats(region, epoch, state.get(), processed.get(), failedAttempts.get(), handlerErrors.get(),
                 deadLettered.get(), fencedWritesRejected.get(), checkpointCount.get(), checkpointFailures.get(),
-                startOffset, nextOffset, checkpointedOffset, lag, holding, fromStandby);
+                startOffset, nextOffset, checkpointedOffset, Math.max(checkpointedOffset, committedOffset), lag, holding,
+                fromStandby);
     }
 
     private void wake() {
@@ -396,6 +399,9 @@ public final class RegionRunner {
                 millis(ready - startedNanos), millis(handlerOpenedNanos - startedNanos), millis(clientsReadyNanos - handlerOpenedNanos),
                 millis(rememberFrom - clientsReadyNanos), millis(ready - rememberFrom), remembered,
                 standby != null ? ", the rest kept warm by the standby" : "", millis(memoryPollNanos));
+        if (ledger.transactional()) {
+            committedOffset = start;
+        }
         if (committed.isPresent() && committed.getAsLong() > requestedStart) {
             writeCheckpoint(start, false);
         } else {
@@ -780,6 +786,9 @@ public final class RegionRunner {
             ledger.commit(consumer, input, offset);
         } catch (LedgerFencedException e) {
             throw fenced(e);
+        }
+        if (ledger.transactional()) {
+            committedOffset = offset;
         }
         if (last) {
             writeCheckpoint(offset, true);

@@ -13,6 +13,10 @@ package io.shardwork.runner;
  * @param startOffset          where this run started, -1 before it knows
  * @param nextOffset           the next order to process
  * @param checkpointedOffset   the offset of the last checkpoint written by this run, -1 if none yet
+ * @param durableOffset        every order of this run below it is done for good: its effects written and its position
+ *                             kept. At least once, the checkpointed offset; exactly once, the offset committed with the
+ *                             last transaction (Kafka's committed offset is the checkpoint of record there, the
+ *                             ZooKeeper checkpoint mirrors it up to a fifth of an interval later), -1 if none yet
  * @param lag                  orders behind the end of the partition at the last fetch, -1 when unknown
  * @param holding              the runner thread is holding still after {@link RegionRunner#pause()}: no order is in progress
  * @param fromStandby          this run took the decoder memory this worker kept while it stood by for the region
@@ -21,5 +25,5 @@ package io.shardwork.runner;
 public record RunnerStats(String region, long epoch, RunnerState state, long processed, long failedAttempts,
                           long handlerErrors, long deadLettered, long fencedWritesRejected, long checkpoints,
                           long checkpointFailures, long startOffset, long nextOffset, long checkpointedOffset,
-                          long lag, boolean holding, boolean fromStandby) {
+                          long durableOffset, long lag, boolean holding, boolean fromStandby) {
 }

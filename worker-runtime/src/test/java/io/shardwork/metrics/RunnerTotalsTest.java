@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class RunnerTotalsTest {
     private static RunnerStats stats(String region, long epoch, long processed, long failed, long deadLettered, long fenced) {
         return new RunnerStats(region, epoch, RunnerState.RUNNING, processed, failed, 0, deadLettered, fenced, processed / 10,
-                0, 0, processed, processed, 0, false, false);
+                0, 0, processed, processed, processed, 0, false, false);
     }
 
     @Test

@@ -22,7 +22,7 @@ class WorkerMetricsRegionTest {
     @Test
     void theLagGaugeStillReadsTheRunnersAfterAGarbageCollection() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        RunnerStats r0 = new RunnerStats("r0", 3, RunnerState.RUNNING, 10, 0, 0, 0, 0, 1, 0, 0, 10, 10, 7, false, false);
+        RunnerStats r0 = new RunnerStats("r0", 3, RunnerState.RUNNING, 10, 0, 0, 0, 0, 1, 0, 0, 10, 10, 10, 7, false, false);
         WeakReference<Supplier<List<RunnerStats>>> bound = bindWithAnUnheldSupplier(registry, r0);
 
         assertEquals(7, registry.get("shardwork.region.lag.records").tag("region", "r0").gauge().value());
