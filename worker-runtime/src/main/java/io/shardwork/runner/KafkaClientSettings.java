@@ -44,14 +44,16 @@ public final class KafkaClientSettings {
     static final int DEFAULT_SHARED_BUFFER_BYTES = 4 * 1024 * 1024;
     /**
      * Per region in exactly-once mode (one producer per region, so a worker's regions together hold up to this
-     * times their number): four batches of {@link #DEFAULT_TRANSACTIONAL_BATCH_BYTES} for one partition, 4 MiB for
-     * 16 regions, the shared at-least-once producer's budget. Kafka's producer keeps each record it was given (value,
-     * headers, future and callbacks: about three times the record's bytes on the heap) until the batch is acknowledged,
-     * so what the buffers hold outlives young collections. It was 4 MiB, then 1 MiB (16 MiB for 16 regions): the
-     * throughput bench's 512 MiB JVM then spent 6.4-6.9 s of a run in collections (14-15 full ones) against the raw
-     * transactional loop's 2.6-2.8 s; at 256 KiB 3.6-4.3 s (9 full).
+     * times their number), unless {@code kafka.producer.buffer.memory} says otherwise: this many of the producer's
+     * batches ({@link #DEFAULT_TRANSACTIONAL_BATCH_BYTES} unless {@code kafka.producer.batch.size} says otherwise),
+     * 256 KiB for one partition, 4 MiB for 16 regions, the shared at-least-once producer's budget. Kafka's producer
+     * keeps each record it was given (value, headers, future and callbacks: about three times the record's bytes on
+     * the heap) until the batch is acknowledged, so what the buffers hold outlives young collections. It was 4 MiB,
+     * then 1 MiB (16 MiB for 16 regions): the throughput bench's 512 MiB JVM then spent 6.4-6.9 s of a run in
+     * collections (14-15 full ones) against the raw transactional loop's 2.6-2.8 s; at 256 KiB 3.6-4.3 s (9 full).
+     * In batches, so that a larger batch.size still fits (Kafka refuses to allocate a batch above the buffer).
      */
-    static final int DEFAULT_TRANSACTIONAL_BUFFER_BYTES = 256 * 1024;
+    static final int TRANSACTIONAL_BUFFER_BATCHES = 4;
     /**
      * An exactly-once region's producer writes one partition and nothing it writes is read before its transaction
      * commits (up to an interval later), so it waits longer to fill larger batches than the shared producer
@@ -139,17 +141,17 @@ public final class KafkaClientSettings {
 
     /**
      * A region's transactional producer: transactional.id {@code shardwork-<cluster>-<region>}, its buffer
-     * {@link #DEFAULT_TRANSACTIONAL_BUFFER_BYTES}, {@link #DEFAULT_TRANSACTIONAL_LINGER_MS} and
+     * {@link #TRANSACTIONAL_BUFFER_BATCHES} batches, {@link #DEFAULT_TRANSACTIONAL_LINGER_MS} and
      * {@link #DEFAULT_TRANSACTIONAL_BATCH_BYTES} unless the {@code kafka.producer.*} settings say otherwise.
      */
     public static Properties transactionalProducer(ShardworkConfig config, String region, String clientId) {
         Properties p = idempotentProducer(config, clientId);
         Properties configured = config.clients().producer();
+        String batch = configured.getProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(DEFAULT_TRANSACTIONAL_BATCH_BYTES));
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, configured.getProperty(ProducerConfig.BUFFER_MEMORY_CONFIG,
-                Integer.toString(DEFAULT_TRANSACTIONAL_BUFFER_BYTES)));
+                Long.toString(TRANSACTIONAL_BUFFER_BATCHES * Long.parseLong(batch.trim()))));
         p.put(ProducerConfig.LINGER_MS_CONFIG, configured.getProperty(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_TRANSACTIONAL_LINGER_MS));
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, configured.getProperty(ProducerConfig.BATCH_SIZE_CONFIG,
-                Integer.toString(DEFAULT_TRANSACTIONAL_BATCH_BYTES)));
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, batch);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TransactionalLedger.transactionalId(config.clusterName(), region));
         return p;
     }

@@ -53,6 +53,14 @@ class KafkaClientSettingsTest {
     }
 
     @Test
+    void anExactlyOnceRegionsBufferHoldsFourOfItsBatchesWhateverTheirSize() {
+        assertEquals(Integer.toString(4 * 512 * 1024), transactionalBuffer(Map.of("kafka.producer.batch.size", "524288")),
+                "Kafka refuses to allocate a batch larger than the buffer");
+        assertEquals("100000", transactionalBuffer(Map.of("kafka.producer.batch.size", "524288",
+                "kafka.producer.buffer.memory", "100000")), "a buffer told is kept");
+    }
+
+    @Test
     void theProducerBufferSettingMovesBothProducers() {
         Map<String, String> set = Map.of("kafka.producer.buffer.memory", "8388608");
         assertEquals("8388608", sharedBuffer(set));
