@@ -73,22 +73,26 @@ public final class ClientSettings {
                 }
             } else if (key.startsWith(KAFKA_CLIENT)) {
                 String name = key.substring(KAFKA_CLIENT.length());
-                if (check(source, key, value, name, union(), "a setting common to Kafka clients", problems)) {
+                if (check(source, key, value, name, union(), List.of(ConsumerConfig.configDef(), ProducerConfig.configDef(),
+                        AdminClientConfig.configDef()), "a setting common to Kafka clients", problems)) {
                     common.put(name, value);
                 }
             } else if (key.startsWith(KAFKA_CONSUMER)) {
                 String name = key.substring(KAFKA_CONSUMER.length());
-                if (check(source, key, value, name, ConsumerConfig.configNames(), "a Kafka consumer setting", problems)) {
+                if (check(source, key, value, name, ConsumerConfig.configNames(), List.of(ConsumerConfig.configDef()),
+                        "a Kafka consumer setting", problems)) {
                     consumer.put(name, value);
                 }
             } else if (key.startsWith(KAFKA_PRODUCER)) {
                 String name = key.substring(KAFKA_PRODUCER.length());
-                if (check(source, key, value, name, ProducerConfig.configNames(), "a Kafka producer setting", problems)) {
+                if (check(source, key, value, name, ProducerConfig.configNames(), List.of(ProducerConfig.configDef()),
+                        "a Kafka producer setting", problems)) {
                     producer.put(name, value);
                 }
             } else if (key.startsWith(KAFKA_ADMIN)) {
                 String name = key.substring(KAFKA_ADMIN.length());
-                if (check(source, key, value, name, AdminClientConfig.configNames(), "a Kafka admin client setting", problems)) {
+                if (check(source, key, value, name, AdminClientConfig.configNames(), List.of(AdminClientConfig.configDef()),
+                        "a Kafka admin client setting", problems)) {
                     admin.put(name, value);
                 }
             } else {
@@ -112,8 +116,14 @@ public final class ClientSettings {
         return all;
     }
 
+    /**
+     * Whether {@code name} is a setting of the client ({@code known}) that shardwork leaves to the user and
+     * {@code value} is one the client takes (its type and range, as each of {@code defs} declaring it checks them):
+     * a worker whose producer would refuse its settings learns it at the start, with the other problems, not when
+     * its first region opens a client.
+     */
     private static boolean check(String source, String key, String value, String name, Set<String> known,
-                                 String expected, List<ConfigProblem> problems) {
+                                 List<org.apache.kafka.common.config.ConfigDef> defs, String expected, List<ConfigProblem> problems) {
         String shown = Secrets.display(key, value);
         if (OWNED_BY_SHARDWORK.contains(name)) {
             problems.add(new ConfigProblem(source, key, shown, "a setting shardwork does not own",
@@ -125,6 +135,22 @@ public final class ClientSettings {
                     .orElse("'" + name + "' is not " + expected);
             problems.add(new ConfigProblem(source, key, shown, expected, hint));
             return false;
+        }
+        for (org.apache.kafka.common.config.ConfigDef def : defs) {
+            org.apache.kafka.common.config.ConfigDef.ConfigKey declared = def.configKeys().get(name);
+            if (declared == null) {
+                continue;
+            }
+            try {
+                Object parsed = org.apache.kafka.common.config.ConfigDef.parseType(name, value, declared.type);
+                if (declared.validator != null) {
+                    declared.validator.ensureValid(name, parsed);
+                }
+            } catch (org.apache.kafka.common.config.ConfigException invalid) {
+                problems.add(new ConfigProblem(source, key, shown, "a value Kafka takes for " + name + " ("
+                        + declared.type.name().toLowerCase(java.util.Locale.ROOT) + ")", invalid.getMessage()));
+                return false;
+            }
         }
         return true;
     }

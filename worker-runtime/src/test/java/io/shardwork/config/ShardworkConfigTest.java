@@ -125,6 +125,19 @@ class ShardworkConfigTest {
     }
 
     @Test
+    void kafkaPassThroughValuesAreCheckedAgainstTheClientsOwnTypesAndRangesAllTogether() throws Exception {
+        List<ConfigProblem> problems = problemsOf(write("badvalues.properties", MINIMAL
+                + "kafka.producer.batch.size=lots\nkafka.consumer.max.poll.records=0\nkafka.client.request.timeout.ms=soon\n"
+                + "kafka.producer.linger.ms=20\n"));
+        ConfigProblem batch = problemFor(problems, "kafka.producer.batch.size");
+        assertTrue(batch.message().contains("batch.size") && batch.message().contains("lots"), batch.message());
+        assertTrue(problemFor(problems, "kafka.consumer.max.poll.records").message().contains("max.poll.records"),
+                () -> problems.toString());
+        assertTrue(problemFor(problems, "kafka.client.request.timeout.ms").message().contains("soon"), () -> problems.toString());
+        assertTrue(problems.stream().noneMatch(p -> p.key().equals("kafka.producer.linger.ms")), () -> problems.toString());
+    }
+
+    @Test
     void productionRefusesPlaintextKafkaUnlessAllowed() throws Exception {
         String production = MINIMAL.replace("deployment.environment=development", "deployment.environment=production");
         List<ConfigProblem> problems = problemsOf(write("prod.properties", production));
