@@ -522,7 +522,6 @@ public final class ThroughputBench {
         }
     }
 
-    /** At-least-once: every invoice acknowledged, then the offsets; exactly-once: offsets into the transaction, commit. */
     /**
      * The raw loop's one transactional producer: the runtime's settings for a region's producer, with the buffer of
      * all the runtime's region producers together (one per region), so both sides may hold as many invoices unacknowledged.
@@ -539,6 +538,7 @@ public final class ThroughputBench {
         return (Math.floorDiv(nanos, intervalNanos) + 1) * intervalNanos;
     }
 
+    /** At-least-once: every invoice acknowledged, then the offsets; exactly-once: offsets into the transaction, commit. */
     private static long commit(Mode mode, KafkaConsumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
                                Map<TopicPartition, OffsetAndMetadata> positions, long consumed) {
         if (mode.eos()) {
