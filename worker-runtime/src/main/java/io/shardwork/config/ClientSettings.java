@@ -14,7 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * {@code kafka.consumer.*}, {@code kafka.producer.*}, {@code kafka.admin.*} to one kind, any undeclared
  * {@code zookeeper.*} key to the ZooKeeper client under its own name, and {@code handler.config.*} to the
  * handler's {@code open}, prefix stripped and unchecked (the handler checks its own settings). Kafka keys are checked against the
- * client's own list of settings; the ones shardwork owns (its correctness depends on them) are refused.
+ * client's own settings (names, and values by their types and validators); the ones shardwork owns (its correctness depends on them) are refused.
  */
 public final class ClientSettings {
     public static final String KAFKA_CLIENT = "kafka.client.";
@@ -23,6 +23,13 @@ public final class ClientSettings {
     public static final String KAFKA_ADMIN = "kafka.admin.";
     public static final String ZOOKEEPER = "zookeeper.";
     public static final String HANDLER_CONFIG = "handler.config.";
+
+    /** The Kafka clients' own settings (names, types and validators), read once. */
+    private static final org.apache.kafka.common.config.ConfigDef CONSUMER_SETTINGS = ConsumerConfig.configDef();
+    private static final org.apache.kafka.common.config.ConfigDef PRODUCER_SETTINGS = ProducerConfig.configDef();
+    private static final org.apache.kafka.common.config.ConfigDef ADMIN_SETTINGS = AdminClientConfig.configDef();
+    private static final List<org.apache.kafka.common.config.ConfigDef> EVERY_CLIENT =
+            List.of(CONSUMER_SETTINGS, PRODUCER_SETTINGS, ADMIN_SETTINGS);
 
     /** Settings shardwork sets itself; overriding them would break ordering, fencing or delivery. */
     static final Set<String> OWNED_BY_SHARDWORK = Set.of(
@@ -73,26 +80,22 @@ public final class ClientSettings {
                 }
             } else if (key.startsWith(KAFKA_CLIENT)) {
                 String name = key.substring(KAFKA_CLIENT.length());
-                if (check(source, key, value, name, union(), List.of(ConsumerConfig.configDef(), ProducerConfig.configDef(),
-                        AdminClientConfig.configDef()), "a setting common to Kafka clients", problems)) {
+                if (check(source, key, value, name, EVERY_CLIENT, "a setting common to Kafka clients", problems)) {
                     common.put(name, value);
                 }
             } else if (key.startsWith(KAFKA_CONSUMER)) {
                 String name = key.substring(KAFKA_CONSUMER.length());
-                if (check(source, key, value, name, ConsumerConfig.configNames(), List.of(ConsumerConfig.configDef()),
-                        "a Kafka consumer setting", problems)) {
+                if (check(source, key, value, name, List.of(CONSUMER_SETTINGS), "a Kafka consumer setting", problems)) {
                     consumer.put(name, value);
                 }
             } else if (key.startsWith(KAFKA_PRODUCER)) {
                 String name = key.substring(KAFKA_PRODUCER.length());
-                if (check(source, key, value, name, ProducerConfig.configNames(), List.of(ProducerConfig.configDef()),
-                        "a Kafka producer setting", problems)) {
+                if (check(source, key, value, name, List.of(PRODUCER_SETTINGS), "a Kafka producer setting", problems)) {
                     producer.put(name, value);
                 }
             } else if (key.startsWith(KAFKA_ADMIN)) {
                 String name = key.substring(KAFKA_ADMIN.length());
-                if (check(source, key, value, name, AdminClientConfig.configNames(), List.of(AdminClientConfig.configDef()),
-                        "a Kafka admin client setting", problems)) {
+                if (check(source, key, value, name, List.of(ADMIN_SETTINGS), "a Kafka admin client setting", problems)) {
                     admin.put(name, value);
                 }
             } else {
@@ -109,20 +112,13 @@ public final class ClientSettings {
         return new ClientSettings(common, consumer, producer, admin, zookeeper, handler);
     }
 
-    private static Set<String> union() {
-        Set<String> all = new java.util.HashSet<>(ConsumerConfig.configNames());
-        all.addAll(ProducerConfig.configNames());
-        all.addAll(AdminClientConfig.configNames());
-        return all;
-    }
-
     /**
-     * Whether {@code name} is a setting of the client ({@code known}) that shardwork leaves to the user and
+     * Whether {@code name} is a setting of one of the clients ({@code defs}) that shardwork leaves to the user and
      * {@code value} is one the client takes (its type and range, as each of {@code defs} declaring it checks them):
      * a worker whose producer would refuse its settings learns it at the start, with the other problems, not when
      * its first region opens a client.
      */
-    private static boolean check(String source, String key, String value, String name, Set<String> known,
+    private static boolean check(String source, String key, String value, String name,
                                  List<org.apache.kafka.common.config.ConfigDef> defs, String expected, List<ConfigProblem> problems) {
         String shown = Secrets.display(key, value);
         if (OWNED_BY_SHARDWORK.contains(name)) {
@@ -130,7 +126,9 @@ public final class ClientSettings {
                     "shardwork sets " + name + " itself (use kafka.bootstrap.servers for the cluster)"));
             return false;
         }
-        if (!known.contains(name)) {
+        if (defs.stream().noneMatch(def -> def.configKeys().containsKey(name))) {
+            Set<String> known = new java.util.HashSet<>();
+            defs.forEach(def -> known.addAll(def.names()));
             String hint = KeySuggester.closest(name, known).map(s -> "did you mean '" + key.substring(0, key.length() - name.length()) + s + "'?")
                     .orElse("'" + name + "' is not " + expected);
             problems.add(new ConfigProblem(source, key, shown, expected, hint));
