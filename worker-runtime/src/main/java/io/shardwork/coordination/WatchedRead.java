@@ -1,4 +1,4 @@
-package io.shardwork.coordination.worker;
+package io.shardwork.coordination;
 
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
@@ -13,14 +13,15 @@ import org.apache.zookeeper.data.Stat;
  * in the window would go unseen until then. A new leader creates {@code /assignment} and writes its first
  * generation within a few milliseconds of its election, and in a cluster that changes no further that first
  * generation was never read: the throughput bench once left a one-worker cluster's four regions unclaimed for
- * minutes. So when the exists call finds the node, the data is read again.
+ * minutes. So when the exists call finds the node, the data is read again. The worker follows {@code /assignment}
+ * and {@code /definition} this way.
  */
-final class WatchedRead {
+public final class WatchedRead {
     /** At most this many reads when the node keeps appearing and vanishing; the armed watch reports the next change. */
     static final int MAX_ATTEMPTS = 5;
 
     /** The two calls on one znode, each leaving the same watcher on it. */
-    interface Node {
+    public interface Node {
         /** The data, filling {@code stat}; throws {@link KeeperException.NoNodeException} when there is no node. */
         byte[] getData(Stat stat) throws Exception;
 
@@ -29,13 +30,13 @@ final class WatchedRead {
     }
 
     /** The node's data and version as read. */
-    record Found(byte[] data, int version) { }
+    public record Found(byte[] data, int version) { }
 
     private WatchedRead() {
     }
 
     /** {@code path} on {@code client}, each call leaving {@code watcher}. */
-    static Node of(CuratorFramework client, String path, Watcher watcher) {
+    public static Node of(CuratorFramework client, String path, Watcher watcher) {
         return new Node() {
             @Override
             public byte[] getData(Stat stat) throws Exception {
@@ -50,7 +51,7 @@ final class WatchedRead {
     }
 
     /** The node's data, or empty when it does not exist (its creation will fire the watcher). */
-    static Optional<Found> read(Node node) throws Exception {
+    public static Optional<Found> read(Node node) throws Exception {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Stat stat = new Stat();
             try {

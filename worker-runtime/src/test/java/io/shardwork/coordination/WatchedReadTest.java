@@ -1,4 +1,4 @@
-package io.shardwork.coordination.worker;
+package io.shardwork.coordination;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

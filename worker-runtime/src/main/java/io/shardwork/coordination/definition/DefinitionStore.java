@@ -1,5 +1,6 @@
 package io.shardwork.coordination.definition;
 
+import io.shardwork.coordination.WatchedRead;
 import io.shardwork.coordination.claim.RegionNodes;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.DefinitionDocument;
@@ -28,15 +29,15 @@ public final class DefinitionStore {
 
     /** The definition, or empty when there is none; {@code watcher} (may be null) fires on its next change or creation. */
     public Optional<VersionedDefinition> read(Watcher watcher) throws Exception {
+        if (watcher != null) {
+            return WatchedRead.read(WatchedRead.of(client, paths.definition(), watcher)).map(found ->
+                    new VersionedDefinition(LayoutJson.decode(found.data(), DefinitionDocument.class), found.version()));
+        }
         Stat stat = new Stat();
         try {
-            byte[] data = watcher == null ? client.getData().storingStatIn(stat).forPath(paths.definition())
-                    : client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(paths.definition());
+            byte[] data = client.getData().storingStatIn(stat).forPath(paths.definition());
             return Optional.of(new VersionedDefinition(LayoutJson.decode(data, DefinitionDocument.class), stat.getVersion()));
         } catch (KeeperException.NoNodeException none) {
-            if (watcher != null && client.checkExists().usingWatcher(watcher).forPath(paths.definition()) != null) {
-                return read(watcher);
-            }
             return Optional.empty();
         }
     }

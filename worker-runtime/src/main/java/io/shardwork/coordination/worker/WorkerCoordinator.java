@@ -5,6 +5,7 @@ import io.shardwork.assigner.Region;
 import io.shardwork.coordination.CoordinationSettings;
 import io.shardwork.coordination.LayoutAccessDeniedException;
 import io.shardwork.coordination.LayoutAcls;
+import io.shardwork.coordination.WatchedRead;
 import io.shardwork.coordination.ZooKeeperClientFactory;
 import io.shardwork.coordination.checkpoint.CheckpointStore;
 import io.shardwork.coordination.checkpoint.FencedException;
