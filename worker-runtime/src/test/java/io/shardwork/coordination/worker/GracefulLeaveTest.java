@@ -73,6 +73,9 @@ class GracefulLeaveTest {
     void testALeaverWhoseRegionsNoLeaderMovesReleasesThemItselfAfterItsSessionTimeout() throws Exception {
         try (TestCluster cluster = new TestCluster(4)) {
             WorkerCoordinator leader = cluster.startWorker("w1", Timing.LONG_SESSION_TIMEOUT_MS);
+            // starting first does not make w1 the leader: its election node is made on its selector's thread, and
+            // w2's could come first (it did once in a full run)
+            Timing.await("w1 to lead before w2 starts", Timing.CONVERGE, leader::isLeader, cluster::status);
             WorkerCoordinator leaving = cluster.startWorker("w2");
             cluster.awaitBalanced();
             assertEquals("w1", cluster.leader().workerId(), "the first worker leads");
