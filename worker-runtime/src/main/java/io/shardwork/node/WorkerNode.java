@@ -103,7 +103,7 @@ public final class WorkerNode implements Closeable {
                 region -> coordinator.ownership(region).state() != OwnershipState.IDLE);
         coordinator.client().getConnectionStateListenable().addListener(health);
         health.requireRunning(this::heldNotRunning);
-        HandlerTimers handlerTimers = new HandlerTimers(meters, partitions.keySet().stream().sorted().toList());
+        HandlerTimers handlerTimers = new HandlerTimers(meters.getPrometheusRegistry(), partitions.keySet().stream().sorted().toList());
         lifecycle.get().observeRunners(new RunnerListener() {
             @Override
             public void onHandlerCall(RegionRunner runner, long nanos) {
