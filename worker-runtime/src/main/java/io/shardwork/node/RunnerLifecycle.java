@@ -11,6 +11,7 @@ import io.shardwork.runner.RegionFencedException;
 import io.shardwork.runner.RegionRunner;
 import io.shardwork.runner.RegionRunnerFactory;
 import io.shardwork.runner.RunnerListener;
+import io.shardwork.runner.RunnerState;
 import io.shardwork.runner.RunnerStats;
 import java.time.Duration;
 import java.util.HashMap;
@@ -469,6 +470,9 @@ public final class RunnerLifecycle implements RegionLifecycle {
 
     /** Counters of the runners running now, by region. */
     public List<RunnerStats> runningStats() {
-        return running.values().stream().map(run -> run.runner.stats()).toList();
+        // a run is listed in running before its runner starts (so that its death is always heard); until then it
+        // has no region, and is not running yet
+        return running.values().stream().map(run -> run.runner.stats()).filter(stats -> stats.state() != RunnerState.NEW)
+                .toList();
     }
 }

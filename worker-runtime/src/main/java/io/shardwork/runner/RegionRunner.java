@@ -162,13 +162,18 @@ public final class RegionRunner {
      */
     public void start(String region, int partition, long epoch, long startOffset) {
         Objects.requireNonNull(region, "region");
-        if (!state.compareAndSet(RunnerState.NEW, RunnerState.RUNNING)) {
+        if (state.get() != RunnerState.NEW) {
             throw new IllegalStateException("Cannot be started more than once (region " + this.region + ", state "
                     + state.get() + ")");
         }
+        // named before it is RUNNING: whoever sees it past NEW sees its region, partition and epoch (see stats())
         this.region = region;
         this.partition = partition;
         this.epoch = epoch;
+        if (!state.compareAndSet(RunnerState.NEW, RunnerState.RUNNING)) {
+            throw new IllegalStateException("Cannot be started more than once (region " + region + ", state "
+                    + state.get() + ")");
+        }
         Thread runnerThread = new Thread(() -> run(startOffset), "region-" + region + "-e" + epoch);
         runnerThread.setDaemon(true);
         thread = runnerThread;
@@ -292,7 +297,8 @@ public final class RegionRunner {
 
     /** The counters now; cheap, any thread. */
     public RunnerStats stats() {
-        return new RunnerStats(region, epoch, state.get(), processed.get(), failedAttempts.get(), handlerErrors.get(),
+        RunnerState now = state.get(); // first: past NEW, the region and epoch read next are this run's
+        return new RunnerStats(region, epoch, now, processed.get(), failedAttempts.get(), handlerErrors.get(),
                 deadLettered.get(), fencedWritesRejected.get(), checkpointCount.get(), checkpointFailures.get(),
                 startOffset, nextOffset, checkpointedOffset, Math.max(checkpointedOffset, committedOffset), lag, holding,
                 fromStandby);
