@@ -1,0 +1,108 @@
+package io.shardwork.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.shardwork.config.ConfigException;
+import io.shardwork.config.ConfigProblem;
+import io.shardwork.config.ShardworkConfig;
+import io.shardwork.coordination.definition.ClusterDefinitions;
+import io.shardwork.coordination.testing.Timing;
+import io.shardwork.coordination.worker.OwnershipListener;
+import io.shardwork.embedded.EmbeddedCluster;
+import io.shardwork.layout.ClusterPaths;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node's start: Kafka's side (the topic check, the clients' warm-up) runs beside ZooKeeper's (session, layout,
+ * definition), and both finish before the worker registers. A bad topic still stops the start with the topic's
+ * key, unregistered; a new cluster's layout, made in one batch, includes the leader epoch node, empty (no epoch),
+ * and the first leader's term is epoch 1. Real ZooKeeper, real Kafka.
+ */
+class WorkerNodeStartTest {
+    private static EmbeddedCluster cluster;
+    private static CuratorFramework observer;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.onFreePorts(Files.createTempDirectory("worker-node-start-test")));
+        observer = CuratorFrameworkFactory.newClient(cluster.zookeeperConnect(), new RetryOneTime(100));
+        observer.start();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        observer.close();
+        cluster.close();
+    }
+
+    private static ShardworkConfig config(String name) {
+        Map<String, String> raw = new LinkedHashMap<>();
+        raw.put("cluster.name", name);
+        raw.put("deployment.environment", "development");
+        raw.put("worker.id", "w1");
+        raw.put("zookeeper.connect", cluster.zookeeperConnect());
+        raw.put("kafka.bootstrap.servers", cluster.kafkaBootstrap());
+        raw.put("topic.orders", name + ".orders");
+        raw.put("topic.invoices", name + ".invoices");
+        raw.put("topic.dead.letters", name + ".orders.dlq");
+        raw.put("regions", "r0,r1,r2");
+        for (int i = 0; i < 3; i++) {
+            raw.put("region.r" + i + ".partition", Integer.toString(i));
+        }
+        raw.put("handler", "billing");
+        return ShardworkConfig.parse("test " + name, raw);
+    }
+
+    @Test
+    void aTopicWithTooFewPartitionsStopsTheStartBeforeTheWorkerRegisters() throws Exception {
+        ShardworkConfig config = config("start-bad-topic");
+        cluster.kafka().createTopics(Map.of(config.ordersTopic(), 2, config.invoicesTopic(), 3));
+        // written and merged without the checks of apply and resolve (which refuse the same topic), as a topic
+        // changed after the worker resolved its configuration
+        ClusterDefinitions.applyOrThrow(config, new ClusterDefinitions.ApplyOptions(false, false, false, false));
+        WorkerNode node = new WorkerNode(ClusterDefinitions.withDefinition(config), OwnershipListener.NONE);
+        try {
+            ConfigException refused = assertThrows(ConfigException.class, node::start);
+            assertEquals(List.of("topic.orders"), refused.problems().stream().map(ConfigProblem::key).toList(),
+                    refused.getMessage());
+            ClusterPaths paths = new ClusterPaths(config.clusterName());
+            // the ZooKeeper side ran meanwhile (the layout is there), and stopped short of the member node
+            assertNotNull(observer.checkExists().forPath(paths.members()));
+            assertEquals(List.of(), observer.getChildren().forPath(paths.members()));
+        } finally {
+            node.crash();
+        }
+    }
+
+    @Test
+    void aNewClustersLayoutHoldsAnEmptyLeaderEpochAndTheFirstLeaderIsEpochOne() throws Exception {
+        ShardworkConfig config = config("start-new-cluster");
+        cluster.kafka().createTopics(config.topicPartitions());
+        ClusterPaths paths = new ClusterPaths(config.clusterName());
+        WorkerNode node = new WorkerNode(ClusterDefinitions.applyAndResolve(config), OwnershipListener.NONE);
+        try {
+            node.start();
+            for (String path : List.of(paths.members(), paths.owners(), paths.regions(), paths.drained(), paths.leader())) {
+                assertNotNull(observer.checkExists().forPath(path), path);
+            }
+            Timing.await("w1 leads", Timing.CONVERGE, () -> node.coordinator().leaderEpoch() > 0,
+                    () -> "epoch " + node.coordinator().leaderEpoch());
+            assertEquals(1, node.coordinator().leaderEpoch());
+            assertEquals(1, observer.checkExists().forPath(paths.leaderEpoch()).getVersion());
+            assertEquals(List.of("w1"), observer.getChildren().forPath(paths.members()));
+        } finally {
+            node.close();
+        }
+    }
+}
