@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -29,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * a decoder only reads (its memory belongs to that throwaway instance). Stops at {@code budget}, or at {@link #stop()}
  * (the worker's first run has begun: from then on the warm-up would only compete with it for the CPU); a failure is
  * logged and changes nothing but the speed of the first claims.
+ *
+ * <p>Compiled code belongs to the JVM, not to a worker: once the warm-ups sharing a {@code warmed} tally
+ * ({@link #JVM_WIDE} in a worker) decoded {@code records} with a decoder class between them, later ones of that class
+ * decode nothing (a warm-up is mostly cut short by its worker's first claim, so the tally adds them up). A second worker in one JVM (the throughput benchmark starts one per round, tests and embedding
+ * applications several) otherwise spent its whole start, about 130 ms, decoding on one of two cores beside its own
+ * ZooKeeper round trips, for nothing.
  */
 final class DecoderWarmUp implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DecoderWarmUp.class);
@@ -41,14 +48,21 @@ final class DecoderWarmUp implements Runnable {
     private final Map<Integer, String> regionOf;
     private final int records;
     private final Duration budget;
+    private final Map<Class<?>, Long> warmed;
     private volatile boolean stopped;
+    private boolean alreadyWarm;
+
+    /** Records decoded by the warm-ups of this JVM so far, by decoder class. */
+    static final Map<Class<?>, Long> JVM_WIDE = new ConcurrentHashMap<>();
 
     /**
      * @param regionOf the region of each partition to read; records of other partitions are not read
      * @param records  how many records to decode at most, in all
+     * @param warmed   records decoded by earlier warm-ups, by decoder class: this one skips a class with
+     *                 {@code records} or more, and adds what it decoded
      */
     DecoderWarmUp(Supplier<Handler<?>> handlers, HandlerConfig handlerConfig, Supplier<Consumer<byte[], byte[]>> consumers,
-                  String topic, Map<Integer, String> regionOf, int records, Duration budget) {
+                  String topic, Map<Integer, String> regionOf, int records, Duration budget, Map<Class<?>, Long> warmed) {
         this.handlers = handlers;
         this.handlerConfig = handlerConfig;
         this.consumers = consumers;
@@ -56,6 +70,7 @@ final class DecoderWarmUp implements Runnable {
         this.regionOf = Map.copyOf(regionOf);
         this.records = records;
         this.budget = budget;
+        this.warmed = warmed;
     }
 
     @Override
@@ -63,8 +78,10 @@ final class DecoderWarmUp implements Runnable {
         long began = System.nanoTime();
         try {
             int decoded = decodeLatest();
-            LOG.info("Decode path warmed on {} records of {} in {} ms", decoded, topic,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+            if (!alreadyWarm) {
+                LOG.info("Decode path warmed on {} records of {} in {} ms", decoded, topic,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+            }
         } catch (Exception e) {
             LOG.info("Warming the decode path failed (the first claims decode with cold code): {}", e.toString());
         }
@@ -89,7 +106,15 @@ final class DecoderWarmUp implements Runnable {
             try {
                 handler.open(handlerConfig);
                 try {
-                    return decodeLatest(handler.decoder(), consumer, deadline);
+                    Decoder<?> decoder = handler.decoder();
+                    if (warmed.getOrDefault(decoder.getClass(), 0L) >= records) {
+                        LOG.info("Decode path of {} already warmed in this JVM: not warmed again", decoder.getClass().getName());
+                        alreadyWarm = true;
+                        return 0;
+                    }
+                    int decoded = decodeLatest(decoder, consumer, deadline);
+                    warmed.merge(decoder.getClass(), (long) decoded, Long::sum);
+                    return decoded;
                 } finally {
                     handler.close();
                 }

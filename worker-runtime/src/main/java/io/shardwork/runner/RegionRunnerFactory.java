@@ -165,7 +165,7 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
         Map<Integer, String> regionOf = new HashMap<>();
         config.regions().forEach(region -> regionOf.put(region.partition(), region.name()));
         decoderWarmUp = new DecoderWarmUp(handlers, handlerConfig, this::newConsumer, settings.ordersTopic(), regionOf,
-                WARM_UP_RECORDS, WARM_UP_BUDGET);
+                WARM_UP_RECORDS, WARM_UP_BUDGET, DecoderWarmUp.JVM_WIDE);
         DecoderWarmUp decoding = decoderWarmUp;
         Thread decode = new Thread(() -> {
             RegionRunner.loadClasses();

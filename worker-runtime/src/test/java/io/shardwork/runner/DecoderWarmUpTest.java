@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -75,7 +76,7 @@ class DecoderWarmUpTest {
     @Test
     void decodesTheLatestRecordsOfEachPartitionAndHandlesNone() throws Exception {
         DecoderWarmUp warmUp = new DecoderWarmUp(Recording::new, CONFIG, this::consumer, TOPIC,
-                Map.of(0, "eu", 1, "us", 2, "ap"), 12, Duration.ofSeconds(30));
+                Map.of(0, "eu", 1, "us", 2, "ap"), 12, Duration.ofSeconds(30), new HashMap<>());
         assertEquals(12, warmUp.decodeLatest());
         List<String> decoded = new ArrayList<>(events.subList(1, events.size() - 1));
         Collections.sort(decoded);
@@ -89,15 +90,34 @@ class DecoderWarmUpTest {
     @Test
     void onlyTheGivenPartitionsAreReadAndAStoppedWarmUpDecodesNothing() throws Exception {
         DecoderWarmUp onePartition = new DecoderWarmUp(Recording::new, CONFIG, this::consumer, TOPIC, Map.of(2, "ap"),
-                100, Duration.ofSeconds(30));
+                100, Duration.ofSeconds(30), new HashMap<>());
         assertEquals(10, onePartition.decodeLatest(), "all ten of partition 2, then caught up");
         assertEquals(12, events.size(), "open, ten decodes, close");
 
         events.clear();
         DecoderWarmUp stopped = new DecoderWarmUp(Recording::new, CONFIG, this::consumer, TOPIC, Map.of(0, "eu"), 100,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), new HashMap<>());
         stopped.stop();
         assertEquals(0, stopped.decodeLatest());
         assertEquals(List.of("open", "close"), events);
+    }
+
+    @Test
+    void aDecoderClassIsNotWarmedAgainOnceTheWarmUpsDecodedTheirCountBetweenThem() throws Exception {
+        Map<Class<?>, Long> warmed = new HashMap<>();
+        DecoderWarmUp first = new DecoderWarmUp(Recording::new, CONFIG, this::consumer, TOPIC, Map.of(2, "ap"), 15,
+                Duration.ofSeconds(30), warmed);
+        assertEquals(10, first.decodeLatest(), "caught up at ten, short of the fifteen asked");
+        assertEquals(List.of(10L), List.copyOf(warmed.values()), "ten decodes of its decoder class: " + warmed);
+
+        DecoderWarmUp second = new DecoderWarmUp(Recording::new, CONFIG, this::consumer, TOPIC, Map.of(0, "eu"), 15,
+                Duration.ofSeconds(30), warmed);
+        assertEquals(10, second.decodeLatest(), "ten more: twenty between them");
+
+        events.clear();
+        DecoderWarmUp third = new DecoderWarmUp(Recording::new, CONFIG, this::consumer, TOPIC, Map.of(0, "eu", 2, "ap"),
+                15, Duration.ofSeconds(30), warmed);
+        assertEquals(0, third.decodeLatest());
+        assertEquals(List.of("open", "close"), events, "opened and closed, nothing decoded");
     }
 }
