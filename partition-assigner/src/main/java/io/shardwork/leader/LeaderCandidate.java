@@ -68,13 +68,17 @@ public final class LeaderCandidate implements Closeable {
 
     /**
      * Joins the election. Does not block; the term runs on the selector's own thread. Also warms the
-     * leader's code on a thread of its own ({@link LeaderWarmUp}), so a first term after a failover is fast.
+     * leader's code on a thread of its own ({@link LeaderWarmUp}), so a first term after a failover is fast: the
+     * first candidate of the JVM with this strategy's class.
      */
     public void start() {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("Cannot be started more than once");
         }
         selector.start();
+        if (!LeaderWarmUp.firstFor(strategy)) {
+            return;
+        }
         Thread warmUp = new Thread(() -> {
             try {
                 LeaderWarmUp.run(strategy, regions);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs the leader's pure code (the strategy, the standby planner, the assignment document's JSON) on a made-up
@@ -27,8 +28,19 @@ import java.util.TreeMap;
  */
 final class LeaderWarmUp {
     static final int ROUNDS = 60;
+    /**
+     * The strategy classes already warmed in this JVM: compiled code is the JVM's, so a second candidate in one JVM
+     * (tests, embedding applications, the throughput benchmark's worker per round) would only take CPU from its own
+     * start, beside its first term.
+     */
+    private static final Set<Class<?>> WARMED = ConcurrentHashMap.newKeySet();
 
     private LeaderWarmUp() {
+    }
+
+    /** Whether {@code strategy}'s class is still to be warmed in this JVM: true once per class. */
+    static boolean firstFor(AssignmentStrategy strategy) {
+        return WARMED.add(strategy.getClass());
     }
 
     /** Blocks for the warm-up (a few tens of milliseconds of CPU, once). */

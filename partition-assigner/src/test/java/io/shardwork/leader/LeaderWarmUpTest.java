@@ -1,6 +1,7 @@
 package io.shardwork.leader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardwork.assigner.AssignmentInput;
@@ -43,5 +44,18 @@ class LeaderWarmUpTest {
             input.standbys().forEach((region, standby) -> assertTrue(!standby.equals(input.previousOwners().get(region)),
                     region + "'s standby is not its owner"));
         }
+    }
+
+    @Test
+    void aStrategyClassIsWarmedOncePerJvm() {
+        class Own implements AssignmentStrategy { // a class of this test's alone
+            @Override
+            public io.shardwork.assigner.Assignment assign(AssignmentInput input) {
+                return new StickyWeightedAssigner().assign(input);
+            }
+        }
+        assertTrue(LeaderWarmUp.firstFor(new Own()));
+        assertFalse(LeaderWarmUp.firstFor(new Own()), "another instance of a warmed class");
+        assertFalse(LeaderWarmUp.firstFor(new Own()));
     }
 }
