@@ -92,6 +92,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerCoordinator implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerCoordinator.class);
+
+    /**
+     * Whether a coordinator of this JVM warmed the claim path: compiled code is the JVM's, and a second worker in one
+     * JVM (tests, embedding applications, the throughput benchmark's worker per round) spent two ZooKeeper round
+     * trips, 12-18 ms of its start before registering, on it again.
+     */
+    private static final AtomicBoolean CLAIM_PATH_WARMED = new AtomicBoolean();
+
     private static final String VERSION = "0.1.0-SNAPSHOT";
 
     private enum State { LATENT, STARTED, CLOSED }
@@ -549,18 +557,6 @@ public final class WorkerCoordinator implements Closeable {
         }
     }
 
-    /**
-     * Tells the session listener when the client's session differs from the last one told. The election
-     * node of a new session may be created before this runs (Curator's recipes reconnect on their own);
-     * members and claims never are: they are created on the event thread after it.
-     */
-    /**
-     * Whether a coordinator of this JVM warmed the claim path: compiled code is the JVM's, and a second worker in one
-     * JVM (tests, embedding applications, the throughput benchmark's worker per round) spent two ZooKeeper round
-     * trips, 12-18 ms of its start before registering, on it again.
-     */
-    private static final AtomicBoolean CLAIM_PATH_WARMED = new AtomicBoolean();
-
     /** A step of {@link #start(BeforeRegistering)}. */
     @FunctionalInterface
     public interface BeforeRegistering {
@@ -612,6 +608,11 @@ public final class WorkerCoordinator implements Closeable {
         }
     }
 
+    /**
+     * Tells the session listener when the client's session differs from the last one told. The election
+     * node of a new session may be created before this runs (Curator's recipes reconnect on their own);
+     * members and claims never are: they are created on the event thread after it.
+     */
     private void announceSession() {
         long session;
         byte[] password;
