@@ -12,8 +12,8 @@ import io.shardwork.coordination.testing.Timing;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.embedded.EmbeddedCluster;
 import io.shardwork.layout.ClusterPaths;
+import io.shardwork.runner.TestSetup;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
@@ -46,28 +46,18 @@ class WorkerNodeStartTest {
         cluster.close();
     }
 
-    private static ShardworkConfig config(String name) {
-        Map<String, String> raw = new LinkedHashMap<>();
-        raw.put("cluster.name", name);
-        raw.put("deployment.environment", "development");
-        raw.put("worker.id", "w1");
-        raw.put("zookeeper.connect", cluster.zookeeperConnect());
-        raw.put("kafka.bootstrap.servers", cluster.kafkaBootstrap());
-        raw.put("topic.orders", name + ".orders");
-        raw.put("topic.invoices", name + ".invoices");
-        raw.put("topic.dead.letters", name + ".orders.dlq");
-        raw.put("regions", "r0,r1,r2");
-        for (int i = 0; i < 3; i++) {
-            raw.put("region.r" + i + ".partition", Integer.toString(i));
-        }
-        raw.put("handler", "billing");
-        return ShardworkConfig.parse("test " + name, raw);
+    /** A deployment of three regions r0..r2, worker w1, on the test's own servers, its topics made. */
+    private static TestSetup setup() {
+        return TestSetup.create(cluster.kafka(), "at-least-once", 3,
+                Map.of("zookeeper.connect", cluster.zookeeperConnect(), "worker.id", "w1"));
     }
 
     @Test
     void aTopicWithTooFewPartitionsStopsTheStartBeforeTheWorkerRegisters() throws Exception {
-        ShardworkConfig config = config("start-bad-topic");
-        cluster.kafka().createTopics(Map.of(config.ordersTopic(), 2, config.invoicesTopic(), 3));
+        ShardworkConfig setUp = setup().config;
+        String narrow = setUp.ordersTopic() + ".narrow";
+        cluster.kafka().createTopics(Map.of(narrow, 2));
+        ShardworkConfig config = setUp.with("topic.orders", narrow);
         // written and merged without the checks of apply and resolve (which refuse the same topic), as a topic
         // changed after the worker resolved its configuration
         ClusterDefinitions.applyOrThrow(config, new ClusterDefinitions.ApplyOptions(false, false, false, false));
@@ -87,8 +77,7 @@ class WorkerNodeStartTest {
 
     @Test
     void aNewClustersLayoutHoldsAnEmptyLeaderEpochAndTheFirstLeaderIsEpochOne() throws Exception {
-        ShardworkConfig config = config("start-new-cluster");
-        cluster.kafka().createTopics(config.topicPartitions());
+        ShardworkConfig config = setup().config;
         ClusterPaths paths = new ClusterPaths(config.clusterName());
         WorkerNode node = new WorkerNode(ClusterDefinitions.applyAndResolve(config), OwnershipListener.NONE);
         try {
