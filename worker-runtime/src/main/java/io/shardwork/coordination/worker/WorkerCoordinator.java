@@ -235,7 +235,7 @@ public final class WorkerCoordinator implements Closeable {
      * give this worker regions (its topics checked, its Kafka clients warming) then overlaps the ZooKeeper steps,
      * and its failure closes the coordinator unregistered and is thrown as it is.
      */
-    public void start(BeforeRegistering beforeRegistering) throws Exception {
+    public void start(StartStep beforeRegistering) throws Exception {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("Cannot be started more than once");
         }
@@ -557,14 +557,14 @@ public final class WorkerCoordinator implements Closeable {
         }
     }
 
-    /** A step of {@link #start(BeforeRegistering)}. */
+    /** A step of the start, run on the caller's thread ({@code beforeRegistering}) or on the event thread; may throw. */
     @FunctionalInterface
-    public interface BeforeRegistering {
+    public interface StartStep {
         void run() throws Exception;
     }
 
     /** Runs {@code step} on the event thread and waits for it; its exception is thrown as it is. */
-    private void onEvents(BeforeRegistering step) throws Exception {
+    private void onEvents(StartStep step) throws Exception {
         Future<?> done = events.submit(() -> {
             step.run();
             return null;
