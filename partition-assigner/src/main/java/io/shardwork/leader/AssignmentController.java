@@ -27,6 +27,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -120,13 +121,22 @@ public final class AssignmentController {
      * leadership. A ZooKeeper error in a round is logged and the round retried on the next event or after
      * the settle delay.
      *
+     * <p>The term's first write is three round trips after the election: the epoch's bump (sent in the background
+     * by the caller), the view's watches and its first multi-read go out together; then the members' data; then
+     * the write. The cluster's tree is made only when that first read finds a part missing ({@link #readFirst}).
+     *
+     * @param bump    this term's epoch, asked for and maybe not answered yet
+     * @param onEpoch told the epoch once it is known, before the first round
      * @throws InterruptedException when the thread is interrupted (leadership cancelled, candidate closed)
      */
-    public void lead(long leaderEpoch) throws InterruptedException {
+    public void lead(LeaderEpochs.Bump bump, LongConsumer onEpoch) throws InterruptedException {
+        long leaderEpoch = -1;
         try {
             termStartedAt = time.currentTimeMillis();
-            view.open(); // the watch requests go out with the tree check; the first read waits for their answers
-            ensureTree();
+            view.open(); // the watch requests go out behind the bump; the first read waits for their answers
+            readFirst();
+            leaderEpoch = bump.await();
+            onEpoch.accept(leaderEpoch);
             membershipChangedAt = time.currentTimeMillis();
             queue.request();
             while (true) {
@@ -159,7 +169,7 @@ public final class AssignmentController {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("Leader " + leaderId + " could not prepare the ZooKeeper tree.", e);
+            throw new IllegalStateException("Leader " + leaderId + " could not begin its term (epoch " + leaderEpoch + ").", e);
         } finally {
             active.set(false);
             view.close();
@@ -172,8 +182,21 @@ public final class AssignmentController {
     }
 
     /**
-     * Creates what is missing of the cluster's tree. One multi-read when everything is there (every term
-     * but the cluster's first): a new leader's first assignment should not wait on five failing creates.
+     * The first round's reads, sent behind the bump: the view's multi-read and the members' data. Workers make the
+     * cluster's tree when they start ({@code WorkerCoordinator}); where a part the view reads is missing all the
+     * same, the tree is made here and the first round reads everything again.
+     */
+    private void readFirst() throws Exception {
+        try {
+            view.read();
+        } catch (KeeperException.NoNodeException missing) {
+            ensureTree();
+            view.allStale();
+        }
+    }
+
+    /**
+     * Creates what is missing of the cluster's tree: one multi-read, then a create per missing part.
      */
     private void ensureTree() throws Exception {
         List<String> parents = List.of(paths.members(), paths.drained(), paths.owners(), paths.regions());

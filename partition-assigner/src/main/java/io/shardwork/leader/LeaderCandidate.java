@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * controller's queue honours at once. A latch would need its own event thread, listener races between
  * isLeader/notLeader, and close-and-recreate to re-join.
  *
- * <p>Term: elected, bump {@code /leader-epoch} (the new znode version is this term's epoch), then run an
- * {@link AssignmentController} on the leadership thread until deposed, cancelled or closed.
+ * <p>Term: elected, bump {@code /leader-epoch} (the new znode version is this term's epoch; the bump is sent
+ * without waiting, and the controller's first reads travel with it), then run an {@link AssignmentController}
+ * on the leadership thread until deposed, cancelled or closed.
  *
  * <p>Connection states go through {@link #handleStateChange}: SUSPENDED and LOST cancel the term at once
  * (stop acting); leadership is re-confirmed only by winning the election again, with a new epoch.
@@ -180,12 +181,13 @@ public final class LeaderCandidate implements Closeable {
             if (state.get() != State.STARTED) {
                 return;
             }
-            long epoch = new LeaderEpochs(client, paths).bump(workerId, time.now());
+            LeaderEpochs.Bump bump = new LeaderEpochs(client, paths).bumpInBackground(workerId, time.now());
             terms.incrementAndGet();
-            actingEpoch.set(epoch);
-            LOG.info("Worker {} is leader with epoch {}.", workerId, epoch);
             try {
-                new AssignmentController(client, paths, workerId, strategy, settings, time).lead(epoch);
+                new AssignmentController(client, paths, workerId, strategy, settings, time).lead(bump, epoch -> {
+                    actingEpoch.set(epoch);
+                    LOG.info("Worker {} is leader with epoch {}.", workerId, epoch);
+                });
             } finally {
                 actingEpoch.set(-1);
             }

@@ -177,6 +177,41 @@ class LeaderCandidateTest {
         }
     }
 
+    /**
+     * A failover's first term, where the cluster's tree exists: the epoch's bump goes out without waiting, the view's
+     * first read travels with it, and nothing checks the tree, so the first write waits on three answers (the view,
+     * the members' data, the write) where it waited on five (the bump, a tree check, the view, the members, the write).
+     */
+    @Test
+    void testANewLeadersFirstWriteWaitsOnThreeAnswers() throws Exception {
+        join("m1");
+        try (LeaderCandidate first = candidate("m1", new SpreadTestStrategy())) {
+            first.start();
+            await("the first leader's assignment", () -> assignment().owners().size() == 4);
+        }
+        join("m2");
+        client.delete().forPath(paths.member("m1")); // m1's regions are orphans: the next term writes at once
+        try (CuratorFramework next = CuratorFrameworkFactory.newClient(server.getConnectString(), 3_000, 3_000, new RetryOneTime(100))) {
+            next.start();
+            assertTrue(next.blockUntilConnected(5, TimeUnit.SECONDS));
+            TracedOperations operations = TracedOperations.recordOn(next);
+            try (LeaderCandidate candidate = new LeaderCandidate(next, paths, "m2", REGIONS, new SpreadTestStrategy(),
+                    new ControllerSettings(SETTLE, 2), TimeSource.system())) {
+                candidate.start();
+                await("m2's term wrote", () -> assignment().leaderEpoch() == candidate.actingEpoch()
+                        && assignment().owners().values().stream().allMatch("m2"::equals));
+            }
+            List<String> done = operations.soFar();
+            int write = done.indexOf("CuratorMultiTransactionImpl-Foreground");
+            assertTrue(write > 0, "the term's write among " + done);
+            List<String> beforeWrite = done.subList(0, write);
+            assertTrue(done.contains("SetDataBuilderImpl-Background") && !done.contains("SetDataBuilderImpl-Foreground"),
+                    "the bump is sent without waiting: " + done);
+            assertEquals(2, beforeWrite.stream().filter("MultiRead-Foreground"::equals).count(),
+                    "multi-reads waited on before the first write (the view's, the members'): " + done);
+        }
+    }
+
     @Test
     void testCandidateCannotBeStartedTwice() {
         LeaderCandidate candidate = candidate("m1", new SpreadTestStrategy());

@@ -60,6 +60,17 @@ class LeaderEpochsTest {
         assertEquals(1, operations.soFar().size(), "operations of one bump: " + operations.soFar());
     }
 
+    /** Sent without waiting: the same epochs as the blocking bump, and where the node is missing it is made first. */
+    @Test
+    void testABumpInTheBackgroundTakesTheNextEpochAndMakesAMissingNode() throws Exception {
+        LeaderEpochs epochs = new LeaderEpochs(client(), paths);
+        long first = epochs.bumpInBackground("m1", Instant.now()).await();
+        assertTrue(first >= 1, "epoch 0 means no leader; got " + first);
+        assertEquals(first, epochs.current());
+        assertEquals(first + 1, epochs.bumpInBackground("m2", Instant.now()).await());
+        assertEquals(first + 1, epochs.current());
+    }
+
     /** Candidates bumping at the same time, from their own sessions, never share an epoch. */
     @Test
     void testConcurrentBumpsTakeDistinctEpochs() throws Exception {
