@@ -18,6 +18,7 @@ import io.shardwork.layout.TracedMulti;
 import io.shardwork.layout.UnplaceableRecord;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -95,9 +97,14 @@ public final class AssignmentController {
     private int lastDefinitionVersion = DefinitionDocument.NO_VERSION;
     private long definitionSeenAt;
 
-    /** Regions come from the cluster definition ({@code /definition}), read in every round. */
-    public AssignmentController(CuratorFramework client, ClusterPaths paths, String leaderId,
-                                AssignmentStrategy strategy, ControllerSettings settings, TimeSource time) {
+    /**
+     * Regions come from the cluster definition ({@code /definition}), read in every round.
+     *
+     * @param likelyMembers the members the leader believes there are, asked for with the term's first read
+     *                      ({@link LeaderView}); a wrong guess costs one more round trip, never a wrong picture
+     */
+    public AssignmentController(CuratorFramework client, ClusterPaths paths, String leaderId, AssignmentStrategy strategy,
+                                ControllerSettings settings, TimeSource time, Supplier<? extends Collection<String>> likelyMembers) {
         this.client = client;
         this.paths = paths;
         this.leaderId = leaderId;
@@ -109,7 +116,7 @@ public final class AssignmentController {
             if (active.get()) {
                 queue.request();
             }
-        });
+        }, likelyMembers);
     }
 
     /** How one round ended. */

@@ -4,9 +4,12 @@ import io.shardwork.assigner.AssignmentStrategy;
 import io.shardwork.assigner.Region;
 import io.shardwork.layout.ClusterPaths;
 import java.io.Closeable;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.CancelLeadershipException;
 import org.apache.curator.framework.recipes.leader.LeaderSelector;
@@ -45,6 +48,7 @@ public final class LeaderCandidate implements Closeable {
     private final AssignmentStrategy strategy;
     private final ControllerSettings settings;
     private final TimeSource time;
+    private final Supplier<? extends Collection<String>> likelyMembers;
     private final LeaderSelector selector;
     private final AtomicLong actingEpoch = new AtomicLong(-1);
     private final AtomicLong terms = new AtomicLong();
@@ -55,7 +59,18 @@ public final class LeaderCandidate implements Closeable {
      */
     public LeaderCandidate(CuratorFramework client, ClusterPaths paths, String workerId, List<Region> regions,
                            AssignmentStrategy strategy, ControllerSettings settings, TimeSource time) {
+        this(client, paths, workerId, regions, strategy, settings, time, Set::of);
+    }
+
+    /**
+     * @param likelyMembers the members this worker believes there are (those of the last assignment it read): a term's
+     *                      first read asks for their data with the member list ({@link AssignmentController})
+     */
+    public LeaderCandidate(CuratorFramework client, ClusterPaths paths, String workerId, List<Region> regions,
+                           AssignmentStrategy strategy, ControllerSettings settings, TimeSource time,
+                           Supplier<? extends Collection<String>> likelyMembers) {
         this.client = client;
+        this.likelyMembers = likelyMembers;
         this.paths = paths;
         this.workerId = workerId;
         this.regions = List.copyOf(regions);
@@ -184,7 +199,7 @@ public final class LeaderCandidate implements Closeable {
             LeaderEpochs.Bump bump = new LeaderEpochs(client, paths).bumpInBackground(workerId, time.now());
             terms.incrementAndGet();
             try {
-                new AssignmentController(client, paths, workerId, strategy, settings, time).lead(bump, epoch -> {
+                new AssignmentController(client, paths, workerId, strategy, settings, time, likelyMembers).lead(bump, epoch -> {
                     actingEpoch.set(epoch);
                     LOG.info("Worker {} is leader with epoch {}.", workerId, epoch);
                 });

@@ -7,6 +7,7 @@ import io.shardwork.layout.LayoutJson;
 import io.shardwork.layout.MemberInfo;
 import io.shardwork.layout.TracedMulti;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -20,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.zookeeper.AddWatchMode;
@@ -58,6 +60,7 @@ final class LeaderView implements AutoCloseable {
     private final CuratorFramework client;
     private final ClusterPaths paths;
     private final Runnable onChange;
+    private final Supplier<? extends Collection<String>> likelyMembers;
     /** Set by {@link #close()}: an event delivered after it (queued before the watches were removed) calls nothing. */
     private volatile boolean closed;
     private final Watcher watcher = this::onEvent;
@@ -80,10 +83,16 @@ final class LeaderView implements AutoCloseable {
     /** The watches asked for and not yet confirmed; null once confirmed. Leadership thread. */
     private Arming arming;
 
-    LeaderView(CuratorFramework client, ClusterPaths paths, Runnable onChange) {
+    /**
+     * @param likelyMembers the members this worker believes there are (from the last assignment it read): a read of
+     *                      every member's data (a term's first) asks for theirs together with the member list, so only
+     *                      members missing from it cost a second round trip
+     */
+    LeaderView(CuratorFramework client, ClusterPaths paths, Runnable onChange, Supplier<? extends Collection<String>> likelyMembers) {
         this.client = client;
         this.paths = paths;
         this.onChange = onChange;
+        this.likelyMembers = likelyMembers;
     }
 
     /**
@@ -141,14 +150,18 @@ final class LeaderView implements AutoCloseable {
 
     /**
      * Reads what is stale and returns the whole picture, in at most two round trips: one multi-read of the stale
-     * cluster-wide parts (definition, member list, drain markers, assignment), one of the stale members' data.
-     * Leadership thread only.
+     * cluster-wide parts (definition, member list, drain markers, assignment), one of the stale members' data. When
+     * every member is stale (a term's first read), the likely members' data travels in the first multi-read, and the
+     * second reads only those it missed. Leadership thread only.
      */
     Snapshot read() throws Exception {
         awaitArmed();
+        List<String> guessed = List.of();
         if (allMembersStale.getAndSet(false)) {
             members.clear();
             membersStale.set(true);
+            guessed = List.copyOf(new TreeSet<>(likelyMembers.get()));
+            staleMembers.removeAll(guessed); // read below; an event from now on marks one stale again
         }
         boolean readDefinition = definitionStale.getAndSet(false);
         boolean readMembers = membersStale.getAndSet(false);
@@ -167,6 +180,7 @@ final class LeaderView implements AutoCloseable {
         if (readAssignment) {
             reads.add(Op.getData(paths.assignment()));
         }
+        guessed.forEach(id -> reads.add(Op.getData(paths.member(id))));
         Iterator<OpResult> results = TracedMulti.read(client, reads).iterator();
         if (readDefinition) {
             OpResult result = results.next();
@@ -180,16 +194,7 @@ final class LeaderView implements AutoCloseable {
                 throw failed(result, paths.definition());
             }
         }
-        if (readMembers) {
-            Set<String> ids = new TreeSet<>(children(results.next(), paths.members()));
-            members.keySet().retainAll(ids);
-            staleMembers.retainAll(ids);
-            for (String id : ids) {
-                if (!members.containsKey(id)) {
-                    staleMembers.add(id);
-                }
-            }
-        }
+        OpResult listed = readMembers ? results.next() : null;
         if (readDrained) {
             drained = Set.copyOf(children(results.next(), paths.drained()));
         }
@@ -198,8 +203,25 @@ final class LeaderView implements AutoCloseable {
             assignment = LayoutJson.decode(data.getData(), AssignmentDocument.class);
             assignmentVersion = data.getStat().getVersion();
         }
+        Set<String> invalid = new HashSet<>();
+        for (String id : guessed) {
+            accept(id, results.next(), invalid); // a guessed member that is gone reads NONODE: not kept
+        }
+        if (readMembers) {
+            Set<String> ids = new TreeSet<>(children(listed, paths.members()));
+            members.keySet().retainAll(ids);
+            staleMembers.retainAll(ids);
+            for (String id : ids) {
+                if (!members.containsKey(id)) {
+                    staleMembers.add(id);
+                }
+            }
+        }
         if (!staleMembers.isEmpty()) {
-            readMembers();
+            readMembers(invalid);
+        }
+        if (!guessed.isEmpty() || !invalid.isEmpty()) {
+            invalidMembers = invalid;
         }
         return new Snapshot(definition, definitionVersion, Collections.unmodifiableMap(new TreeMap<>(members)),
                 drained, assignment, assignmentVersion);
@@ -255,28 +277,34 @@ final class LeaderView implements AutoCloseable {
         }
     }
 
-    /** One multi-read for every stale member; a member gone meanwhile is dropped (its deletion event follows). */
-    private void readMembers() throws Exception {
+    /**
+     * One multi-read for every stale member; a member gone meanwhile is dropped (its deletion event follows), one
+     * whose data is no member record is added to {@code invalid}.
+     */
+    private void readMembers(Set<String> invalid) throws Exception {
         List<String> ids = new ArrayList<>(new TreeSet<>(staleMembers));
         staleMembers.removeAll(ids);
         List<Op> reads = new ArrayList<>();
         ids.forEach(id -> reads.add(Op.getData(paths.member(id))));
         List<OpResult> results = TracedMulti.read(client, reads);
-        Set<String> invalid = new HashSet<>();
         for (int i = 0; i < ids.size(); i++) {
-            String id = ids.get(i);
-            if (!(results.get(i) instanceof OpResult.GetDataResult data)) {
-                members.remove(id);
-                continue;
-            }
-            try {
-                members.put(id, LayoutJson.decode(data.getData(), MemberInfo.class));
-            } catch (IllegalArgumentException e) {
-                members.remove(id);
-                invalid.add(id);
-            }
+            accept(ids.get(i), results.get(i), invalid);
         }
         invalidMembers = invalid;
+    }
+
+    /** Keeps what one read of a member's data found: its record, or nothing (gone, or not a member record: invalid). */
+    private void accept(String id, OpResult result, Set<String> invalid) {
+        if (!(result instanceof OpResult.GetDataResult data)) {
+            members.remove(id);
+            return;
+        }
+        try {
+            members.put(id, LayoutJson.decode(data.getData(), MemberInfo.class));
+        } catch (IllegalArgumentException e) {
+            members.remove(id);
+            invalid.add(id);
+        }
     }
 
     /** Members whose data could not be decoded in the last read of them (logged by the caller, not assigned). */

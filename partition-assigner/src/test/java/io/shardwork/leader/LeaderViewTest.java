@@ -53,7 +53,7 @@ class LeaderViewTest {
         join("m1", 1);
         join("m2", 1);
         operations = TracedOperations.recordOn(leader);
-        view = new LeaderView(leader, paths, changes::release);
+        view = new LeaderView(leader, paths, changes::release, Set::of);
         view.open();
     }
 
@@ -79,12 +79,38 @@ class LeaderViewTest {
         assertEquals(first, again);
     }
 
+    /**
+     * A term's first read asks for the likely members' data with the member list: one multi-read when the guess is
+     * right; a wrong guess (a member gone, a member not guessed) costs one more and still reads the members exactly.
+     */
+    @Test
+    void testTheLikelyMembersAreReadWithTheMemberList() throws Exception {
+        try (LeaderView guessedRight = new LeaderView(leader, paths, () -> { }, () -> Set.of("m1", "m2"))) {
+            guessedRight.open();
+            operations.clear();
+            assertEquals(Set.of("m1", "m2"), guessedRight.read().members().keySet());
+            assertEquals(List.of("MultiRead-Foreground"), foreground(operations.soFar()));
+        }
+        try (LeaderView guessedWrong = new LeaderView(leader, paths, () -> { }, () -> Set.of("m1", "gone"))) {
+            guessedWrong.open();
+            operations.clear();
+            LeaderView.Snapshot read = guessedWrong.read();
+            assertEquals(Set.of("m1", "m2"), read.members().keySet());
+            assertEquals(1, read.members().get("m2").capacity());
+            assertEquals(List.of("MultiRead-Foreground", "MultiRead-Foreground"), foreground(operations.soFar()));
+        }
+    }
+
+    private static List<String> foreground(List<String> operations) {
+        return operations.stream().filter(name -> name.endsWith("-Foreground")).toList();
+    }
+
     /** A view's watches are armed by its first read (they are asked for without waiting): a join right after it is seen. */
     @Test
     void testAFreshViewSeesAJoinRightAfterItsFirstRead() throws Exception {
         Semaphore seen = new Semaphore(0);
         for (int i = 0; i < 20; i++) {
-            try (LeaderView fresh = new LeaderView(leader, paths, seen::release)) {
+            try (LeaderView fresh = new LeaderView(leader, paths, seen::release, Set::of)) {
                 fresh.open();
                 assertEquals(Set.of("m1", "m2"), fresh.read().members().keySet());
                 join("n" + i, 1);
@@ -105,7 +131,7 @@ class LeaderViewTest {
     @Test
     void testAClosedViewCallsNothing() throws Exception {
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        LeaderView closing = new LeaderView(leader, paths, calls::incrementAndGet);
+        LeaderView closing = new LeaderView(leader, paths, calls::incrementAndGet, Set::of);
         closing.open();
         closing.read();
         org.apache.zookeeper.WatchedEvent joined = new org.apache.zookeeper.WatchedEvent(

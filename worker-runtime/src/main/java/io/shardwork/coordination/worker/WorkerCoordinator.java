@@ -202,7 +202,7 @@ public final class WorkerCoordinator implements Closeable {
         this.definitions = new DefinitionStore(client, paths);
         this.candidate = new LeaderCandidate(client, paths, settings.workerId(), settings.regions(), strategy,
                 new ControllerSettings(Duration.ofMillis(settings.rebalanceDelayMs()), settings.maxBalanceMovesPerRound()),
-                time);
+                time, this::likelyMembers);
         this.events = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(() -> {
                 LogContext.worker(settings.workerId());
@@ -486,6 +486,21 @@ public final class WorkerCoordinator implements Closeable {
     /** The last assignment document this worker read (owners, unplaceable regions, moves), if any. Never blocks. */
     public Optional<AssignmentDocument> lastAssignment() {
         return Optional.ofNullable(lastAssignment);
+    }
+
+    /**
+     * The members this worker believes there are: itself and the owners and standbys of the last assignment it read.
+     * Should it become leader, its first read asks for their data with the member list.
+     */
+    private Set<String> likelyMembers() {
+        Set<String> likely = new HashSet<>();
+        likely.add(settings.workerId());
+        AssignmentDocument known = lastAssignment;
+        if (known != null) {
+            likely.addAll(known.owners().values());
+            likely.addAll(known.standbys().values());
+        }
+        return likely;
     }
 
     /** The generation of the last assignment this worker read, or -1 before the first. Never blocks. */
