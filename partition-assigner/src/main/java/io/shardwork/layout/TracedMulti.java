@@ -32,6 +32,35 @@ public final class TracedMulti {
     }
 
     /**
+     * {@link #read} sent without waiting for the answer, so that the caller's next request travels with it. The
+     * future completes on ZooKeeper's event thread with the per-read results, or exceptionally with the
+     * {@link KeeperException} of a request that failed as a whole (a lost connection).
+     */
+    public static CompletableFuture<List<OpResult>> readInBackground(CuratorFramework client, List<Op> reads) {
+        CompletableFuture<List<OpResult>> answer = new CompletableFuture<>();
+        if (reads.isEmpty()) {
+            answer.complete(List.of());
+            return answer;
+        }
+        OperationTrace trace = client.getZookeeperClient().startAdvancedTracer("MultiRead-Background").setPath(reads.get(0).getPath());
+        try {
+            client.getZookeeperClient().getZooKeeper().multi(reads, (rc, path, ctx, results) -> {
+                trace.commit();
+                Answer read = new Answer(rc, results);
+                if (rc != KeeperException.Code.OK.intValue() && read.results().isEmpty()) {
+                    answer.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
+                } else {
+                    answer.complete(read.results());
+                }
+            }, null);
+        } catch (Exception e) {
+            trace.commit();
+            answer.completeExceptionally(e);
+        }
+        return answer;
+    }
+
+    /**
      * One all-or-nothing write. A refusal throws the {@link KeeperException} whose
      * {@link KeeperException#getResults()} says which op failed ({@link #errorOf}).
      */

@@ -90,6 +90,7 @@ public final class SessionCloser {
      * ZooKeeper cannot be reached. Only for a session whose holder is known dead (see the class comment).
      */
     public Outcome close(SessionCredentials session) throws InterruptedException {
+        long startedAt = System.nanoTime();
         CountDownLatch answered = new CountDownLatch(1);
         AtomicReference<Watcher.Event.KeeperState> state = new AtomicReference<>();
         Watcher watcher = event -> {
@@ -119,7 +120,10 @@ public final class SessionCloser {
             if (state.get() == Watcher.Event.KeeperState.Expired) {
                 return Outcome.ALREADY_GONE;
             }
+            long attachedAt = System.nanoTime();
             attached.close();
+            LOG.debug("{}: attached in {} ms, closed {} ms later", session, (attachedAt - startedAt) / 1_000_000,
+                    (System.nanoTime() - attachedAt) / 1_000_000);
             return Outcome.CLOSED;
         } finally {
             attached.close();

@@ -139,6 +139,8 @@ public final class WorkerCoordinator implements Closeable {
     /** Of the pending claims, those freed by a deletion with the epoch version read when blocked; event thread only. */
     private final Map<String, Integer> freedEpochVersions = new LinkedHashMap<>();
     private boolean claimsScheduled;
+    /** The claim reads sent with the last assignment's read, for the claims it brings (coordinator thread). */
+    private RegionClaims.ReadAhead readAhead = RegionClaims.ReadAhead.NONE;
     /** The checkpoint read in the same snapshot as a successful claim, until its work starts; event thread only. */
     private final Map<String, Optional<Checkpoint>> checkpointsReadWithClaims = new HashMap<>();
 
@@ -768,6 +770,7 @@ public final class WorkerCoordinator implements Closeable {
         }
         AssignmentDocument document;
         long generation;
+        RegionClaims.ReadAhead ahead = claims.readAhead(standingByFor(lastAssignment));
         try {
             Optional<WatchedRead.Found> read = WatchedRead.read(WatchedRead.of(client, paths.assignment(), assignmentWatcher));
             if (read.isEmpty()) {
@@ -802,6 +805,24 @@ public final class WorkerCoordinator implements Closeable {
         }
         lifecycle.standBy(standingBy, owned); // before the claims: what is kept for an owned region waits for its start
         applyAll(events);
+        readAhead = claimsScheduled ? ahead : RegionClaims.ReadAhead.NONE; // for the claims this assignment brings
+    }
+
+    /**
+     * The regions {@code assignment} names this worker the standby of: a crash of their owner gives them to it, so
+     * their claim reads travel with the next assignment's read ({@link RegionClaims#readAhead}).
+     */
+    private List<String> standingByFor(AssignmentDocument assignment) {
+        if (assignment == null || handingOver) {
+            return List.of();
+        }
+        List<String> regions = new ArrayList<>();
+        assignment.standbys().forEach((region, standby) -> {
+            if (settings.workerId().equals(standby) && ownerships.containsKey(region)) {
+                regions.add(region);
+            }
+        });
+        return regions;
     }
 
     /**
@@ -1034,6 +1055,14 @@ public final class WorkerCoordinator implements Closeable {
         pendingClaims.clear();
         Map<String, Integer> freed = new LinkedHashMap<>(freedEpochVersions);
         freedEpochVersions.clear();
+        RegionClaims.ReadAhead ahead = readAhead;
+        readAhead = RegionClaims.ReadAhead.NONE;
+        try {
+            ahead.free().forEach(freed::putIfAbsent); // free at the assignment's read: claimed in one round trip
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         byGeneration.forEach((generation, regions) -> {
             Map<String, ClaimResult> results;
             try {

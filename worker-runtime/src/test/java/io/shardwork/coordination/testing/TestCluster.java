@@ -60,10 +60,21 @@ public final class TestCluster implements Closeable {
         return applyDefinition(server.getConnectString(), CLUSTER, defined, java.util.Optional.empty());
     }
 
+    /** {@link #applyDefinition(List)} with {@code standby.replicas} set: every region gets a standby. */
+    public int applyDefinitionWithStandbys(List<Region> defined) throws Exception {
+        return applyDefinition(server.getConnectString(), CLUSTER, defined, java.util.Optional.empty(),
+                Map.of(io.shardwork.config.ShardworkConfigDef.STANDBY_REPLICAS, "1"));
+    }
+
     /** {@link #applyDefinition(List)} for any ensemble and cluster, with the deployment's digest credentials if given. */
     public static int applyDefinition(String connectString, String cluster, List<Region> defined,
                                       java.util.Optional<String> digest) throws Exception {
-        Map<String, String> raw = new LinkedHashMap<>();
+        return applyDefinition(connectString, cluster, defined, digest, Map.of());
+    }
+
+    private static int applyDefinition(String connectString, String cluster, List<Region> defined,
+                                       java.util.Optional<String> digest, Map<String, String> more) throws Exception {
+        Map<String, String> raw = new LinkedHashMap<>(more);
         raw.put("cluster.name", cluster);
         raw.put("deployment.environment", "development");
         raw.put("zookeeper.connect", connectString);
