@@ -178,19 +178,29 @@ public final class RegionClaims {
 
     /**
      * Sends the reads of the claim and epoch nodes of {@code regions} without waiting for them: a worker sends them
-     * with its read of a new assignment, for the regions it stands by for, which a crash gives it. Those found
-     * free are then claimed in ONE round trip ({@link #claimFreed}, with the epoch versions read here) instead of
-     * {@link #claimAll}'s read and write. A version that moved on meanwhile costs claimFreed's fallback, never a
-     * wrong claim: the claim multi checks it.
+     * with its read of a new assignment, for the regions it stands by for, which a crash or a leave gives it. Those
+     * found free (a crashed owner's) are then claimed in ONE round trip ({@link #claimFreed}, with the epoch versions
+     * read here) instead of {@link #claimAll}'s read and write; those found held (a leaver still stopping them) are
+     * watched at once, without claimAll's read. A version that moved on meanwhile costs claimFreed's fallback, never
+     * a wrong claim: the claim multi checks it.
      */
     public ReadAhead readAhead(Collection<String> regions) {
         List<String> names = List.copyOf(regions);
+        if (names.isEmpty()) {
+            return ReadAhead.NONE;
+        }
         List<Op> reads = new ArrayList<>(2 * names.size());
         for (String region : names) {
             reads.add(Op.getData(paths.owner(region)));
             reads.add(Op.getData(paths.regionEpoch(region)));
         }
-        return new ReadAhead(names, TracedMulti.readInBackground(client, reads));
+        long session;
+        try {
+            session = sessionId();
+        } catch (Exception e) {
+            return ReadAhead.NONE;
+        }
+        return new ReadAhead(names, session, TracedMulti.readInBackground(client, reads));
     }
 
     /** Claim reads sent ahead by {@link #readAhead}. */
@@ -198,35 +208,47 @@ public final class RegionClaims {
         /** Bounds the wait for an answer that is normally there already; without it the claims read for themselves. */
         private static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
         /** Nothing read ahead. */
-        public static final ReadAhead NONE = new ReadAhead(List.of(), CompletableFuture.completedFuture(List.of()));
+        public static final ReadAhead NONE = new ReadAhead(List.of(), 0, CompletableFuture.completedFuture(List.of()));
 
         private final List<String> regions;
+        private final long session;
         private final CompletableFuture<List<OpResult>> answer;
 
-        private ReadAhead(List<String> regions, CompletableFuture<List<OpResult>> answer) {
+        private ReadAhead(List<String> regions, long session, CompletableFuture<List<OpResult>> answer) {
             this.regions = regions;
+            this.session = session;
             this.answer = answer;
         }
 
+        /** What the reads found of one region: whether it was free, and its epoch node's version. */
+        public record Found(boolean free, int epochVersion) {
+        }
+
         /**
-         * The regions found without a claim, with their epoch node's version, waiting for the answer (sent before
-         * the caller's own read, it has come by then); empty when the reads failed.
+         * What the reads found, by region: free, or held by another session, with the epoch version. Regions this
+         * session holds, or without an epoch node, are left out (claimAll decides them), as is everything when the
+         * reads failed. Waits for the answer: sent before the caller's own read, it has come by then.
          */
-        public Map<String, Integer> free() throws InterruptedException {
+        public Map<String, Found> found() throws InterruptedException {
             List<OpResult> read;
             try {
                 read = answer.get(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException failed) {
                 return Map.of();
             }
-            Map<String, Integer> free = new LinkedHashMap<>();
+            Map<String, Found> found = new LinkedHashMap<>();
             for (int i = 0; i < regions.size(); i++) {
-                if (errorOf(read.get(2 * i)) == KeeperException.Code.NONODE.intValue()
-                        && read.get(2 * i + 1) instanceof OpResult.GetDataResult epoch) {
-                    free.put(regions.get(i), epoch.getStat().getVersion());
+                OpResult owner = read.get(2 * i);
+                if (!(read.get(2 * i + 1) instanceof OpResult.GetDataResult epoch)) {
+                    continue;
+                }
+                if (errorOf(owner) == KeeperException.Code.NONODE.intValue()) {
+                    found.put(regions.get(i), new Found(true, epoch.getStat().getVersion()));
+                } else if (owner instanceof OpResult.GetDataResult held && held.getStat().getEphemeralOwner() != session) {
+                    found.put(regions.get(i), new Found(false, epoch.getStat().getVersion()));
                 }
             }
-            return free;
+            return found;
         }
     }
 

@@ -162,6 +162,8 @@ public final class WorkerCoordinator implements Closeable {
      * still read, but only to give up held regions; nothing is claimed or stood by for.
      */
     private volatile boolean handingOver;
+    /** Our member node is gone: every generation from now on moves all our regions (coordinator thread). */
+    private boolean deregistered;
     /** Notified whenever a region's state changes while {@link #handingOver}. */
     private final Object handedOver = new Object();
     private volatile Exception failure;
@@ -322,6 +324,7 @@ public final class WorkerCoordinator implements Closeable {
     private boolean deregister() {
         try {
             membership.deregister();
+            deregistered = true;
             return true;
         } catch (Exception e) {
             LOG.warn("Worker {}: deregistration failed ({}); releasing its regions at once", settings.workerId(), e.toString());
@@ -768,6 +771,9 @@ public final class WorkerCoordinator implements Closeable {
         if (leaving && !handingOver) {
             return;
         }
+        if (handingOver && deregistered) {
+            releaseAllNow();
+        }
         AssignmentDocument document;
         long generation;
         RegionClaims.ReadAhead ahead = claims.readAhead(standingByFor(lastAssignment));
@@ -806,6 +812,18 @@ public final class WorkerCoordinator implements Closeable {
         lifecycle.standBy(standingBy, owned); // before the claims: what is kept for an owned region waits for its start
         applyAll(events);
         readAhead = claimsScheduled ? ahead : RegionClaims.ReadAhead.NONE; // for the claims this assignment brings
+    }
+
+    /**
+     * A new generation after our deregistration is the one that moves all our regions: they are released at once, a
+     * read sooner than its read would release them; the read then only re-arms the watch. A generation the leader
+     * computed before it saw our deregistration still names us: its regions wait unclaimed for the leader's next
+     * round, which our member node's deletion brings at once.
+     */
+    private void releaseAllNow() {
+        Map<String, OwnershipEvent> leave = new LinkedHashMap<>();
+        heldRegions().forEach(region -> leave.put(region, new OwnershipEvent.Unassigned(-1)));
+        applyAll(leave);
     }
 
     /**
@@ -1057,17 +1075,23 @@ public final class WorkerCoordinator implements Closeable {
         freedEpochVersions.clear();
         RegionClaims.ReadAhead ahead = readAhead;
         readAhead = RegionClaims.ReadAhead.NONE;
+        Map<String, RegionClaims.ReadAhead.Found> foundAhead;
         try {
-            ahead.free().forEach(freed::putIfAbsent); // free at the assignment's read: claimed in one round trip
+            foundAhead = ahead.found();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
+        foundAhead.forEach((region, found) -> {
+            if (found.free()) {
+                freed.putIfAbsent(region, found.epochVersion()); // free at the assignment's read: claimed in one round trip
+            }
+        });
         byGeneration.forEach((generation, regions) -> {
             Map<String, ClaimResult> results;
             try {
                 LOG.debug("Worker {}: claiming {} for generation {}", settings.workerId(), regions, generation);
-                results = claim(regions, generation, freed);
+                results = claim(regions, generation, freed, foundAhead);
             } catch (Exception e) {
                 LOG.warn("Worker {}: claiming {} failed, retrying at the next event: {}", settings.workerId(), regions, e.toString());
                 return;
@@ -1101,21 +1125,27 @@ public final class WorkerCoordinator implements Closeable {
 
     /**
      * One batch of claims named by {@code generation}: the regions a deletion freed with a known epoch version in one
-     * round trip ({@link RegionClaims#claimFreed}), the others read first ({@link RegionClaims#claimAll}); results in
-     * the order of {@code regions}.
+     * round trip ({@link RegionClaims#claimFreed}); those the assignment's read found held by another worker
+     * ({@code foundAhead}) blocked at once, to be watched; the others read first ({@link RegionClaims#claimAll}).
+     * Results in the order of {@code regions}.
      */
-    private Map<String, ClaimResult> claim(List<String> regions, long generation, Map<String, Integer> freed) throws Exception {
+    private Map<String, ClaimResult> claim(List<String> regions, long generation, Map<String, Integer> freed,
+                                           Map<String, RegionClaims.ReadAhead.Found> foundAhead) throws Exception {
         Map<String, Integer> withVersion = new LinkedHashMap<>();
+        Map<String, ClaimResult> outcomes = new HashMap<>();
         List<String> others = new ArrayList<>();
         for (String region : regions) {
             Integer version = freed.get(region);
+            RegionClaims.ReadAhead.Found found = foundAhead.get(region);
             if (version != null) {
                 withVersion.put(region, version);
+            } else if (found != null && !found.free()) {
+                outcomes.put(region, new ClaimResult.Blocked(found.epochVersion()));
             } else {
                 others.add(region);
             }
         }
-        Map<String, ClaimResult> outcomes = new HashMap<>(claims.claimFreed(withVersion, generation));
+        outcomes.putAll(claims.claimFreed(withVersion, generation));
         outcomes.putAll(claims.claimAll(others, generation));
         Map<String, ClaimResult> ordered = new LinkedHashMap<>();
         regions.forEach(region -> ordered.put(region, outcomes.get(region)));

@@ -4,14 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardwork.coordination.checkpoint.FencedException;
+import io.shardwork.coordination.testing.CheckpointingLifecycle;
+import io.shardwork.coordination.testing.FairTestStrategy;
 import io.shardwork.coordination.testing.OwnershipRecorder;
 import io.shardwork.coordination.testing.TestCluster;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.Checkpoint;
 import io.shardwork.layout.LayoutJson;
+import io.shardwork.leader.TimeSource;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.drivers.AdvancedTracerDriver;
+import org.apache.curator.drivers.EventTrace;
+import org.apache.curator.drivers.OperationTrace;
 import org.junit.jupiter.api.Test;
 
 class GracefulLeaveTest {
@@ -61,6 +74,102 @@ class GracefulLeaveTest {
                 assertTrue(claim.seq() > release.seq(), "stop-before-start");
                 recorder.checkResumedFromFinalCheckpoint(region, "w2", "w1");
             }
+        }
+    }
+
+    /**
+     * Once a leaver's member node is gone, every new generation moves all its regions: their release (stops, then the
+     * claims' deletion) begins when the assignment's watch fires, before the read of the generation that moves them
+     * (a round trip of the leave's pause).
+     */
+    @Test
+    void testALeaversStopsBeginBeforeItReadsTheGenerationThatMovesItsRegions() throws Exception {
+        ExecutorService stragglers = Executors.newSingleThreadExecutor();
+        try (TestCluster cluster = new TestCluster(4)) {
+            cluster.startWorker("w1");
+            List<String> seen = new CopyOnWriteArrayList<>();
+            WorkerCoordinator leaving = new WorkerCoordinator(cluster.settings("w2"), new FairTestStrategy(),
+                    store -> new StopsSeen(new CheckpointingLifecycle(store, stragglers, new AtomicLong(), new AtomicLong(),
+                            new AtomicLong()), seen), cluster.recorder(), TimeSource.system());
+            leaving.start();
+            cluster.workers().put("w2", leaving);
+            cluster.awaitBalanced();
+            long before = leaving.assignmentGeneration();
+            leaving.client().getZookeeperClient().setTracerDriver(new AdvancedTracerDriver() {
+                @Override
+                public void addTrace(OperationTrace trace) {
+                    if (trace.getName().startsWith("GetDataBuilderImpl") && trace.getPath().endsWith("/assignment")
+                            && trace.getStat() != null && trace.getStat().getVersion() > before) {
+                        seen.add("read generation " + trace.getStat().getVersion());
+                    }
+                }
+
+                @Override
+                public void addEvent(EventTrace trace) {
+                }
+            });
+
+            leaving.close();
+            cluster.forget("w2");
+            cluster.awaitConverged();
+            int firstStop = indexOf(seen, "stop ");
+            int firstRead = indexOf(seen, "read ");
+            assertTrue(firstStop >= 0 && firstRead >= 0, "stops and reads: " + seen);
+            assertTrue(firstStop < firstRead, "the stops began before the moving generation was read: " + seen);
+            cluster.recorder().checkExclusiveAndIncreasing();
+        } finally {
+            stragglers.shutdownNow();
+        }
+    }
+
+    private static int indexOf(List<String> seen, String prefix) {
+        for (int i = 0; i < seen.size(); i++) {
+            if (seen.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A lifecycle that notes when each stop begins. */
+    private static final class StopsSeen implements RegionLifecycle {
+        private final CheckpointingLifecycle delegate;
+        private final List<String> seen;
+
+        StopsSeen(CheckpointingLifecycle delegate, List<String> seen) {
+            this.delegate = delegate;
+            this.seen = seen;
+        }
+
+        @Override
+        public void start(String region, long epoch, Optional<Checkpoint> checkpoint) {
+            delegate.start(region, epoch, checkpoint);
+        }
+
+        @Override
+        public void pause(String region) {
+            delegate.pause(region);
+        }
+
+        @Override
+        public void resume(String region) {
+            delegate.resume(region);
+        }
+
+        @Override
+        public void beginStop(String region) {
+            seen.add("stop " + region);
+            delegate.beginStop(region);
+        }
+
+        @Override
+        public OptionalLong stop(String region) throws FencedException {
+            return delegate.stop(region);
+        }
+
+        @Override
+        public void abandon(String region) {
+            delegate.abandon(region);
         }
     }
 

@@ -31,24 +31,7 @@ class StandbyReadAheadTest {
             assertTrue(!orphans.isEmpty(), "w2 holds regions");
             Timing.await("w1 named the standby of w2's regions", Timing.CONVERGE, () -> standby.lastAssignment()
                     .map(a -> orphans.stream().allMatch(r -> "w1".equals(a.standbys().get(r)))).orElse(false));
-            List<String> claimPath = new CopyOnWriteArrayList<>();
-            String owners = cluster.paths().owners() + "/";
-            standby.client().getZookeeperClient().setTracerDriver(new AdvancedTracerDriver() {
-                @Override
-                public void addTrace(OperationTrace trace) {
-                    String path = trace.getPath() == null ? "" : trace.getPath();
-                    // a claim's read starts with a region's claim node, a claim multi with the check of the assignment
-                    if ((trace.getName().startsWith("MultiRead") && path.startsWith(owners))
-                            || (trace.getName().startsWith("CuratorMultiTransactionImpl") && path.endsWith("/assignment"))) {
-                        claimPath.add(trace.getName());
-                    }
-                }
-
-                @Override
-                public void addEvent(EventTrace trace) {
-                }
-            });
-
+            List<String> claimPath = claimPathOf(standby, cluster);
             cluster.kill(crashing);
             cluster.awaitConverged();
             assertEquals(cluster.regions().stream().map(r -> r.name()).collect(Collectors.toSet()), standby.heldRegions());
@@ -57,5 +40,56 @@ class StandbyReadAheadTest {
                     + " then the claim multi with the checkpoints' read; recorded: " + claimPath);
             cluster.recorder().checkExclusiveAndIncreasing();
         }
+    }
+
+    /**
+     * A leave gives the leaver's regions to their standby while the leaver still holds them: the reads sent with the
+     * assignment's find them held, so the standby watches them at once, without a read of its own, and claims them in
+     * one round trip when the leaver's release deletes their claims.
+     */
+    @Test
+    void testAStandbyWatchesALeaversRegionsWithoutReadingFirst() throws Exception {
+        try (TestCluster cluster = new TestCluster(4)) {
+            cluster.applyDefinitionWithStandbys(cluster.regions());
+            WorkerCoordinator standby = cluster.startWorker("w1");
+            WorkerCoordinator leaving = cluster.startWorker("w2");
+            cluster.awaitBalanced();
+            Set<String> moved = leaving.heldRegions();
+            Timing.await("w1 named the standby of w2's regions", Timing.CONVERGE, () -> standby.lastAssignment()
+                    .map(a -> moved.stream().allMatch(r -> "w1".equals(a.standbys().get(r)))).orElse(false));
+            List<String> claimPath = claimPathOf(standby, cluster);
+            leaving.close();
+            cluster.forget("w2");
+            cluster.awaitConverged();
+            assertEquals(cluster.regions().stream().map(r -> r.name()).collect(Collectors.toSet()), standby.heldRegions());
+            assertEquals(List.of("MultiRead-Background", "CuratorMultiTransactionImpl-Background"),
+                    claimPath.stream().distinct().toList(), "w1's claim of " + moved + ": the reads sent with the assignment's,"
+                    + " then the claim multi with the checkpoints' read; recorded: " + claimPath);
+            cluster.recorder().checkExclusiveAndIncreasing();
+            for (String region : moved) {
+                cluster.recorder().checkResumedFromFinalCheckpoint(region, "w2", "w1");
+            }
+        }
+    }
+
+    /** The claim reads (their first op reads a region's claim node) and claim multis (the first checks the assignment). */
+    private static List<String> claimPathOf(WorkerCoordinator worker, TestCluster cluster) {
+        List<String> claimPath = new CopyOnWriteArrayList<>();
+        String owners = cluster.paths().owners() + "/";
+        worker.client().getZookeeperClient().setTracerDriver(new AdvancedTracerDriver() {
+            @Override
+            public void addTrace(OperationTrace trace) {
+                String path = trace.getPath() == null ? "" : trace.getPath();
+                if ((trace.getName().startsWith("MultiRead") && path.startsWith(owners))
+                        || (trace.getName().startsWith("CuratorMultiTransactionImpl") && path.endsWith("/assignment"))) {
+                    claimPath.add(trace.getName());
+                }
+            }
+
+            @Override
+            public void addEvent(EventTrace trace) {
+            }
+        });
+        return claimPath;
     }
 }
