@@ -11,7 +11,9 @@ import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.coordination.worker.OwnershipListener;
 import io.shardwork.embedded.EmbeddedCluster;
+import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.ClusterPaths;
+import io.shardwork.layout.LayoutJson;
 import io.shardwork.runner.TestSetup;
 import java.nio.file.Files;
 import java.util.List;
@@ -70,6 +72,8 @@ class WorkerNodeStartTest {
             // the ZooKeeper side ran meanwhile (the layout is there), and stopped short of the member node
             assertNotNull(observer.checkExists().forPath(paths.members()));
             assertEquals(List.of(), observer.getChildren().forPath(paths.members()));
+            // with the assignment's first document: a new cluster's first leader finds the whole tree at its first read
+            assertEquals(0, LayoutJson.decode(observer.getData().forPath(paths.assignment()), AssignmentDocument.class).generation());
         } finally {
             node.crash();
         }

@@ -597,7 +597,7 @@ public final class WorkerCoordinator implements Closeable {
     }
 
     /**
-     * The cluster's persistent nodes (the election's and the leader epoch's too), requested together and awaited
+     * The cluster's persistent nodes (the election's, the leader epoch's and the assignment's too), requested together and awaited
      * together: one round trip where they exist, and a new cluster's are committed in one batch instead of one
      * write after another (the first worker of a cluster used to spend 14 ms here, and its first leader 3 more
      * round trips making {@code /leader} and {@code /leader-epoch}). An empty {@code /leader-epoch} is version 0,
@@ -605,14 +605,17 @@ public final class WorkerCoordinator implements Closeable {
      */
     private void createLayout() throws Exception {
         List<String> layout = List.of(paths.members(), paths.owners(), paths.regions(), paths.drained(), paths.leader(),
-                paths.leaderEpoch());
+                paths.leaderEpoch(), paths.assignment());
         List<CompletableFuture<KeeperException.Code>> answers = new ArrayList<>();
         for (String path : layout) {
             CompletableFuture<KeeperException.Code> answer = new CompletableFuture<>();
             answers.add(answer);
+            // the assignment's first document, generation 0, as a leader would make it: a new cluster's first leader
+            // then finds the whole tree with its first read
+            byte[] data = path.equals(paths.assignment()) ? LayoutJson.encode(AssignmentDocument.initial(time.now())) : new byte[0];
             client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
                     .inBackground((c, event) -> answer.complete(KeeperException.Code.get(event.getResultCode())))
-                    .forPath(path);
+                    .forPath(path, data);
         }
         for (int i = 0; i < layout.size(); i++) {
             KeeperException.Code code;
