@@ -128,9 +128,10 @@ public final class AssignmentController {
      * leadership. A ZooKeeper error in a round is logged and the round retried on the next event or after
      * the settle delay.
      *
-     * <p>The term's first write is three round trips after the election: the epoch's bump (sent in the background
-     * by the caller), the view's watches and its first multi-read go out together; then the members' data; then
-     * the write. The cluster's tree is made only when that first read finds a part missing ({@link #readFirst}).
+     * <p>The term's first write waits on two answers after the election: the epoch's bump (sent in the background
+     * by the caller), the view's watches and its first multi-read (with the likely members' data) go out together;
+     * then the write. Members the guess missed cost one more read. The cluster's tree is made only when that first
+     * read finds a part missing ({@link #readFirst}).
      *
      * @param bump    this term's epoch, asked for and maybe not answered yet
      * @param onEpoch told the epoch once it is known, before the first round
@@ -189,9 +190,9 @@ public final class AssignmentController {
     }
 
     /**
-     * The first round's reads, sent behind the bump: the view's multi-read and the members' data. Workers make the
-     * cluster's tree when they start ({@code WorkerCoordinator}); where a part the view reads is missing all the
-     * same, the tree is made here and the first round reads everything again.
+     * The first round's reads, sent behind the bump: the view's multi-read (and the data of members it did not
+     * guess, if any). Workers make the cluster's tree when they start ({@code WorkerCoordinator}); where a part the
+     * view reads is missing all the same, the tree is made here and the first round reads everything again.
      */
     private void readFirst() throws Exception {
         try {

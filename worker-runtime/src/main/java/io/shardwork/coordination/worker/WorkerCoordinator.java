@@ -830,8 +830,8 @@ public final class WorkerCoordinator implements Closeable {
     }
 
     /**
-     * The regions {@code assignment} names this worker the standby of: a crash of their owner gives them to it, so
-     * their claim reads travel with the next assignment's read ({@link RegionClaims#readAhead}).
+     * The regions {@code assignment} names this worker the standby of: a crash or a leave of their owner gives them
+     * to it, so their claim reads travel with the next assignment's read ({@link RegionClaims#readAhead}).
      */
     private List<String> standingByFor(AssignmentDocument assignment) {
         if (assignment == null || handingOver) {
