@@ -306,11 +306,7 @@ public final class WorkerCoordinator implements Closeable {
             handingOver = false;
         }
         try {
-            events.submit(() -> {
-                Map<String, OwnershipEvent> leave = new LinkedHashMap<>();
-                ownerships.keySet().forEach(region -> leave.put(region, new OwnershipEvent.Unassigned(-1)));
-                applyAll(leave);
-            }).get(bound, TimeUnit.MILLISECONDS);
+            events.submit(this::releaseAll).get(bound, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("Worker {}: graceful release did not finish: {}", settings.workerId(), e.toString());
         }
@@ -775,7 +771,8 @@ public final class WorkerCoordinator implements Closeable {
             return;
         }
         if (handingOver && deregistered) {
-            releaseAllNow();
+            // the generation that moves all our regions: released now, a read sooner (see releaseAll)
+            releaseAll();
         }
         AssignmentDocument document;
         long generation;
@@ -818,14 +815,16 @@ public final class WorkerCoordinator implements Closeable {
     }
 
     /**
-     * A new generation after our deregistration is the one that moves all our regions: they are released at once, a
-     * read sooner than its read would release them; the read then only re-arms the watch. A generation the leader
-     * computed before it saw our deregistration still names us: its regions wait unclaimed for the leader's next
-     * round, which our member node's deletion brings at once.
+     * Gives every region up, as a leaving worker does: held ones released together (stopped side by side, one
+     * multi), pending claims dropped. At the end of a graceful close, and on the first new generation after our
+     * deregistration, which is the one that moves all our regions: released at its watch, a read sooner than its
+     * read would release them (the read then only re-arms the watch). A generation the leader computed before it
+     * saw our deregistration still names us: its regions wait unclaimed for the leader's next round, which our
+     * member node's deletion brings at once.
      */
-    private void releaseAllNow() {
+    private void releaseAll() {
         Map<String, OwnershipEvent> leave = new LinkedHashMap<>();
-        heldRegions().forEach(region -> leave.put(region, new OwnershipEvent.Unassigned(-1)));
+        ownerships.keySet().forEach(region -> leave.put(region, new OwnershipEvent.Unassigned(-1)));
         applyAll(leave);
     }
 
@@ -1085,11 +1084,6 @@ public final class WorkerCoordinator implements Closeable {
             Thread.currentThread().interrupt();
             return;
         }
-        foundAhead.forEach((region, found) -> {
-            if (found.free()) {
-                freed.putIfAbsent(region, found.epochVersion()); // free at the assignment's read: claimed in one round trip
-            }
-        });
         byGeneration.forEach((generation, regions) -> {
             Map<String, ClaimResult> results;
             try {
@@ -1127,9 +1121,10 @@ public final class WorkerCoordinator implements Closeable {
     }
 
     /**
-     * One batch of claims named by {@code generation}: the regions a deletion freed with a known epoch version in one
-     * round trip ({@link RegionClaims#claimFreed}); those the assignment's read found held by another worker
-     * ({@code foundAhead}) blocked at once, to be watched; the others read first ({@link RegionClaims#claimAll}).
+     * One batch of claims named by {@code generation}: the regions with a known epoch version, freed by a deletion
+     * or found free by the reads sent with the assignment's ({@code foundAhead}), in one round trip
+     * ({@link RegionClaims#claimFreed}); those the assignment's read found held by another worker blocked at once,
+     * to be watched; the others read first ({@link RegionClaims#claimAll}).
      * Results in the order of {@code regions}.
      */
     private Map<String, ClaimResult> claim(List<String> regions, long generation, Map<String, Integer> freed,
@@ -1142,7 +1137,9 @@ public final class WorkerCoordinator implements Closeable {
             RegionClaims.ReadAhead.Found found = foundAhead.get(region);
             if (version != null) {
                 withVersion.put(region, version);
-            } else if (found != null && !found.free()) {
+            } else if (found != null && found.free()) {
+                withVersion.put(region, found.epochVersion()); // free at the assignment's read
+            } else if (found != null) {
                 outcomes.put(region, new ClaimResult.Blocked(found.epochVersion()));
             } else {
                 others.add(region);
