@@ -217,11 +217,12 @@ final class LeaderView implements AutoCloseable {
                 }
             }
         }
+        boolean readData = !guessed.isEmpty() || !staleMembers.isEmpty();
         if (!staleMembers.isEmpty()) {
             readMembers(invalid);
         }
-        if (!guessed.isEmpty() || !invalid.isEmpty()) {
-            invalidMembers = invalid;
+        if (readData) {
+            invalidMembers = invalid; // of the members whose data this read read
         }
         return new Snapshot(definition, definitionVersion, Collections.unmodifiableMap(new TreeMap<>(members)),
                 drained, assignment, assignmentVersion);
@@ -290,7 +291,6 @@ final class LeaderView implements AutoCloseable {
         for (int i = 0; i < ids.size(); i++) {
             accept(ids.get(i), results.get(i), invalid);
         }
-        invalidMembers = invalid;
     }
 
     /** Keeps what one read of a member's data found: its record, or nothing (gone, or not a member record: invalid). */
