@@ -6,6 +6,7 @@ import io.shardwork.coordination.CoordinationSettings;
 import io.shardwork.coordination.definition.ClusterDefinitions;
 import io.shardwork.coordination.status.ClusterStatus;
 import io.shardwork.coordination.status.ClusterStatusReader;
+import io.shardwork.coordination.worker.RegionLifecycle;
 import io.shardwork.coordination.worker.WorkerCoordinator;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.leader.TimeSource;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -137,8 +139,13 @@ public final class TestCluster implements Closeable {
     }
 
     private WorkerCoordinator newWorker(String workerId, int sessionTimeoutMs) {
+        return newWorker(workerId, sessionTimeoutMs, UnaryOperator.identity());
+    }
+
+    private WorkerCoordinator newWorker(String workerId, int sessionTimeoutMs, UnaryOperator<RegionLifecycle> around) {
         return new WorkerCoordinator(settings(workerId, sessionTimeoutMs), new FairTestStrategy(),
-                store -> new CheckpointingLifecycle(store, stragglers, refusedCheckpoints, pauses, resumes), recorder, TimeSource.system());
+                store -> around.apply(new CheckpointingLifecycle(store, stragglers, refusedCheckpoints, pauses, resumes)),
+                recorder, TimeSource.system());
     }
 
     /** Checkpoints refused as fenced, over all workers of the test. */
@@ -153,7 +160,16 @@ public final class TestCluster implements Closeable {
 
     /** Builds, starts and tracks a worker with a session timeout of its own. */
     public WorkerCoordinator startWorker(String workerId, int sessionTimeoutMs) throws Exception {
-        WorkerCoordinator worker = newWorker(workerId, sessionTimeoutMs);
+        return startWorker(workerId, sessionTimeoutMs, UnaryOperator.identity());
+    }
+
+    /**
+     * Builds, starts and tracks a worker whose regions run {@code around} the {@link CheckpointingLifecycle} (a
+     * {@link ForwardingLifecycle} that watches or delays some of its calls).
+     */
+    public WorkerCoordinator startWorker(String workerId, int sessionTimeoutMs, UnaryOperator<RegionLifecycle> around)
+            throws Exception {
+        WorkerCoordinator worker = newWorker(workerId, sessionTimeoutMs, around);
         worker.start();
         workers.put(workerId, worker);
         return worker;

@@ -4,24 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardwork.coordination.checkpoint.FencedException;
-import io.shardwork.coordination.testing.CheckpointingLifecycle;
-import io.shardwork.coordination.testing.FairTestStrategy;
+import io.shardwork.coordination.testing.ForwardingLifecycle;
 import io.shardwork.coordination.testing.OwnershipRecorder;
 import io.shardwork.coordination.testing.TestCluster;
 import io.shardwork.coordination.testing.Timing;
 import io.shardwork.layout.AssignmentDocument;
 import io.shardwork.layout.Checkpoint;
 import io.shardwork.layout.LayoutJson;
-import io.shardwork.leader.TimeSource;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.drivers.AdvancedTracerDriver;
 import org.apache.curator.drivers.EventTrace;
 import org.apache.curator.drivers.OperationTrace;
@@ -84,15 +76,16 @@ class GracefulLeaveTest {
      */
     @Test
     void testALeaversStopsBeginBeforeItReadsTheGenerationThatMovesItsRegions() throws Exception {
-        ExecutorService stragglers = Executors.newSingleThreadExecutor();
         try (TestCluster cluster = new TestCluster(4)) {
             cluster.startWorker("w1");
             List<String> seen = new CopyOnWriteArrayList<>();
-            WorkerCoordinator leaving = new WorkerCoordinator(cluster.settings("w2"), new FairTestStrategy(),
-                    store -> new StopsSeen(new CheckpointingLifecycle(store, stragglers, new AtomicLong(), new AtomicLong(),
-                            new AtomicLong()), seen), cluster.recorder(), TimeSource.system());
-            leaving.start();
-            cluster.workers().put("w2", leaving);
+            WorkerCoordinator leaving = cluster.startWorker("w2", Timing.SESSION_TIMEOUT_MS, lifecycle -> new ForwardingLifecycle(lifecycle) {
+                @Override
+                public void beginStop(String region) {
+                    seen.add("stop " + region);
+                    super.beginStop(region);
+                }
+            });
             cluster.awaitBalanced();
             long before = leaving.assignmentGeneration();
             leaving.client().getZookeeperClient().setTracerDriver(new AdvancedTracerDriver() {
@@ -117,8 +110,6 @@ class GracefulLeaveTest {
             assertTrue(firstStop >= 0 && firstRead >= 0, "stops and reads: " + seen);
             assertTrue(firstStop < firstRead, "the stops began before the moving generation was read: " + seen);
             cluster.recorder().checkExclusiveAndIncreasing();
-        } finally {
-            stragglers.shutdownNow();
         }
     }
 
@@ -129,48 +120,6 @@ class GracefulLeaveTest {
             }
         }
         return -1;
-    }
-
-    /** A lifecycle that notes when each stop begins. */
-    private static final class StopsSeen implements RegionLifecycle {
-        private final CheckpointingLifecycle delegate;
-        private final List<String> seen;
-
-        StopsSeen(CheckpointingLifecycle delegate, List<String> seen) {
-            this.delegate = delegate;
-            this.seen = seen;
-        }
-
-        @Override
-        public void start(String region, long epoch, Optional<Checkpoint> checkpoint) {
-            delegate.start(region, epoch, checkpoint);
-        }
-
-        @Override
-        public void pause(String region) {
-            delegate.pause(region);
-        }
-
-        @Override
-        public void resume(String region) {
-            delegate.resume(region);
-        }
-
-        @Override
-        public void beginStop(String region) {
-            seen.add("stop " + region);
-            delegate.beginStop(region);
-        }
-
-        @Override
-        public OptionalLong stop(String region) throws FencedException {
-            return delegate.stop(region);
-        }
-
-        @Override
-        public void abandon(String region) {
-            delegate.abandon(region);
-        }
     }
 
     /**

@@ -5,23 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardwork.coordination.checkpoint.FencedException;
-import io.shardwork.coordination.testing.CheckpointingLifecycle;
-import io.shardwork.coordination.testing.FairTestStrategy;
+import io.shardwork.coordination.testing.ForwardingLifecycle;
 import io.shardwork.coordination.testing.OwnershipRecorder;
 import io.shardwork.coordination.testing.TestCluster;
-import io.shardwork.layout.Checkpoint;
-import io.shardwork.leader.TimeSource;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.drivers.AdvancedTracerDriver;
 import org.apache.curator.drivers.EventTrace;
@@ -42,14 +35,9 @@ class HandoffClaimBatchTest {
 
     @Test
     void testRegionsFreedByOneReleaseAreClaimedInOneMulti() throws Exception {
-        ExecutorService stragglers = Executors.newSingleThreadExecutor();
         try (TestCluster cluster = new TestCluster(8)) {
             WorkerCoordinator taker = cluster.startWorker("w1");
-            WorkerCoordinator leaving = new WorkerCoordinator(cluster.settings("w2", 10_000), new FairTestStrategy(),
-                    store -> new StopWhenWatched(new CheckpointingLifecycle(store, stragglers, new AtomicLong(), new AtomicLong(), new AtomicLong())),
-                    cluster.recorder(), TimeSource.system());
-            leaving.start();
-            cluster.workers().put("w2", leaving);
+            WorkerCoordinator leaving = cluster.startWorker("w2", 10_000, StopWhenWatched::new);
             cluster.awaitBalanced();
             Set<String> moved = leaving.heldRegions();
             assertTrue(moved.size() > 1, "the leaver holds several regions: " + moved);
@@ -84,36 +72,17 @@ class HandoffClaimBatchTest {
             for (String region : moved) {
                 recorder.checkResumedFromFinalCheckpoint(region, "w2", "w1");
             }
-        } finally {
-            stragglers.shutdownNow();
         }
     }
 
     /** Regions that stop once the taker watches all the leaver's claims (a slow final checkpoint, as far as it can tell). */
-    private final class StopWhenWatched implements RegionLifecycle {
-        private final CheckpointingLifecycle delegate;
-
-        StopWhenWatched(CheckpointingLifecycle delegate) {
-            this.delegate = delegate;
+    private final class StopWhenWatched extends ForwardingLifecycle {
+        StopWhenWatched(RegionLifecycle delegate) {
+            super(delegate);
         }
 
         @Override
-        public void start(String region, long epoch, Optional<Checkpoint> checkpoint) {
-            delegate.start(region, epoch, checkpoint);
-        }
-
-        @Override
-        public void pause(String region) {
-            delegate.pause(region);
-        }
-
-        @Override
-        public void resume(String region) {
-            delegate.resume(region);
-        }
-
-        @Override
-        public OptionalLong stop(String region) throws FencedException {
+        public OptionalLong stop(String region) throws FencedException, StopAbandonedException {
             try {
                 if (!takerWatching.get().await(30, TimeUnit.SECONDS)) {
                     stoppedUnwatched.set(true);
@@ -121,12 +90,7 @@ class HandoffClaimBatchTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return delegate.stop(region);
-        }
-
-        @Override
-        public void abandon(String region) {
-            delegate.abandon(region);
+            return super.stop(region);
         }
     }
 }

@@ -26,19 +26,11 @@ class StandbyReadAheadTest {
             cluster.applyDefinitionWithStandbys(cluster.regions());
             WorkerCoordinator standby = cluster.startWorker("w1");
             WorkerCoordinator crashing = cluster.startWorker("w2");
-            cluster.awaitBalanced();
-            Set<String> orphans = crashing.heldRegions();
-            assertTrue(!orphans.isEmpty(), "w2 holds regions");
-            Timing.await("w1 named the standby of w2's regions", Timing.CONVERGE, () -> standby.lastAssignment()
-                    .map(a -> orphans.stream().allMatch(r -> "w1".equals(a.standbys().get(r)))).orElse(false));
+            Set<String> orphans = awaitStandingBy(cluster, standby, crashing);
             List<String> claimPath = claimPathOf(standby, cluster);
             cluster.kill(crashing);
             cluster.awaitConverged();
-            assertEquals(cluster.regions().stream().map(r -> r.name()).collect(Collectors.toSet()), standby.heldRegions());
-            assertEquals(List.of("MultiRead-Background", "CuratorMultiTransactionImpl-Background"),
-                    claimPath.stream().distinct().toList(), "w1's claim of " + orphans + ": the reads sent with the assignment's,"
-                    + " then the claim multi with the checkpoints' read; recorded: " + claimPath);
-            cluster.recorder().checkExclusiveAndIncreasing();
+            assertClaimedInOneRoundTrip(cluster, standby, orphans, claimPath);
         }
     }
 
@@ -53,23 +45,39 @@ class StandbyReadAheadTest {
             cluster.applyDefinitionWithStandbys(cluster.regions());
             WorkerCoordinator standby = cluster.startWorker("w1");
             WorkerCoordinator leaving = cluster.startWorker("w2");
-            cluster.awaitBalanced();
-            Set<String> moved = leaving.heldRegions();
-            Timing.await("w1 named the standby of w2's regions", Timing.CONVERGE, () -> standby.lastAssignment()
-                    .map(a -> moved.stream().allMatch(r -> "w1".equals(a.standbys().get(r)))).orElse(false));
+            Set<String> moved = awaitStandingBy(cluster, standby, leaving);
             List<String> claimPath = claimPathOf(standby, cluster);
             leaving.close();
             cluster.forget("w2");
             cluster.awaitConverged();
-            assertEquals(cluster.regions().stream().map(r -> r.name()).collect(Collectors.toSet()), standby.heldRegions());
-            assertEquals(List.of("MultiRead-Background", "CuratorMultiTransactionImpl-Background"),
-                    claimPath.stream().distinct().toList(), "w1's claim of " + moved + ": the reads sent with the assignment's,"
-                    + " then the claim multi with the checkpoints' read; recorded: " + claimPath);
-            cluster.recorder().checkExclusiveAndIncreasing();
+            assertClaimedInOneRoundTrip(cluster, standby, moved, claimPath);
             for (String region : moved) {
                 cluster.recorder().checkResumedFromFinalCheckpoint(region, "w2", "w1");
             }
         }
+    }
+
+    /** Once balanced, {@code owner}'s regions, when {@code standby} has been named the standby of every one of them. */
+    private static Set<String> awaitStandingBy(TestCluster cluster, WorkerCoordinator standby, WorkerCoordinator owner) {
+        cluster.awaitBalanced();
+        Set<String> theirs = owner.heldRegions();
+        assertTrue(!theirs.isEmpty(), owner.workerId() + " holds regions");
+        Timing.await(standby.workerId() + " named the standby of " + theirs, Timing.CONVERGE, () -> standby.lastAssignment()
+                .map(a -> theirs.stream().allMatch(r -> standby.workerId().equals(a.standbys().get(r)))).orElse(false));
+        return theirs;
+    }
+
+    /**
+     * {@code standby} holds every region, and took {@code taken} with the reads sent with the assignment's and then
+     * the claim multi sent with the checkpoints' read: no read of its own.
+     */
+    private static void assertClaimedInOneRoundTrip(TestCluster cluster, WorkerCoordinator standby, Set<String> taken,
+                                                    List<String> claimPath) {
+        assertEquals(cluster.regions().stream().map(r -> r.name()).collect(Collectors.toSet()), standby.heldRegions());
+        assertEquals(List.of("MultiRead-Background", "CuratorMultiTransactionImpl-Background"),
+                claimPath.stream().distinct().toList(), standby.workerId() + "'s claim of " + taken + ": the reads sent with"
+                + " the assignment's, then the claim multi with the checkpoints' read; recorded: " + claimPath);
+        cluster.recorder().checkExclusiveAndIncreasing();
     }
 
     /** The claim reads (their first op reads a region's claim node) and claim multis (the first checks the assignment). */
