@@ -85,19 +85,22 @@ public final class TracedMulti {
         ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
         OperationTrace writeTrace = client.getZookeeperClient().startAdvancedTracer("CuratorMultiTransactionImpl-Background")
                 .setPath(writes.get(0).getPath());
+        OperationTrace readTrace = client.getZookeeperClient().startAdvancedTracer("MultiRead-Background")
+                .setPath(reads.get(0).getPath());
         CompletableFuture<Answer> written = new CompletableFuture<>();
+        CompletableFuture<Answer> read = new CompletableFuture<>();
         zooKeeper.multi(writes, (rc, path, ctx, results) -> written.complete(new Answer(rc, results)), null);
-        CompletableFuture<List<OpResult>> read = readInBackground(client, reads);
+        zooKeeper.multi(reads, (rc, path, ctx, results) -> read.complete(new Answer(rc, results)), null);
         Answer write = await(written, writeTrace);
+        Answer readBack = await(read, readTrace);
         boolean refused = write.rc() != KeeperException.Code.OK.intValue();
         if (refused && !write.perOp()) {
             throw KeeperException.create(KeeperException.Code.get(write.rc()));
         }
-        try {
-            return new Pipelined(refused, write.results(), read.get());
-        } catch (ExecutionException failedAsAWhole) {
-            throw failedAsAWhole.getCause() instanceof Exception cause ? cause : failedAsAWhole;
+        if (readBack.rc() != KeeperException.Code.OK.intValue() && readBack.results().isEmpty()) {
+            throw KeeperException.create(KeeperException.Code.get(readBack.rc()));
         }
+        return new Pipelined(refused, write.results(), readBack.results());
     }
 
     /**
