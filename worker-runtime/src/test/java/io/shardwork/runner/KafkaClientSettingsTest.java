@@ -80,4 +80,16 @@ class KafkaClientSettingsTest {
         assertEquals("2", told.getProperty(ProducerConfig.LINGER_MS_CONFIG));
         assertEquals("16384", told.getProperty(ProducerConfig.BATCH_SIZE_CONFIG));
     }
+
+    @Test
+    void aStandbysFetchesWaitToBatchWhatARegionsFetchReturnsAtOnce() {
+        var standby = KafkaClientSettings.standbyConsumer(config(Map.of("kafka.consumer.fetch.min.bytes", "1")), "s");
+        assertEquals(Integer.toString(64 * 1024), standby.getProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
+        assertEquals("200", standby.getProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+        assertEquals("10000", standby.getProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "a history is read in large polls");
+        assertEquals("read_committed", standby.getProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "else a region consumer's");
+
+        var region = KafkaClientSettings.regionConsumer(config(Map.of()), "r");
+        assertEquals(null, region.getProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), "Kafka's 1 byte: an order is handled as it comes");
+    }
 }
