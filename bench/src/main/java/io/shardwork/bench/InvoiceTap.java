@@ -44,7 +44,7 @@ final class InvoiceTap implements AutoCloseable {
         // The figures come from the invoices' CreateTime, not from when the tap reads them: its fetches may wait
         // and batch. A fetch per invoice or two cost the bench JVM (broker and tap) a sixth of a core at 1,000/s.
         c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
-        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100"); // within awaitSteady's 250 ms margin
         consumer = new KafkaConsumer<>(c);
         List<TopicPartition> tps = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
