@@ -42,7 +42,8 @@ final class InvoiceTap implements AutoCloseable {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-tap-" + topic);
         // The figures come from the invoices' CreateTime, not from when the tap reads them: its fetches may wait
-        // and batch. With a fetch per invoice or two, a supervised fleet at 300 orders/s used 132-144% of a core, 108-110% without.
+        // and batch. With a fetch per invoice or two, a supervised fleet at 300 orders/s used 132-144% of a core;
+        // 108-110% without.
         c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100"); // within awaitSteady's 250 ms margin
         consumer = new KafkaConsumer<>(c);
