@@ -3,26 +3,27 @@ package io.shardwork.coordination.membership;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.layout.MemberInfo;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.Op;
 import org.apache.zookeeper.data.Stat;
 
 /**
  * This worker's ephemeral {@code /members/<workerId>}.
  *
- * <p>A node that already exists is either our own stale node from a session that expired (its
- * ephemeralOwner is a session this object registered with before; ZooKeeper deletes it at expiry) or a
- * live duplicate (any other session): refused with {@link DuplicateWorkerException}. Not thread-safe: call
- * from the coordinator's event thread.
+ * <p>A node that already exists is either our own stale node from a session that expired (its ephemeralOwner is
+ * a session this object registered with before) or a live duplicate (any other session): refused with
+ * {@link DuplicateWorkerException}. Our stale node is replaced in one transaction, its deletion at the version
+ * read and the new session's creation: the member list never lacks this worker. Waiting for ZooKeeper to delete it
+ * at the old session's expiry, as before, let the leader see the worker leave a session timeout after it had come
+ * back and claimed its regions again, and move them all away and back. Not thread-safe: call from the
+ * coordinator's event thread.
  */
 public final class MemberRegistration {
-    /** The outcome of one attempt. */
-    public enum Outcome { REGISTERED, WAITING_FOR_STALE_NODE }
-
     private final CuratorFramework client;
     private final ClusterPaths paths;
     private final String workerId;
@@ -37,41 +38,51 @@ public final class MemberRegistration {
     }
 
     /**
-     * Creates the member node in the current session. Blocks on ZooKeeper.
+     * Creates the member node in the current session, replacing our own node of an expired session. Blocks on
+     * ZooKeeper.
      *
-     * @param onStaleNodeGone armed on our own stale node when one is found; fires when ZooKeeper deletes it
-     * @return REGISTERED, or WAITING_FOR_STALE_NODE (call again when {@code onStaleNodeGone} fires)
      * @throws DuplicateWorkerException when another live session holds the id
      */
-    public Outcome register(Watcher onStaleNodeGone) throws Exception {
+    public void register() throws Exception {
         long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+        String path = paths.member(workerId);
         while (true) {
             try {
-                client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                        .forPath(paths.member(workerId), LayoutJson.encode(info));
+                client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, LayoutJson.encode(info));
                 ourSessions.add(session);
-                return Outcome.REGISTERED;
+                return;
             } catch (KeeperException.NodeExistsException exists) {
                 Stat stat = new Stat();
                 byte[] data;
                 try {
-                    data = client.getData().storingStatIn(stat).forPath(paths.member(workerId));
+                    data = client.getData().storingStatIn(stat).forPath(path);
                 } catch (KeeperException.NoNodeException gone) {
                     continue;
                 }
                 if (stat.getEphemeralOwner() == session) {
                     ourSessions.add(session);
-                    return Outcome.REGISTERED;
+                    return;
                 }
-                if (ourSessions.contains(stat.getEphemeralOwner())) {
-                    if (client.checkExists().usingWatcher(onStaleNodeGone).forPath(paths.member(workerId)) == null) {
-                        continue;
-                    }
-                    return Outcome.WAITING_FOR_STALE_NODE;
+                if (!ourSessions.contains(stat.getEphemeralOwner())) {
+                    MemberInfo holder = LayoutJson.decode(data, MemberInfo.class);
+                    throw new DuplicateWorkerException(workerId, holder.host(), holder.pid());
                 }
-                MemberInfo holder = LayoutJson.decode(data, MemberInfo.class);
-                throw new DuplicateWorkerException(workerId, holder.host(), holder.pid());
+                if (replaceStale(path, stat.getVersion())) {
+                    ourSessions.add(session);
+                    return;
+                }
             }
+        }
+    }
+
+    /** Deletes our stale node at {@code version} and creates ours in one transaction; false when the node changed meanwhile. */
+    private boolean replaceStale(String path, int version) throws Exception {
+        try {
+            client.getZookeeperClient().getZooKeeper().multi(List.of(Op.delete(path, version),
+                    client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(path, LayoutJson.encode(info)).get()));
+            return true;
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException | KeeperException.NodeExistsException changed) {
+            return false;
         }
     }
 

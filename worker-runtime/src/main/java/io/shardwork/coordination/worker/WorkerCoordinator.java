@@ -129,7 +129,6 @@ public final class WorkerCoordinator implements Closeable {
     private record StoppedRun(long epoch, OptionalLong finalOffset) {
     }
     private final Watcher assignmentWatcher = this::onAssignmentWatch;
-    private final Watcher staleMemberWatcher = event -> submit(this::registerMembership);
     /** Claims asked for and not made yet, region to generation; event thread only. */
     private final Map<String, Long> pendingClaims = new LinkedHashMap<>();
     /** Regions whose claim found another's in the way and that wait for its deletion. Event thread. */
@@ -675,12 +674,9 @@ public final class WorkerCoordinator implements Closeable {
             return;
         }
         long session = currentSession();
-        if (membership.register(staleMemberWatcher) == MemberRegistration.Outcome.REGISTERED) {
-            registeredSession = session;
-            LOG.info("Worker {} registered with session 0x{}.", settings.workerId(), Long.toHexString(session));
-        } else {
-            LOG.info("Worker {}: waiting for ZooKeeper to delete our member node of an expired session.", settings.workerId());
-        }
+        membership.register();
+        registeredSession = session;
+        LOG.info("Worker {} registered with session 0x{}.", settings.workerId(), Long.toHexString(session));
     }
 
     private void registerMembershipQuietly() {
