@@ -4,8 +4,10 @@ import io.shardwork.coordination.worker.OwnershipListener;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Records every claim and release of every worker of a test, in one global order, and checks that no
@@ -19,6 +21,8 @@ public final class OwnershipRecorder implements OwnershipListener {
 
     private final List<Entry> entries = new ArrayList<>();
     private final List<Commit> commits = new ArrayList<>();
+    /** Releases whose final checkpoint was refused as fenced, as region/worker/epoch. */
+    private final Set<String> fencedFinals = new HashSet<>();
     private int zombieOverlaps;
 
     @Override
@@ -67,6 +71,12 @@ public final class OwnershipRecorder implements OwnershipListener {
         entries.add(new Entry(entries.size(), region, workerId, epoch, false, graceful));
     }
 
+    /** Told after {@link #released} with graceful true: the release's final checkpoint was refused. */
+    @Override
+    public synchronized void finalCheckpointFenced(String region, String workerId, long epoch) {
+        fencedFinals.add(region + "/" + workerId + "/" + epoch);
+    }
+
     public synchronized List<Entry> entries() {
         return List.copyOf(entries);
     }
@@ -85,7 +95,8 @@ public final class OwnershipRecorder implements OwnershipListener {
      *   <li>the claims of a region carry strictly increasing epochs;</li>
      *   <li>a region is claimed while a previous holder still holds it (by its own account) only when that
      *       holder is a zombie: its session was closed at the server before it noticed, and it then
-     *       abandons (never a graceful release, whose final checkpoint would have been accepted);</li>
+     *       abandons, or releases with its final checkpoint refused as fenced (a zombie told of the move before it
+     *       noticed the loss stops gracefully, and the release's multi meets the newer epoch);</li>
      *   <li>in ZooKeeper's order of accepted checkpoints of a region, epochs never go down: no write under an
      *       old epoch was accepted after one under a newer epoch.</li>
      * </ol>
@@ -114,7 +125,7 @@ public final class OwnershipRecorder implements OwnershipListener {
                             + e.epoch() + " (#" + e.seq() + ") without a claim. History: " + history(e.region()));
                 }
                 boolean superseded = held.stream().anyMatch(h -> h.epoch() > e.epoch());
-                if (superseded && e.graceful()) {
+                if (superseded && e.graceful() && !fencedFinals.contains(e.region() + "/" + e.workerId() + "/" + e.epoch())) {
                     throw new AssertionError("Region " + e.region() + " was released gracefully by " + e.workerId()
                             + " at epoch " + e.epoch() + " (#" + e.seq() + ") after a newer claim: its final checkpoint"
                             + " should have been fenced. History: " + history(e.region()));
