@@ -72,6 +72,11 @@ abstract class Fleet implements AutoCloseable {
         return new InvoiceTap(env.cluster.kafkaBootstrap(), config.invoicesTopic(), BenchEnv.REGIONS);
     }
 
+    /** A tap that also reads the orders topic, to tell an invoice gap from its orders' gap ({@link InvoiceTap#orderTime}). */
+    InvoiceTap tapWithOrders() {
+        return new InvoiceTap(env.cluster.kafkaBootstrap(), config.invoicesTopic(), config.ordersTopic(), BenchEnv.REGIONS);
+    }
+
     /** Produces orders at {@code ratePerSecond} on a thread of its own until {@link #stopLoad()}. */
     void startLoad(double ratePerSecond, long seed) {
         load = new Thread(() -> {

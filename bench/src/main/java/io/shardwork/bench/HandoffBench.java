@@ -12,7 +12,9 @@ import java.util.Set;
  * Graceful handoff: two worker JVMs bill a steady load; a third joins (the cluster moves regions to it),
  * then the first leaves with SIGTERM (its regions move to the others). From the invoices (timestamps and
  * writer headers): in regions that did not move, the longest gap between two invoices during each event
- * compared with the longest gap of a quiet baseline window; in moved regions, the pause between the last
+ * compared with the longest gap of a quiet baseline window, and the most a gap exceeded the gap between its two
+ * orders (the longest gaps are mostly the seeded order stream's own: the same region at the same point of every
+ * run); in moved regions, the pause between the last
  * invoice of the old owner and the first of the new; duplicates over the whole run (every order counted
  * once all are invoiced). The same for a Kafka consumer group (classic cooperative-sticky, and the
  * consumer protocol) whose members commit on revocation.
@@ -43,8 +45,9 @@ public final class HandoffBench {
             if (TakeoverBench.wanted("kafka_group_consumer")) {
                 systems.put("kafka_group_consumer", measure(new Fleet.KafkaGroup(env, "ho_consumer", "consumer", session), rate));
             }
-            List<String> keys = List.of("unmoved_max_gap_ms", "baseline_max_gap_ms", "join_pause_p99_ms", "leave_pause_p99_ms",
-                    "moved_pause_p99_ms", "moved_pause_max_ms", "duplicates");
+            List<String> keys = List.of("unmoved_max_gap_ms", "baseline_max_gap_ms", "unmoved_max_extra_gap_ms",
+                    "baseline_max_extra_gap_ms", "join_pause_p99_ms", "leave_pause_p99_ms", "moved_pause_p99_ms", "moved_pause_max_ms",
+                    "duplicates");
             Map<String, Object> sw = systems.getOrDefault("shardwork", Map.of());
             for (String key : keys) {
                 results.put(key, sw.get(key));
@@ -65,7 +68,7 @@ public final class HandoffBench {
 
     private static Map<String, Object> measure(Fleet fleet, double rate) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
-        try (fleet; InvoiceTap tap = fleet.tap()) {
+        try (fleet; InvoiceTap tap = fleet.tapWithOrders()) {
             BenchEnv.log("%s: two workers", fleet.name);
             fleet.start("w1");
             fleet.start("w2");
@@ -102,6 +105,9 @@ public final class HandoffBench {
             pauses.addAll(leave.movedPauses);
             r.put("unmoved_max_gap_ms", Math.max(join.unmovedMaxGap, leave.unmovedMaxGap));
             r.put("baseline_max_gap_ms", baseline.unmovedMaxGap);
+            r.put("baseline_max_gap_where", baseline.unmovedMaxGapWhere);
+            r.put("unmoved_max_extra_gap_ms", Math.max(join.unmovedMaxExtraGap, leave.unmovedMaxExtraGap));
+            r.put("baseline_max_extra_gap_ms", baseline.unmovedMaxExtraGap);
             r.put("moved_pause_p50_ms", BenchEnv.percentile(pauses, 50));
             r.put("join_pause_p99_ms", join.movedPauses.isEmpty() ? -1 : BenchEnv.percentile(join.movedPauses, 99));
             r.put("leave_pause_p99_ms", leave.movedPauses.isEmpty() ? -1 : BenchEnv.percentile(leave.movedPauses, 99));
@@ -118,12 +124,24 @@ public final class HandoffBench {
             r.put("load_average", BenchEnv.loadAverage());
             BenchEnv.log("%s: unmoved max gap %d ms (baseline %d), moved pauses %s, duplicates %d; load %s", fleet.name,
                     r.get("unmoved_max_gap_ms"), r.get("baseline_max_gap_ms"), pauses, tap.duplicates(), BenchEnv.loadAverage());
+            BenchEnv.log("%s: longest unmoved gaps: join %d ms (%s), leave %d ms (%s), baseline %d ms (%s)", fleet.name,
+                    join.unmovedMaxGap, join.unmovedMaxGapWhere, leave.unmovedMaxGap, leave.unmovedMaxGapWhere,
+                    baseline.unmovedMaxGap, baseline.unmovedMaxGapWhere);
+            BenchEnv.log("%s: most added to an unmoved gap beyond its orders' gap: join %d ms (%s), leave %d ms (%s), baseline %d ms (%s)",
+                    fleet.name, join.unmovedMaxExtraGap, join.unmovedMaxExtraGapWhere, leave.unmovedMaxExtraGap,
+                    leave.unmovedMaxExtraGapWhere, baseline.unmovedMaxExtraGap, baseline.unmovedMaxExtraGapWhere);
         }
         return r;
     }
 
     /** One window's figures. */
-    private record Window(long unmovedMaxGap, List<Long> movedPauses, List<String> moved, long windowMs) {
+    /**
+     * @param unmovedMaxGap      the longest gap between two invoices of a region that did not move
+     * @param unmovedMaxExtraGap the most such a gap exceeded the gap between the two orders (their CreateTimes):
+     *                           what the system added, where the longest gap itself may be the order stream's own
+     */
+    private record Window(long unmovedMaxGap, String unmovedMaxGapWhere, long unmovedMaxExtraGap, String unmovedMaxExtraGapWhere,
+                          List<Long> movedPauses, List<String> moved, long windowMs) {
         Map<String, Object> json(long settledMs) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("window_ms", windowMs);
@@ -131,6 +149,9 @@ public final class HandoffBench {
             m.put("moved_regions", moved);
             m.put("moved_pause_ms", movedPauses);
             m.put("unmoved_max_gap_ms", unmovedMaxGap);
+            m.put("unmoved_max_gap_where", unmovedMaxGapWhere);
+            m.put("unmoved_max_extra_gap_ms", unmovedMaxExtraGap);
+            m.put("unmoved_max_extra_gap_where", unmovedMaxExtraGapWhere);
             return m;
         }
     }
@@ -138,6 +159,9 @@ public final class HandoffBench {
     /** Gaps between consecutive invoices (offset order) timestamped in [from, to), and the last one before, per region. */
     private static Window analyse(InvoiceTap tap, long from, long to) {
         long unmovedMax = 0;
+        String unmovedMaxWhere = "";
+        long unmovedMaxExtra = 0;
+        String unmovedMaxExtraWhere = "";
         List<Long> pauses = new ArrayList<>();
         List<String> moved = new ArrayList<>();
         for (int p = 0; p < BenchEnv.REGIONS; p++) {
@@ -158,6 +182,9 @@ public final class HandoffBench {
             }
             boolean changed = false;
             long maxGap = 0;
+            String maxGapWhere = "";
+            long maxExtra = 0;
+            String maxExtraWhere = "";
             for (int i = 1; i < window.size(); i++) {
                 InvoiceTap.Inv a = window.get(i - 1);
                 InvoiceTap.Inv b = window.get(i);
@@ -165,15 +192,32 @@ public final class HandoffBench {
                     changed = true;
                     pauses.add(b.ts() - a.ts());
                 } else {
-                    maxGap = Math.max(maxGap, b.ts() - a.ts());
+                    String where = BenchEnv.region(p) + " on " + a.worker() + " from " + (a.ts() - from) + " ms into the window";
+                    if (b.ts() - a.ts() > maxGap) {
+                        maxGap = b.ts() - a.ts();
+                        maxGapWhere = where;
+                    }
+                    long orderA = tap.orderTime(a.orderId());
+                    long orderB = tap.orderTime(b.orderId());
+                    if (orderA >= 0 && orderB >= 0 && (b.ts() - a.ts()) - (orderB - orderA) > maxExtra) {
+                        maxExtra = (b.ts() - a.ts()) - (orderB - orderA);
+                        maxExtraWhere = where;
+                    }
                 }
             }
             if (changed) {
                 moved.add(BenchEnv.region(p));
             } else {
-                unmovedMax = Math.max(unmovedMax, maxGap);
+                if (maxGap > unmovedMax) {
+                    unmovedMax = maxGap;
+                    unmovedMaxWhere = maxGapWhere;
+                }
+                if (maxExtra > unmovedMaxExtra) {
+                    unmovedMaxExtra = maxExtra;
+                    unmovedMaxExtraWhere = maxExtraWhere;
+                }
             }
         }
-        return new Window(unmovedMax, pauses, moved, to - from);
+        return new Window(unmovedMax, unmovedMaxWhere, unmovedMaxExtra, unmovedMaxExtraWhere, pauses, moved, to - from);
     }
 }

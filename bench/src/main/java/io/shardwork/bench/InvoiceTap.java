@@ -19,21 +19,33 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads an invoices topic from the beginning on its own thread (read_uncommitted: every invoice as
  * written) and keeps, per region, each invoice's timestamp (the writer's CreateTime: when it billed the
- * order), writer and epoch headers, and counts every order id, for duplicates.
+ * order), writer and epoch headers and order id (its key), and counts every order id, for duplicates. Given the
+ * orders topic too, it keeps each order's CreateTime (when the load producer sent it), so a gap between two
+ * invoices can be told from the gap between their orders.
  */
 final class InvoiceTap implements AutoCloseable {
     /** One invoice as seen. */
-    record Inv(long ts, String worker, long epoch) {
+    record Inv(long ts, String worker, long epoch, String orderId) {
     }
+
+    private static final byte[] ORDER_ID_FIELD = "\"orderId\":\"".getBytes(StandardCharsets.UTF_8);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final List<List<Inv>> byPartition = new ArrayList<>();
     private final Map<String, Integer> orderIds = new HashMap<>();
+    private final String ordersTopic;
+    private final Map<String, Long> orderTimes = new HashMap<>();
     private long total;
     private volatile boolean closed;
 
     InvoiceTap(String bootstrap, String topic, int partitions) {
+        this(bootstrap, topic, null, partitions);
+    }
+
+    /** Also reads {@code ordersTopic} (null: not), for {@link #orderTime}. */
+    InvoiceTap(String bootstrap, String topic, String ordersTopic, int partitions) {
+        this.ordersTopic = ordersTopic;
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -51,6 +63,9 @@ final class InvoiceTap implements AutoCloseable {
         for (int p = 0; p < partitions; p++) {
             tps.add(new TopicPartition(topic, p));
             byPartition.add(new ArrayList<>());
+            if (ordersTopic != null) {
+                tps.add(new TopicPartition(ordersTopic, p));
+            }
         }
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
@@ -65,9 +80,17 @@ final class InvoiceTap implements AutoCloseable {
                 var records = consumer.poll(Duration.ofMillis(50));
                 synchronized (this) {
                     for (ConsumerRecord<byte[], byte[]> r : records) {
+                        if (r.topic().equals(ordersTopic)) {
+                            String orderId = orderId(r.value());
+                            if (orderId != null) {
+                                orderTimes.put(orderId, r.timestamp());
+                            }
+                            continue;
+                        }
+                        String orderId = new String(r.key(), StandardCharsets.UTF_8);
                         byPartition.get(r.partition()).add(new Inv(r.timestamp(), header(r, BillingHandler.HEADER_WORKER),
-                                parseLong(header(r, BillingHandler.HEADER_EPOCH))));
-                        orderIds.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
+                                parseLong(header(r, BillingHandler.HEADER_EPOCH)), orderId));
+                        orderIds.merge(orderId, 1, Integer::sum);
                         total++;
                     }
                 }
@@ -82,6 +105,34 @@ final class InvoiceTap implements AutoCloseable {
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The orderId of an order's JSON, found as text (the codec writes it as a plain string field), or null. */
+    private static String orderId(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        outer:
+        for (int i = 0; i + ORDER_ID_FIELD.length <= value.length; i++) {
+            for (int j = 0; j < ORDER_ID_FIELD.length; j++) {
+                if (value[i + j] != ORDER_ID_FIELD[j]) {
+                    continue outer;
+                }
+            }
+            int from = i + ORDER_ID_FIELD.length;
+            for (int end = from; end < value.length; end++) {
+                if (value[end] == '"') {
+                    return new String(value, from, end - from, StandardCharsets.UTF_8);
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    /** When the order {@code orderId} was sent (its CreateTime), or -1 when unknown (no orders topic, or not read yet). */
+    synchronized long orderTime(String orderId) {
+        return orderTimes.getOrDefault(orderId, -1L);
     }
 
     private static long parseLong(String s) {
