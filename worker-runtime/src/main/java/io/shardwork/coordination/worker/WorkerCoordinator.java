@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -129,6 +130,12 @@ public final class WorkerCoordinator implements Closeable {
     private record StoppedRun(long epoch, OptionalLong finalOffset) {
     }
     private final Watcher assignmentWatcher = this::onAssignmentWatch;
+    /**
+     * Claims of abandoned regions whose deletion failed (the connection was down when the session was lost), region to
+     * epoch; event thread only. Deleted at the next connection, before claiming again: left alone, our own old claim
+     * blocked our next one until ZooKeeper expired the old session.
+     */
+    private final Map<String, Long> abandonedClaims = new LinkedHashMap<>();
     /** Claims asked for and not made yet, region to generation; event thread only. */
     private final Map<String, Long> pendingClaims = new LinkedHashMap<>();
     /** Regions whose claim found another's in the way and that wait for its deletion. Event thread. */
@@ -553,6 +560,7 @@ public final class WorkerCoordinator implements Closeable {
             case LOST -> broadcast(new OwnershipEvent.SessionLost());
             case RECONNECTED -> {
                 announceSession();
+                releaseAbandonedClaims();
                 long session = currentSession();
                 if (session != registeredSession) {
                     LOG.info("Worker {}: new ZooKeeper session, abandoning held regions and re-registering.", settings.workerId());
@@ -568,6 +576,23 @@ public final class WorkerCoordinator implements Closeable {
             }
             case CONNECTED, READ_ONLY -> {
                 // CONNECTED is only the first connection, handled by start()
+            }
+        }
+    }
+
+    /**
+     * Deletes the claims left by abandons that could not delete them ({@link #abandonedClaims}), each only if it is
+     * still the claim of its epoch ({@link RegionClaims#release}); one that fails again stays for the next connection.
+     */
+    private void releaseAbandonedClaims() {
+        for (Iterator<Map.Entry<String, Long>> each = abandonedClaims.entrySet().iterator(); each.hasNext(); ) {
+            Map.Entry<String, Long> claim = each.next();
+            try {
+                claims.release(claim.getKey(), claim.getValue());
+                each.remove();
+            } catch (Exception e) {
+                LOG.warn("Worker {} region {}: deleting the claim of epoch {} it abandoned failed again, retrying at the next"
+                        + " connection: {}", settings.workerId(), claim.getKey(), claim.getValue(), e.toString());
             }
         }
     }
@@ -1012,7 +1037,9 @@ public final class WorkerCoordinator implements Closeable {
             } else if (action instanceof OwnershipAction.Abandon) {
                 lifecycle.abandon(region);
                 released(region, before.epoch(), false);
+                abandonedClaims.put(region, before.epoch());
                 claims.release(region, before.epoch());
+                abandonedClaims.remove(region);
             }
         } catch (Exception e) {
             LOG.warn("Worker {} region {}: {} failed, retrying at the next event: {}", settings.workerId(), region,

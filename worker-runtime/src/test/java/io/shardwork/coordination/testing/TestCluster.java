@@ -255,9 +255,25 @@ public final class TestCluster implements Closeable {
         return workers.values().stream().filter(WorkerCoordinator::isLeader).findFirst().orElse(null);
     }
 
-    /** Makes the worker's client see its session as expired, as after a long pause; the server expires it later. */
+    /**
+     * Makes the worker's client see its session as expired, as after a long pause; the server expires it later, or
+     * at once now and then: ZooKeeper's injection queues the Expired event before it marks the handle closed, and
+     * when Curator's close of the old handle wins that race its closeSession reaches the server, which deletes the
+     * session's nodes while the worker still acts on them (the zombies RandomScheduleTest wants).
+     */
     public static void expireSession(WorkerCoordinator worker) throws Exception {
         worker.client().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+    }
+
+    /**
+     * {@link #expireSession}, with the server certain to keep the old session until its timeout: the worker's
+     * connection is dropped first and refused for 250 ms, so nothing of the old handle reaches the server, and the
+     * worker handles the loss while it cannot reach ZooKeeper (as after a partition); its new session follows
+     * 1.2-2 s later (the client's reconnect backoff), well inside {@link Timing#LONG_SESSION_TIMEOUT_MS}.
+     */
+    public void expireSessionKeptByServer(WorkerCoordinator worker) throws Exception {
+        proxies.get(worker.workerId()).blip(250);
+        expireSession(worker);
     }
 
     /**

@@ -11,11 +11,12 @@ import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 
 /**
- * A worker whose session expired as its client saw it (a long pause: ZooKeeper keeps the old session, and its
- * ephemeral nodes, until the session timeout) comes back in a new session and replaces its stale member node at once.
- * Before, it waited for ZooKeeper to delete that node: a session timeout after it had come back and claimed its
- * regions again, the leader saw it leave and moved them all away and back (RandomScheduleTest, seed 8575451634600,
- * read one of those moves in flight).
+ * A worker whose session expired as its client saw it, while it could not reach ZooKeeper (a partition or a long
+ * pause: ZooKeeper keeps the old session, and its ephemeral nodes, until the session timeout), comes back in a new
+ * session, replaces its stale member node at once and claims its regions again. Before, it waited for ZooKeeper to
+ * delete that node: a session timeout after it had come back and claimed its regions again, the leader saw it leave
+ * and moved them all away and back (RandomScheduleTest, seed 8575451634600, read one of those moves in flight). And
+ * the claims it abandoned while cut off, whose deletion failed, blocked its own new claims until that expiry.
  */
 class ExpiredSessionReRegistrationTest {
     @Test
@@ -30,7 +31,7 @@ class ExpiredSessionReRegistrationTest {
             String probe = cluster.paths().root() + "/old-session-probe";
             client.create().withMode(CreateMode.EPHEMERAL).forPath(probe);
 
-            TestCluster.expireSession(returning);
+            cluster.expireSessionKeptByServer(returning);
             Timing.await("w2 holding its regions again, its member node owned by its new session", Timing.CONVERGE,
                     () -> cluster.converged(cluster.workers().keySet()) && !returning.heldRegions().isEmpty()
                             && memberOwner(cluster, "w2") != 0 && memberOwner(cluster, "w2") != oldSession, cluster::status);
