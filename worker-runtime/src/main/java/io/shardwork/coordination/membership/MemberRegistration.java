@@ -45,11 +45,12 @@ public final class MemberRegistration {
      */
     public void register() throws Exception {
         long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+        // ours from the attempt on: a create that lands and whose answer is lost with the session leaves a node of it
+        ourSessions.add(session);
         String path = paths.member(workerId);
         while (true) {
             try {
                 client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, LayoutJson.encode(info));
-                ourSessions.add(session);
                 return;
             } catch (KeeperException.NodeExistsException exists) {
                 Stat stat = new Stat();
@@ -60,7 +61,6 @@ public final class MemberRegistration {
                     continue;
                 }
                 if (stat.getEphemeralOwner() == session) {
-                    ourSessions.add(session);
                     return;
                 }
                 if (!ourSessions.contains(stat.getEphemeralOwner())) {
@@ -68,7 +68,6 @@ public final class MemberRegistration {
                     throw new DuplicateWorkerException(workerId, holder.host(), holder.pid());
                 }
                 if (replaceStale(path, stat.getVersion())) {
-                    ourSessions.add(session);
                     return;
                 }
             }

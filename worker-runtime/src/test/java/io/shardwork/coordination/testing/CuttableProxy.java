@@ -22,6 +22,7 @@ public final class CuttableProxy implements Closeable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile boolean repliesMuted;
     private volatile long refuseUntilNanos;
 
     public CuttableProxy(int targetPort) throws IOException {
@@ -46,6 +47,14 @@ public final class CuttableProxy implements Closeable {
         sockets.clear();
     }
 
+    /**
+     * While {@code muted}, the server's answers are dropped and the client's requests still reach it, as when a
+     * request lands and its answer is lost.
+     */
+    public void muteReplies(boolean muted) {
+        repliesMuted = muted;
+    }
+
     /** Drops every connection and refuses new ones, for good. */
     public void cut() {
         cut = true;
@@ -64,20 +73,23 @@ public final class CuttableProxy implements Closeable {
                 server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
                 sockets.add(client);
                 sockets.add(server);
-                pump(client, server);
-                pump(server, client);
+                pump(client, server, false);
+                pump(server, client, true);
             } catch (IOException e) {
                 // listener closed or connection failed: the client retries
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean replies) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while (!cut && (n = in.read(buffer)) >= 0) {
+                    if (replies && repliesMuted) {
+                        continue;
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
