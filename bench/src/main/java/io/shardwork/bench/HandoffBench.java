@@ -134,8 +134,9 @@ public final class HandoffBench {
         return r;
     }
 
-    /** One window's figures. */
     /**
+     * One window's figures.
+     *
      * @param unmovedMaxGap      the longest gap between two invoices of a region that did not move
      * @param unmovedMaxExtraGap the most such a gap exceeded the gap between the two orders (their CreateTimes):
      *                           what the system added, where the longest gap itself may be the order stream's own
@@ -193,14 +194,15 @@ public final class HandoffBench {
                     pauses.add(b.ts() - a.ts());
                 } else {
                     String where = BenchEnv.region(p) + " on " + a.worker() + " from " + (a.ts() - from) + " ms into the window";
-                    if (b.ts() - a.ts() > maxGap) {
-                        maxGap = b.ts() - a.ts();
+                    long gap = b.ts() - a.ts();
+                    if (gap > maxGap) {
+                        maxGap = gap;
                         maxGapWhere = where;
                     }
                     long orderA = tap.orderTime(a.orderId());
                     long orderB = tap.orderTime(b.orderId());
-                    if (orderA >= 0 && orderB >= 0 && (b.ts() - a.ts()) - (orderB - orderA) > maxExtra) {
-                        maxExtra = (b.ts() - a.ts()) - (orderB - orderA);
+                    if (orderA >= 0 && orderB >= 0 && gap - (orderB - orderA) > maxExtra) {
+                        maxExtra = gap - (orderB - orderA);
                         maxExtraWhere = where;
                     }
                 }

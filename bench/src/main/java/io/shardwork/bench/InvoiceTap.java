@@ -1,6 +1,8 @@
 package io.shardwork.bench;
 
 import io.shardwork.billing.BillingHandler;
+import io.shardwork.order.OrderCodec;
+import io.shardwork.order.ParseResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +29,6 @@ final class InvoiceTap implements AutoCloseable {
     /** One invoice as seen. */
     record Inv(long ts, String worker, long epoch, String orderId) {
     }
-
-    private static final byte[] ORDER_ID_FIELD = "\"orderId\":\"".getBytes(StandardCharsets.UTF_8);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
@@ -81,9 +81,9 @@ final class InvoiceTap implements AutoCloseable {
                 synchronized (this) {
                     for (ConsumerRecord<byte[], byte[]> r : records) {
                         if (r.topic().equals(ordersTopic)) {
-                            String orderId = orderId(r.value());
-                            if (orderId != null) {
-                                orderTimes.put(orderId, r.timestamp());
+                            if (OrderCodec.decode(BenchEnv.region(r.partition()), r.key(), r.value())
+                                    instanceof ParseResult.Parsed parsed) {
+                                orderTimes.put(parsed.order().orderId(), r.timestamp());
                             }
                             continue;
                         }
@@ -105,29 +105,6 @@ final class InvoiceTap implements AutoCloseable {
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    /** The orderId of an order's JSON, found as text (the codec writes it as a plain string field), or null. */
-    private static String orderId(byte[] value) {
-        if (value == null) {
-            return null;
-        }
-        outer:
-        for (int i = 0; i + ORDER_ID_FIELD.length <= value.length; i++) {
-            for (int j = 0; j < ORDER_ID_FIELD.length; j++) {
-                if (value[i + j] != ORDER_ID_FIELD[j]) {
-                    continue outer;
-                }
-            }
-            int from = i + ORDER_ID_FIELD.length;
-            for (int end = from; end < value.length; end++) {
-                if (value[end] == '"') {
-                    return new String(value, from, end - from, StandardCharsets.UTF_8);
-                }
-            }
-            return null;
-        }
-        return null;
     }
 
     /** When the order {@code orderId} was sent (its CreateTime), or -1 when unknown (no orders topic, or not read yet). */

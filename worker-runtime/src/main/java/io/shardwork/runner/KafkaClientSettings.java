@@ -64,6 +64,10 @@ public final class KafkaClientSettings {
      */
     static final String DEFAULT_TRANSACTIONAL_LINGER_MS = "20";
     static final int DEFAULT_TRANSACTIONAL_BATCH_BYTES = 64 * 1024;
+    /** A standby's consumer: see {@link #standbyConsumer}. */
+    static final int STANDBY_POLL_RECORDS = 10_000;
+    static final int STANDBY_FETCH_MIN_BYTES = 64 * 1024;
+    static final int STANDBY_FETCH_MAX_WAIT_MS = 200;
 
     private KafkaClientSettings() {
     }
@@ -107,10 +111,6 @@ public final class KafkaClientSettings {
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(STANDBY_FETCH_MAX_WAIT_MS));
         return p;
     }
-
-    static final int STANDBY_POLL_RECORDS = 10_000;
-    static final int STANDBY_FETCH_MIN_BYTES = 64 * 1024;
-    static final int STANDBY_FETCH_MAX_WAIT_MS = 200;
 
     /** {@link #DEFAULT_POLL_RECORDS} or {@code kafka.consumer.max.poll.records}, at most {@code runner.max.in.flight}. */
     private static int pollRecords(ShardworkConfig config, Properties consumer) {

@@ -3,6 +3,7 @@ package io.shardwork.coordination.membership;
 import io.shardwork.layout.ClusterPaths;
 import io.shardwork.layout.LayoutJson;
 import io.shardwork.layout.MemberInfo;
+import io.shardwork.layout.TracedMulti;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +78,7 @@ public final class MemberRegistration {
     /** Deletes our stale node at {@code version} and creates ours in one transaction; false when the node changed meanwhile. */
     private boolean replaceStale(String path, int version) throws Exception {
         try {
-            client.getZookeeperClient().getZooKeeper().multi(List.of(Op.delete(path, version),
+            TracedMulti.write(client, List.of(Op.delete(path, version),
                     client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(path, LayoutJson.encode(info)).get()));
             return true;
         } catch (KeeperException.NoNodeException | KeeperException.BadVersionException | KeeperException.NodeExistsException changed) {
